@@ -1,0 +1,43 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+INDEX ?= data/index
+CORPUS ?= corpora/kazamino
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run ingest test lint typecheck pytest bench eval clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: $(STAMP)
+	$(BIN)/madoguchi ingest $(CORPUS) --index $(INDEX)
+
+run: ingest
+	$(BIN)/madoguchi serve --host $(HOST) --port $(PORT) --index $(INDEX)
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot ingest eval tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --out bench/results.json
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,110 @@
+"""The `madoguchi` command: ingest, ask (later serve, eval …)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 2, 64
+
+
+def _index_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", type=Path, default=None, metavar="DIR",
+                   help="索引ディレクトリ（既定: MADOGUCHI_INDEX_DIR または ./data/index）")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="madoguchi",
+                                   description="自治体向け問い合わせチャットボット madoguchi")
+    sub = root.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="FAQ・例規・ページ・PDF を索引に取り込む")
+    p.add_argument("paths", nargs="+", type=Path)
+    _index_arg(p)
+    p.add_argument("--json", action="store_true", help="結果を JSON で出力")
+    p.add_argument("--quiet", action="store_true", help="進捗表示をしない")
+    p = sub.add_parser("ask", help="質問に答える")
+    p.add_argument("question", nargs="?")
+    _index_arg(p)
+    p.add_argument("--trace", action="store_true", help="各段階の途中経過を表示")
+    p.add_argument("--json", action="store_true", help="返答を JSON で出力")
+    p.add_argument("--batch", type=Path, metavar="FILE.jsonl",
+                   help='1 行 1 問 {"id", "question"} を読み、1 行 1 返答の JSON を出力')
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings()
+    if getattr(args, "index", None) is not None:
+        settings.index_dir = args.index
+    handler = {"ingest": cmd_ingest, "ask": cmd_ask}[args.command]
+    return handler(args, settings)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.factory import chroma_config
+    from ingest.embed import make_embedder
+    from ingest.index import ingest
+
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        print(f"見つかりません: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    report = ingest(args.paths, settings.index_dir, make_embedder(settings.embedder),
+                    chroma_config(settings), progress=not args.quiet)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(report.lines()))
+    return EXIT_OK if report.ok else EXIT_REJECTED
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.factory import build
+    from bot.render import render_text
+
+    if not args.question and not args.batch:
+        print("質問を指定するか --batch FILE.jsonl を指定してください", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        pipeline = build(settings).pipeline
+        if args.batch:
+            return _batch(pipeline, args.batch)
+        reply = pipeline.answer(args.question)
+    except FileNotFoundError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        data = reply.model_dump(mode="json", exclude=set() if args.trace else {"trace"})
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        print(render_text(reply, trace=args.trace))
+    return EXIT_OK
+
+
+def _batch(pipeline, path: Path) -> int:  # type: ignore[no-untyped-def]
+    from bot.render import batch_row
+
+    status = EXIT_OK
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                question, qid = str(item["question"]), item.get("id", number)
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                print(f"{path}:{number}: 読めない行です: {exc}", file=sys.stderr)
+                status = EXIT_REJECTED
+                continue
+            row = batch_row(qid, pipeline.answer(question))
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The one place where settings become objects: embedder, index, retriever, pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.pipeline.confidence import Calibration
+from bot.pipeline.decide import Thresholds
+from bot.pipeline.guard import Guard
+from bot.pipeline.replies import Replies
+from bot.pipeline.run import Pipeline
+from bot.retrieval.hybrid import FusionWeights, HybridRetriever, IndexHandle
+from bot.retrieval.synonyms import Synonyms
+from bot.settings import Settings
+from ingest.embed import Embedder, make_embedder
+from ingest.store import ChromaConfig
+from ingest.text import Tokenizer
+
+
+def chroma_config(settings: Settings) -> ChromaConfig:
+    c = settings.chroma
+    return ChromaConfig(host=c.host, port=c.port, collection_prefix=c.collection_prefix)
+
+
+@dataclass
+class Components:
+    embedder: Embedder
+    retriever: HybridRetriever
+    pipeline: Pipeline
+
+
+def build(settings: Settings, index_dir: Path | None = None,
+          embedder: Embedder | None = None) -> Components:
+    """Build the answering pipeline over the index; fails fast on a missing reply or file."""
+    embedder = embedder or make_embedder(settings.embedder)
+    r, a = settings.retrieval, settings.answer
+    retriever = HybridRetriever(
+        IndexHandle(index_dir or settings.index_dir, chroma_config(settings)), embedder,
+        Tokenizer(), Synonyms.load(r.synonyms_path),
+        FusionWeights(r.weight_keyword, r.weight_head, r.weight_dense), r.candidates)
+    pipeline = Pipeline(
+        retriever=retriever, guard=Guard.load(a.guard_path), replies=Replies.load(a.replies_path),
+        calibration=Calibration.load(a.calibration_path),
+        thresholds=Thresholds(a.answer_threshold, a.handoff_threshold, a.clarify_margin),
+        city={"city_name": settings.city_name, "city_phone": settings.city_phone},
+        max_citations=a.max_citations, top_k=r.top_k)
+    return Components(embedder, retriever, pipeline)

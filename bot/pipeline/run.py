@@ -1,0 +1,90 @@
+"""One answering pipeline for every channel: guard → retrieve → compose → cite → confidence →
+decide. Each step records what it saw and decided in the turn's trace."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from bot.pipeline import compose, confidence
+from bot.pipeline.cite import verify
+from bot.pipeline.decide import Thresholds, decide, supporting
+from bot.pipeline.guard import Guard, GuardResult
+from bot.pipeline.outcome import Candidate, Outcome, Reply
+from bot.pipeline.replies import Replies
+from bot.retrieval.hybrid import HybridRetriever, Retrieval
+
+
+@dataclass
+class Pipeline:
+    retriever: HybridRetriever
+    guard: Guard
+    replies: Replies
+    calibration: confidence.Calibration
+    thresholds: Thresholds
+    city: dict[str, str]
+    max_citations: int = 2
+    top_k: int = 20
+
+    def answer(self, question: str, filters: dict[str, str] | None = None) -> Reply:
+        """Answer one resident question; expected non-answers are outcomes, not exceptions."""
+        trace: dict[str, Any] = {"steps": []}
+        started = time.perf_counter()
+        guarded = self.guard.check(question)
+        _step(trace, "guard", started, outcome=guarded.outcome.value if guarded else "pass",
+              reason=guarded.reason if guarded else "")
+        if guarded is not None:
+            return self._guarded(question, guarded, trace)
+        retrieval = self.retriever.retrieve(question, self.top_k, filters)
+        _step(trace, "retrieve", started, **_retrieval_trace(retrieval))
+        features = confidence.signals(retrieval)
+        score = self.calibration.score(features)
+        _step(trace, "confidence", started, score=round(score, 4),
+              signals={k: round(v, 4) for k, v in features.items()})
+        outcome, why = decide(retrieval.hits, score, self.thresholds)
+        _step(trace, "decide", started, outcome=outcome.value, reason=why)
+        return self._reply(question, outcome, score, retrieval, trace)
+
+    def _reply(self, question: str, outcome: Outcome, score: float, r: Retrieval,
+               trace: dict[str, Any]) -> Reply:
+        hits = r.hits
+        candidates = [Candidate(doc_id=h.passage.doc_id, score=round(h.fused, 4),
+                                label=h.passage.question or h.passage.label) for h in hits]
+        best = next((h.passage for h in hits if h.passage.department), None)
+        reply = Reply(question=question, outcome=outcome, decision=outcome.decision, answer="",
+                      confidence=round(score, 4), candidates=candidates,
+                      department=best.department if best else "",
+                      contact=best.contact if best else "", trace=trace)
+        if outcome is Outcome.ANSWERED:
+            chosen = supporting(hits, self.max_citations, self.thresholds.clarify_margin)
+            draft = compose.answer(chosen, self.replies)
+            verify(draft.text, draft.citations, hits)
+            trace["steps"].append({"step": "cite", "cited": [c.doc_id for c in draft.citations]})
+            return reply.model_copy(update={"answer": draft.text, "citations": draft.citations})
+        if outcome is Outcome.CLARIFY:
+            options = compose.choices(hits)
+            text = compose.clarify_text(options, self.replies, self.replies.text(outcome))
+            return reply.model_copy(update={"answer": text, "choices": options})
+        text = compose.handoff_text(self.replies.text(outcome), hits[:3], self.replies, self.city)
+        return reply.model_copy(update={"answer": text})
+
+    def _guarded(self, question: str, g: GuardResult, trace: dict[str, Any]) -> Reply:
+        text = self.replies.text(g.outcome)
+        if g.emergency is not None:
+            text = text + "\n" + "\n".join(f"・{c}" for c in g.emergency.contacts)
+        elif g.outcome is Outcome.HANDOFF_REQUESTED:
+            text = f"{text}\n" + self.replies.fragment("city_hint", **self.city)
+        return Reply(question=question, decision=g.outcome.decision, outcome=g.outcome,
+                     answer=text, confidence=1.0 if g.emergency else 0.0, trace=trace)
+
+
+def _step(trace: dict[str, Any], name: str, started: float, **data: Any) -> None:
+    trace["steps"].append({"step": name, "ms": round((time.perf_counter() - started) * 1000, 2),
+                           **data})
+
+
+def _retrieval_trace(r: Retrieval) -> dict[str, Any]:
+    return {"normalized": r.normalized, "tokens": r.tokens, "expansions": r.expansions,
+            "keyword_top": r.keyword_top, "dense_top": r.dense_top,
+            "fused_top": [h.trace() for h in r.hits[:10]], "timings_ms": r.timings_ms}

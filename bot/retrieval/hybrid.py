@@ -1,0 +1,199 @@
+"""Hybrid retrieval: BM25 over the full text, BM25 over the FAQ question / title field, and
+dense similarity (Chroma candidates, exact cosines), fused by normalised score fusion."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.retrieval.synonyms import Synonyms
+from ingest.embed import Embedder
+from ingest.schema import Passage
+from ingest.store import ChromaConfig, Generation, IndexPaths
+from ingest.text import Tokenizer, normalize
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    keyword: float = 0.35
+    head: float = 0.2
+    dense: float = 0.45
+
+
+@dataclass
+class Hit:
+    """One ranked passage with every score that led to its rank (shown in traces)."""
+
+    passage: Passage
+    fused: float
+    keyword: float = 0.0
+    head: float = 0.0
+    cos_head: float = 0.0
+    cos_body: float = 0.0
+
+    @property
+    def dense(self) -> float:
+        return (self.cos_head + self.cos_body) / 2
+
+    def trace(self) -> dict[str, Any]:
+        return {"doc_id": self.passage.doc_id, "label": self.passage.label,
+                "fused": round(self.fused, 4), "keyword": round(self.keyword, 3),
+                "head": round(self.head, 3), "cos_head": round(self.cos_head, 3),
+                "cos_body": round(self.cos_body, 3)}
+
+
+@dataclass
+class Retrieval:
+    """The retriever's output: ranked hits plus what it saw on the way."""
+
+    query: str
+    normalized: str
+    tokens: list[str]
+    expansions: list[str]
+    hits: list[Hit]
+    keyword_ceiling: float
+    head_ceiling: float
+    known_share: float = 0.0
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    keyword_top: list[tuple[str, float]] = field(default_factory=list)
+    dense_top: list[tuple[str, float]] = field(default_factory=list)
+
+
+class IndexHandle:
+    """The serving generation; re-opened when an ingest swaps CURRENT (checked per call)."""
+
+    def __init__(self, index_dir: Path, chroma: ChromaConfig) -> None:
+        self._paths = IndexPaths(index_dir)
+        self._chroma = chroma
+        self._lock = threading.Lock()
+        self._gen: Generation | None = None
+
+    @property
+    def index_dir(self) -> Path:
+        return self._paths.root
+
+    def get(self) -> Generation:
+        name = self._paths.current_generation()
+        gen = self._gen
+        if gen is not None and gen.name == name:
+            return gen
+        with self._lock:
+            if self._gen is None or self._gen.name != name:
+                self._gen = Generation.open(self._paths, self._chroma, name)
+            return self._gen
+
+
+class HybridRetriever:
+    def __init__(self, index: IndexHandle, embedder: Embedder, tokenizer: Tokenizer,
+                 synonyms: Synonyms, weights: FusionWeights, candidates: int = 40) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+        self.synonyms = synonyms
+        self.weights = weights
+        self.candidates = candidates
+
+    def retrieve(self, query: str, top_k: int = 20,
+                 filters: dict[str, str] | None = None) -> Retrieval:
+        """Rank passages for a query; `filters` restricts metadata (e.g. category, source_type)."""
+        gen = self.index.get()
+        t0 = time.perf_counter()
+        normalized = normalize(query)
+        expansions = self.synonyms.expand(normalized)
+        tokens = self.tokenizer.query_tokens(" ".join([normalized, *expansions]))
+        t1 = time.perf_counter()
+        mask = _mask(gen.passages, filters)
+        kw = gen.keyword_full.scores(tokens) * mask
+        hd = gen.keyword_head.scores(tokens) * mask
+        qvec = self.embedder.embed([query])[0]
+        t2 = time.perf_counter()
+        dense_rows = self._dense_candidates(gen, qvec, filters)
+        t3 = time.perf_counter()
+        rows = _top(kw, self.candidates) | _top(hd, self.candidates) | dense_rows
+        hits = self._fuse(gen, sorted(rows), kw, hd, qvec)[:top_k]
+        t4 = time.perf_counter()
+        return Retrieval(
+            query=query, normalized=normalized, tokens=tokens, expansions=expansions, hits=hits,
+            keyword_ceiling=gen.keyword_full.ceiling(tokens),
+            head_ceiling=gen.keyword_head.ceiling(tokens),
+            known_share=(sum(t in gen.keyword_full.vocab for t in tokens) / len(tokens)
+                         if tokens else 0.0),
+            timings_ms={"tokenize": _ms(t0, t1), "keyword_and_embed": _ms(t1, t2),
+                        "dense": _ms(t2, t3), "fuse": _ms(t3, t4)},
+            keyword_top=_named(gen, kw, 10), dense_top=[
+                (gen.passages[r].doc_id, round(float(_cos(gen, r, qvec)), 4))
+                for r in sorted(dense_rows, key=lambda r: -_cos(gen, r, qvec))[:10]],
+        )
+
+    def _dense_candidates(self, gen: Generation, qvec: np.ndarray,
+                          filters: dict[str, str] | None) -> set[int]:
+        if not gen.passages:
+            return set()
+        n = min(self.candidates * 2, 2 * len(gen.passages))
+        where = _where(filters)
+        res = gen.collection.query(query_embeddings=[qvec.tolist()], n_results=n,
+                                   include=["metadatas"], **({"where": where} if where else {}))
+        return {int(m["row"]) for m in (res["metadatas"] or [[]])[0] if m is not None}
+
+    def _fuse(self, gen: Generation, rows: list[int], kw: np.ndarray, hd: np.ndarray,
+              qvec: np.ndarray) -> list[Hit]:
+        if not rows:
+            return []
+        idx = np.array(rows)
+        cos_h = gen.head[idx] @ qvec
+        cos_b = gen.body[idx] @ qvec
+        dense = (cos_h + cos_b) / 2
+        k, h = kw[idx], hd[idx]
+        span = float(dense.max() - dense.min())
+        fused = (self.weights.keyword * _scaled(k) + self.weights.head * _scaled(h)
+                 + self.weights.dense * ((dense - dense.min()) / span if span > 1e-9
+                                         else np.ones_like(dense)))
+        hits = [Hit(gen.passages[r], float(fused[i]), float(k[i]), float(h[i]),
+                    float(cos_h[i]), float(cos_b[i])) for i, r in enumerate(rows)]
+        hits.sort(key=lambda x: (-x.fused, x.passage.doc_id))
+        return hits
+
+
+def _scaled(x: np.ndarray) -> np.ndarray:
+    top = float(x.max()) if len(x) else 0.0
+    return x / top if top > 0 else np.zeros_like(x)
+
+
+def _top(scores: np.ndarray, k: int) -> set[int]:
+    if not len(scores):
+        return set()
+    k = min(k, len(scores))
+    idx = np.argpartition(-scores, k - 1)[:k]
+    return {int(i) for i in idx if scores[i] > 0}
+
+
+def _named(gen: Generation, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+    rows = sorted(_top(scores, k), key=lambda r: -scores[r])
+    return [(gen.passages[r].doc_id, round(float(scores[r]), 3)) for r in rows]
+
+
+def _cos(gen: Generation, row: int, qvec: np.ndarray) -> float:
+    return float((gen.head[row] @ qvec + gen.body[row] @ qvec) / 2)
+
+
+def _mask(passages: list[Passage], filters: dict[str, str] | None) -> np.ndarray:
+    if not filters:
+        return np.ones(len(passages), dtype=np.float32)
+    return np.array([all(str(p.chroma_metadata().get(k, "")) == v for k, v in filters.items())
+                     for p in passages], dtype=np.float32)
+
+
+def _where(filters: dict[str, str] | None) -> dict[str, Any] | None:
+    if not filters:
+        return None
+    clauses = [{k: v} for k, v in filters.items()]
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _ms(a: float, b: float) -> float:
+    return round((b - a) * 1000, 2)

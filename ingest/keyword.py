@@ -1,0 +1,89 @@
+"""BM25 keyword index over Sudachi terms, stored as CSR arrays beside the vector store.
+
+Own ~80 lines rather than a library: the confidence step needs each query term's idf (and a
+score's ceiling), and the on-disk format must be plain arrays that any replica can load.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+K1 = 1.2
+B = 0.75
+
+
+@dataclass
+class Bm25:
+    vocab: dict[str, int]
+    idf: np.ndarray
+    indptr: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+    n_docs: int
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]]) -> Bm25:
+        n = len(token_lists)
+        lengths = np.array([len(t) for t in token_lists], dtype=np.float32)
+        avgdl = float(lengths.mean()) if n and lengths.sum() else 1.0
+        postings: dict[str, list[tuple[int, int]]] = {}
+        for doc, tokens in enumerate(token_lists):
+            for term, tf in Counter(tokens).items():
+                postings.setdefault(term, []).append((doc, tf))
+        vocab = {term: i for i, term in enumerate(sorted(postings))}
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        docs_l: list[int] = []
+        weights_l: list[float] = []
+        idf = np.zeros(len(vocab), dtype=np.float32)
+        for term, i in vocab.items():
+            plist = postings[term]
+            idf[i] = math.log(1 + (n - len(plist) + 0.5) / (len(plist) + 0.5))
+            for doc, tf in plist:
+                norm = K1 * (1 - B + B * lengths[doc] / avgdl)
+                docs_l.append(doc)
+                weights_l.append(tf * (K1 + 1) / (tf + norm))
+            indptr[i + 1] = len(docs_l)
+        return cls(vocab, idf, indptr, np.array(docs_l, dtype=np.int32),
+                   np.array(weights_l, dtype=np.float32), n)
+
+    @property
+    def max_idf(self) -> float:
+        return float(self.idf.max()) if len(self.idf) else math.log(2.0)
+
+    def term_idf(self, term: str) -> float:
+        """idf of a term; unseen terms count as the rarest (they make a query harder to match)."""
+        i = self.vocab.get(term)
+        return float(self.idf[i]) if i is not None else self.max_idf
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        for term in terms:
+            i = self.vocab.get(term)
+            if i is None:
+                continue
+            s, e = self.indptr[i], self.indptr[i + 1]
+            out[self.docs[s:e]] += self.idf[i] * self.weights[s:e]
+        return out
+
+    def ceiling(self, terms: list[str]) -> float:
+        """The score a document matching every query term very strongly would approach."""
+        return sum(self.term_idf(t) for t in terms) * (K1 + 1)
+
+    def save(self, path: Path) -> None:
+        np.savez(path.with_suffix(".npz"), idf=self.idf, indptr=self.indptr, docs=self.docs,
+                 weights=self.weights, n_docs=np.array([self.n_docs]))
+        path.with_suffix(".vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False),
+                                                   encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Bm25:
+        arrays = np.load(path.with_suffix(".npz"))
+        vocab = json.loads(path.with_suffix(".vocab.json").read_text(encoding="utf-8"))
+        return cls(vocab, arrays["idf"], arrays["indptr"], arrays["docs"], arrays["weights"],
+                   int(arrays["n_docs"][0]))

@@ -1,0 +1,98 @@
+"""Japanese normalization and tokenization shared by the ingester and the bot."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
+
+# Zero-width and bidi controls and Unicode tag characters: invisible, never meaningful in a query.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\U000e0000-\U000e007f]")
+_SPACES = re.compile(r"\s+")
+_KATAKANA = re.compile("[\u30a1-\u30f6]")
+
+DROPPED_POS = {"助詞", "助動詞", "補助記号", "空白", "記号"}
+
+# Request phrases that say nothing about the topic (measured to help on FAQ retrieval).
+QUERY_STOPWORDS = {
+    "教える", "知る", "たい", "どう", "どうする", "ください", "下さる", "くれる", "いい", "良い",
+    "よい", "する", "ある", "いる", "なる", "できる", "出来る", "思う", "聞く", "わかる", "分かる",
+    "方法", "こと", "もの", "ため", "場合", "どこ", "いつ", "なに", "何", "どれ", "どの", "ほしい",
+    "欲しい", "お願い", "願う", "もらう", "貰う", "?", "ね", "よ", "さ", "です", "ます", "なん",
+    "の", "ん", "そう", "ちょっと", "すみる", "すみません", "すいません", "あの", "えっと",
+}
+
+
+def fold_kana(text: str) -> str:
+    """Katakana to hiragana, so ゴミ and ごみ meet."""
+    return _KATAKANA.sub(lambda m: chr(ord(m.group(0)) - 0x60), text)
+
+
+def strip_invisible(text: str) -> str:
+    return INVISIBLE.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """NFKC (full/half width), invisible characters removed, whitespace folded, lower case."""
+    text = unicodedata.normalize("NFKC", strip_invisible(text))
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def sentences(text: str, limit: int = 4000) -> Iterable[str]:
+    """Cut text into pieces Sudachi accepts (its input is limited to ~49 KB)."""
+    buf = ""
+    for part in re.split(r"(?<=[。\n])", text):
+        if len(buf) + len(part) > limit and buf:
+            yield buf
+            buf = ""
+        while len(part) > limit:
+            yield part[:limit]
+            part = part[limit:]
+        buf += part
+    if buf:
+        yield buf
+
+
+class Tokenizer:
+    """Sudachi SplitMode.A with normalized forms, kana folding and POS filtering.
+
+    One instance per thread (Sudachi tokenizers are not thread-safe).
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @cached_property
+    def _dictionary(self) -> Any:
+        from sudachipy import Dictionary
+
+        return Dictionary(dict="core")
+
+    def _sudachi(self) -> Any:
+        tok = getattr(self._local, "tok", None)
+        if tok is None:
+            from sudachipy import SplitMode
+
+            tok = self._dictionary.tokenizer(mode=SplitMode.A)
+            self._local.tok = tok
+        return tok
+
+    def tokens(self, text: str) -> list[str]:
+        """Index-side terms: normalized forms of content words."""
+        out: list[str] = []
+        sudachi = self._sudachi()
+        for piece in sentences(normalize(text)):
+            for m in sudachi.tokenize(piece):
+                if m.part_of_speech()[0] in DROPPED_POS:
+                    continue
+                term = fold_kana(m.normalized_form().lower())
+                if term.strip():
+                    out.append(term)
+        return out
+
+    def query_tokens(self, text: str) -> list[str]:
+        """Query-side terms: like `tokens`, minus request phrases (教えて, 知りたい …)."""
+        return [t for t in self.tokens(text) if t not in QUERY_STOPWORDS]
