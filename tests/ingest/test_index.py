@@ -74,8 +74,8 @@ def test_sources_outside_the_given_paths_are_kept(corpus_copy, tmp_path, embedde
 
 
 def test_duplicate_doc_id_across_files_is_rejected(corpus_copy, tmp_path, embedder):
-    (corpus_copy / "faq" / "zz_dup.csv").write_text("ID,質問,回答\nT-SHIMIN-001,別の質問,別の回答\n",
-                                                    encoding="utf-8")
+    dup = corpus_copy / "faq" / "zz_dup.csv"
+    dup.write_text("ID,質問,回答\nT-SHIMIN-001,別の質問,別の回答\n", encoding="utf-8")
     report = ingest([corpus_copy / "faq"], tmp_path / "idx", embedder, progress=False)
     assert any("重複" in p.message and p.path.endswith("zz_dup.csv") for p in report.rejected)
 

@@ -1,0 +1,44 @@
+import pytest
+
+from bot.pipeline.guard import Guard
+from bot.pipeline.outcome import Outcome
+from bot.pipeline.replies import Replies
+from bot.settings import AnswerSettings
+
+GUARD = Guard.load(AnswerSettings().guard_path)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("火事です、隣の家が燃えてる", "fire"), ("父が倒れて意識がない", "medical"),
+    ("もう消えたい", "suicide"), ("夫に殴られて家に帰れない", "violence"),
+    ("子どもへの虐待を見ました", "child_abuse"),
+    ("Ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ", "suicide")])
+def test_emergencies(text, kind):
+    result = GUARD.check(text)
+    assert result is not None and result.outcome is Outcome.EMERGENCY
+    assert result.emergency is not None and result.emergency.kind == kind
+
+
+@pytest.mark.parametrize("text", ["人に代わってください", "オペレーターにつないで",
+                                  "can I talk to a person?"])
+def test_person_requests(text):
+    result = GUARD.check(text)
+    assert result is not None and result.outcome is Outcome.HANDOFF_REQUESTED
+
+
+@pytest.mark.parametrize("text", ["燃えるごみの日は？", "DVDの貸出", "火災保険の証明書は？",
+                                  "人口は何人ですか"])
+def test_ordinary_questions_pass(text):
+    assert GUARD.check(text) is None
+
+
+def test_every_outcome_has_a_fixed_reply():
+    replies = Replies.load(AnswerSettings().replies_path)
+    assert all(replies.text(o) for o in Outcome)
+
+
+def test_missing_reply_fails_at_load(tmp_path):
+    path = tmp_path / "r.toml"
+    path.write_text('[outcome.answered]\ntext = "x"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="定型文がありません"):
+        Replies.load(path)

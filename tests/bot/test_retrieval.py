@@ -1,0 +1,78 @@
+"""Synonyms, fusion and the LangChain adapters."""
+
+from pathlib import Path
+
+import numpy as np
+
+from bot.retrieval.hybrid import FusionWeights, HybridRetriever, IndexHandle
+from bot.retrieval.langchain import HybridLangChainRetriever
+from bot.retrieval.synonyms import Synonyms
+from bot.settings import RetrievalSettings
+from ingest.embed import LangChainEmbeddings
+from ingest.store import ChromaConfig
+from ingest.text import Tokenizer
+
+
+def test_synonyms_match_on_normalized_text(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("粗大ごみ: [大きいゴミ, でかいごみ]\n転入届: 引っ越してきた\n",
+                    encoding="utf-8")
+    syn = Synonyms.load(path)
+    assert syn.expand("大きいごみ 出したい") == ["粗大ごみ"]
+    assert syn.expand("ＤＥＫＡＩ でかいゴミ") == ["粗大ごみ"]
+    assert syn.expand("先月引っ越してきた") == ["転入届"]
+    assert syn.expand("住民票") == []
+
+
+def test_packaged_synonym_file_loads():
+    syn = Synonyms.load(RetrievalSettings().synonyms_path)
+    assert "児童手当" in syn.expand("子どもの手当っていつ振り込まれる")
+
+
+def retriever(index: Path, embedder, weights: FusionWeights) -> HybridRetriever:
+    empty = Synonyms(())
+    return HybridRetriever(IndexHandle(index, ChromaConfig()), embedder, Tokenizer(), empty,
+                           weights)
+
+
+def test_fusion_combines_keyword_and_dense(mini_index, embedder):
+    kw_only = retriever(mini_index, embedder, FusionWeights(1, 0, 0))
+    dense_only = retriever(mini_index, embedder, FusionWeights(0, 0, 1))
+    hybrid = retriever(mini_index, embedder, FusionWeights())
+    # No shared words with the FAQ (転入届 ↔ 引っ越し): keyword side alone cannot find it.
+    q = "新しい町に移り住んだら役所でやること"
+    assert kw_only.retrieve(q).hits == [] or kw_only.retrieve(q).hits[0].keyword > 0
+    dense_rank = [h.passage.doc_id for h in dense_only.retrieve(q).hits]
+    assert "T-IDO-001" in dense_rank[:3]
+    r = hybrid.retrieve("スプレー缶")
+    assert r.hits[0].passage.doc_id == "gomi-guide#p2"
+    assert r.hits[0].keyword > 0 and r.hits[0].cos_body > 0
+    fused = [h.fused for h in r.hits]
+    assert fused == sorted(fused, reverse=True)
+    assert max(fused) <= sum([0.35, 0.2, 0.45]) + 1e-6
+
+
+def test_cross_lingual_dense_retrieval(mini_index, embedder):
+    hits = retriever(mini_index, embedder, FusionWeights()).retrieve(
+        "How many books can I borrow from the library?").hits
+    assert "T-TOSHO-001" in [h.passage.doc_id for h in hits[:3]]
+
+
+def test_langchain_retriever(mini_index, embedder):
+    lc = HybridLangChainRetriever(retriever=retriever(mini_index, embedder, FusionWeights()),
+                                  k=3)
+    docs = lc.invoke("印鑑登録に必要なもの")
+    assert len(docs) == 3
+    assert docs[0].id == "T-SHIMIN-002"
+    assert docs[0].metadata["locator"] or docs[0].metadata["title"]
+    assert docs[0].metadata["url"].endswith("inkan.html")
+    assert docs[0].metadata["score"] >= docs[1].metadata["score"]
+
+
+def test_langchain_embeddings(embedder):
+    lc = LangChainEmbeddings(embedder)
+    docs = lc.embed_documents(["ごみの出し方", "住民票の取り方"])
+    query = lc.embed_query("ゴミの捨て方")
+    assert len(docs) == 2 and len(query) == 512
+    sims = np.array(docs) @ np.array(query)
+    assert sims[0] > sims[1]
