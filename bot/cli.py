@@ -33,6 +33,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="返答を JSON で出力")
     p.add_argument("--batch", type=Path, metavar="FILE.jsonl",
                    help='1 行 1 問 {"id", "question"} を読み、1 行 1 返答の JSON を出力')
+    p = sub.add_parser("serve", help="Web チャット・職員コンソール・API を起動する")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    _index_arg(p)
+    p = sub.add_parser("staff", help="職員アカウントの管理")
+    staff_sub = p.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="職員アカウントを作成する（パスワードは対話入力）")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["staff", "admin"], default="staff")
+    add.add_argument("--department", default="")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="パスワードを標準入力から読む（自動化用）")
     return root
 
 
@@ -41,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     if getattr(args, "index", None) is not None:
         settings.index_dir = args.index
-    handler = {"ingest": cmd_ingest, "ask": cmd_ask}[args.command]
+    handler = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve,
+               "staff": cmd_staff}[args.command]
     return handler(args, settings)
 
 
@@ -83,6 +96,49 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=1))
     else:
         print(render_text(reply, trace=args.trace))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from bot.app import create_app
+
+    try:
+        app = create_app(settings)
+    except FileNotFoundError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"madoguchi: http://{args.host}:{args.port}/ （職員コンソール /staff 、API 文書 /docs）")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return EXIT_OK
+
+
+def cmd_staff(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from bot.service.notifier import ChannelNotifier
+    from bot.service.staff import StaffError, StaffService
+    from bot.store.db import Database
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("パスワード（10文字以上）: ")
+        if password != getpass.getpass("もう一度: "):
+            print("パスワードが一致しません", file=sys.stderr)
+            return EXIT_USAGE
+    db = Database(settings.database_url)
+    db.migrate()
+    service = StaffService(ChannelNotifier({}), settings.data_dir / "approved_faq.csv",
+                           lambda _path: None)
+    try:
+        with db.session() as s:
+            service.add(s, args.name, password, args.role, args.department)
+    except StaffError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"職員 {args.name}（{args.role}）を作成しました")
     return EXIT_OK
 
 

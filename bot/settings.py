@@ -41,6 +41,24 @@ class ChromaSettings(BaseModel):
     collection_prefix: str = Field("madoguchi", description="Collection name prefix")
 
 
+class HandoffSettings(BaseModel):
+    weekdays: list[int] = Field([0, 1, 2, 3, 4], description="Working weekdays (0 = Monday)")
+    opens: str = Field("08:30", description="Office opening time (local)")
+    closes: str = Field("17:15", description="Office closing time (local)")
+    holidays_path: Path = Field(PACKAGE_DATA / "holidays.yaml", description="Closed days")
+    timezone: str = Field("Asia/Tokyo", description="The city's time zone")
+    negative_feedback_limit: int = Field(2, description="Negative feedback that escalates")
+
+
+class StaffSettings(BaseModel):
+    session_secret: str = Field("", description="Signs staff session cookies; set in production")
+    cookie_secure: bool = Field(False, description="Send cookies over HTTPS only")
+    max_failed_logins: int = Field(5, description="Failed logins before the account locks")
+    lock_minutes: int = Field(15, description="How long a locked account stays locked")
+    session_hours: int = Field(8, description="Staff session lifetime")
+    faq_id_prefix: str = Field("STAFF-FAQ", description="ID prefix of approved FAQ entries")
+
+
 class LineSettings(BaseModel):
     api_base: str = Field("https://api.line.me", description="Messaging API host")
 
@@ -58,6 +76,9 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
     line: LineSettings = LineSettings()
+    handoff: HandoffSettings = HandoffSettings()
+    staff: StaffSettings = StaffSettings()
+    data_dir: Path = Field(Path("data"), description="State beside the index (approved FAQ CSV)")
     database_url: str = Field("sqlite:///data/madoguchi.sqlite3",
                               validation_alias=AliasChoices("DATABASE_URL",
                                                             "MADOGUCHI_DATABASE_URL"))

@@ -3,17 +3,21 @@ decide. Each step records what it saw and decided in the turn's trace."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from bot.pipeline import compose, confidence
 from bot.pipeline.cite import verify
+from bot.pipeline.context import contextualize
 from bot.pipeline.decide import Thresholds, decide, supporting
 from bot.pipeline.guard import Guard, GuardResult
 from bot.pipeline.outcome import Candidate, Outcome, Reply
 from bot.pipeline.replies import Replies
 from bot.retrieval.hybrid import HybridRetriever, Retrieval
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -27,8 +31,25 @@ class Pipeline:
     max_citations: int = 2
     top_k: int = 20
 
-    def answer(self, question: str, filters: dict[str, str] | None = None) -> Reply:
-        """Answer one resident question; expected non-answers are outcomes, not exceptions."""
+    def answer(self, question: str, filters: dict[str, str] | None = None,
+               previous: str = "") -> Reply:
+        """Answer one resident question; expected non-answers are outcomes, not exceptions.
+
+        `previous` is the resident's previous question in the conversation (for follow-ups).
+        A fault anywhere below is caught here, once, and becomes ERROR_INTERNAL with a person
+        offered.
+        """
+        try:
+            return self._answer(question, filters, previous)
+        except Exception as exc:  # noqa: BLE001 - the one boundary for faults
+            log.exception("pipeline failed")
+            text = self.replies.text(Outcome.ERROR_INTERNAL) + "\n" + self.replies.fragment(
+                "city_hint", **self.city)
+            return Reply(question=question, decision="handoff", outcome=Outcome.ERROR_INTERNAL,
+                         answer=text, confidence=0.0,
+                         trace={"steps": [{"step": "error", "error": repr(exc)}]})
+
+    def _answer(self, question: str, filters: dict[str, str] | None, previous: str) -> Reply:
         trace: dict[str, Any] = {"steps": []}
         started = time.perf_counter()
         guarded = self.guard.check(question)
@@ -36,8 +57,9 @@ class Pipeline:
               reason=guarded.reason if guarded else "")
         if guarded is not None:
             return self._guarded(question, guarded, trace)
-        retrieval = self.retriever.retrieve(question, self.top_k, filters)
-        _step(trace, "retrieve", started, **_retrieval_trace(retrieval))
+        query = contextualize(question, previous)
+        retrieval = self.retriever.retrieve(query, self.top_k, filters)
+        _step(trace, "retrieve", started, query=query, **_retrieval_trace(retrieval))
         features = confidence.signals(retrieval)
         score = self.calibration.score(features)
         _step(trace, "confidence", started, score=round(score, 4),

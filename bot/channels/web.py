@@ -1,0 +1,192 @@
+"""Resident web chat: the JSON API (plain and SSE) and the chat page. Routes only translate;
+the chat service answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
+from pydantic import BaseModel, Field, field_validator
+
+from bot.deps import ServicesDep, SessionDep
+from bot.service.chat import ConversationNotFound, NotAuthorised, Turn
+from bot.store import repo
+from bot.store.models import Conversation, Message
+
+router = APIRouter()
+MAX_MESSAGE = 1000
+UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+ConversationId = Annotated[str, Path(pattern=UUID, description="会話ID")]
+TokenHeader = Annotated[str | None, Header(alias="X-Conversation-Token", max_length=128)]
+
+
+class ChatRequest(BaseModel):
+    conversation_id: str | None = Field(None, pattern=UUID,
+                                        description="Omit to start a new conversation")
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE, description="住民の質問")
+
+    @field_validator("message")
+    @classmethod
+    def _printable(cls, v: str) -> str:
+        if any(ord(c) < 32 and c not in "\n\r\t" for c in v):
+            raise ValueError("制御文字は使えません")
+        if not v.strip():
+            raise ValueError("質問を入力してください")
+        return v
+
+
+class MessageOut(BaseModel):
+    id: int
+    role: str
+    text: str
+    decision: str | None = None
+    outcome: str | None = None
+    confidence: float | None = None
+    citations: list[dict[str, Any]] = []
+    choices: list[dict[str, Any]] = []
+    created_at: datetime
+
+    @classmethod
+    def of(cls, m: Message) -> MessageOut:
+        return cls(id=m.id, role=m.role, text=m.text, decision=m.decision, outcome=m.outcome,
+                   confidence=m.confidence, citations=m.citations or [],
+                   choices=m.choices or [], created_at=m.created_at)
+
+
+class ChatResponse(BaseModel):
+    conversation_id: str
+    token: str | None = Field(None, description="Returned once, for a new conversation: keep it")
+    message_id: int | None
+    decision: str
+    outcome: str
+    answer: str
+    citations: list[dict[str, Any]]
+    choices: list[dict[str, Any]]
+    confidence: float
+    handoff_status: str = Field(description="'' (bot), open, assigned, answered or closed")
+
+
+class ThreadResponse(BaseModel):
+    conversation_id: str
+    handoff_status: str
+    messages: list[MessageOut]
+
+
+class FeedbackRequest(BaseModel):
+    message_id: int = Field(ge=1)
+    helpful: bool
+
+
+def _response(turn: Turn) -> ChatResponse:
+    bot = turn.bot_message
+    assert bot is not None
+    return ChatResponse(conversation_id=turn.conversation.id, token=turn.token,
+                        message_id=bot.id, decision=bot.decision or "handoff",
+                        outcome=bot.outcome or "", answer=bot.text,
+                        citations=bot.citations or [], choices=bot.choices or [],
+                        confidence=bot.confidence or 0.0, handoff_status=turn.handoff_status)
+
+
+def _conversation(services: ServicesDep, s: SessionDep, conversation_id: str | None,
+                  token: str | None) -> tuple[Conversation, str | None]:
+    try:
+        return services.chat.open(s, conversation_id, token)
+    except ConversationNotFound as exc:
+        raise HTTPException(404, "会話が見つかりません") from exc
+    except NotAuthorised as exc:
+        raise HTTPException(403, "この会話を見る権限がありません（トークンが違います）") from exc
+
+
+def _status(s: SessionDep, conv: Conversation) -> str:
+    esc = repo.active_escalation(s, conv.id)
+    return esc.status if esc else ""
+
+
+@router.post("/api/chat", response_model=ChatResponse, tags=["resident"])
+def chat(body: ChatRequest, services: ServicesDep, s: SessionDep,
+         x_conversation_token: TokenHeader = None) -> ChatResponse:
+    """住民の質問に答えます。新しい会話では conversation_id を省略し、返される token を保存して
+    以後の呼び出しで X-Conversation-Token ヘッダーに付けてください。"""
+    conv, token = _conversation(services, s, body.conversation_id, x_conversation_token)
+    turn = services.chat.ask(s, conv, body.message, token)
+    if not turn.handoff_status:
+        turn.handoff_status = _status(s, conv)
+    return _response(turn)
+
+
+@router.post("/api/chat/stream", tags=["resident"],
+             responses={200: {"content": {"text/event-stream": {}}}})
+def chat_stream(body: ChatRequest, services: ServicesDep, s: SessionDep,
+                x_conversation_token: TokenHeader = None) -> StreamingResponse:
+    """/api/chat と同じ処理を Server-Sent Events で返します（meta → delta… → done）。"""
+    response = chat(body, services, s, x_conversation_token)
+
+    def events() -> Iterator[str]:
+        meta = {"conversation_id": response.conversation_id, "token": response.token,
+                "message_id": response.message_id, "decision": response.decision}
+        yield f"event: meta\ndata: {json.dumps(meta, ensure_ascii=False)}\n\n"
+        for i in range(0, len(response.answer), 40):
+            chunk = json.dumps({"text": response.answer[i:i + 40]}, ensure_ascii=False)
+            yield f"event: delta\ndata: {chunk}\n\n"
+        yield f"event: done\ndata: {response.model_dump_json()}\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store"})
+
+
+@router.get("/api/conversations/{conversation_id}", response_model=ThreadResponse,
+            tags=["resident"])
+def thread(conversation_id: ConversationId,
+           services: ServicesDep, s: SessionDep, x_conversation_token: TokenHeader = None,
+           after: Annotated[int, Query(ge=0)] = 0) -> ThreadResponse:
+    """住民自身の会話（職員からの返信を含む）。会話のトークンが必要です。"""
+    conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
+    return ThreadResponse(conversation_id=conv.id, handoff_status=_status(s, conv),
+                          messages=[MessageOut.of(m) for m in repo.messages_after(s, conv.id,
+                                                                                  after)])
+
+
+@router.post("/api/conversations/{conversation_id}/feedback", tags=["resident"])
+def feedback(conversation_id: ConversationId, body: FeedbackRequest, services: ServicesDep,
+             s: SessionDep, x_conversation_token: TokenHeader = None) -> dict[str, Any]:
+    """回答への評価（役に立った / 役に立たなかった）。
+
+    役に立たなかった評価が続いた場合は職員へつなぎます。"""
+    conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
+    try:
+        turn = services.chat.feedback(s, conv, body.message_id, body.helpful)
+    except ConversationNotFound as exc:
+        raise HTTPException(404, "評価するメッセージが見つかりません") from exc
+    return {"ok": True, "handoff_status": _status(s, conv),
+            "message": MessageOut.of(turn.bot_message).model_dump(mode="json")
+            if turn and turn.bot_message else None}
+
+
+@router.post("/api/conversations/{conversation_id}/handoff", response_model=ChatResponse,
+             tags=["resident"])
+def handoff(conversation_id: ConversationId, services: ServicesDep, s: SessionDep,
+            x_conversation_token: TokenHeader = None) -> ChatResponse:
+    """「職員に相談する」ボタン。"""
+    conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
+    turn = services.chat.request_person(s, conv)
+    if not turn.handoff_status:
+        turn.handoff_status = _status(s, conv)
+    return _response(turn)
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def page(request: Request, services: ServicesDep) -> HTMLResponse:
+    return services.templates.TemplateResponse(
+        request, "chat.html", {"city_name": services.settings.city_name,
+                               "city_phone": services.settings.city_phone})
+
+
+@router.get("/healthz", tags=["ops"])
+def healthz(services: ServicesDep) -> dict[str, Any]:
+    """稼働確認: 索引の世代とパッセージ数。"""
+    gen = services.components.retriever.index.get()
+    return {"ok": True, "index": gen.name, "passages": len(gen.passages)}

@@ -1,0 +1,25 @@
+"""FastAPI dependencies as Annotated aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with get_services(request).db.session() as s:
+        yield s
+
+
+ServicesDep = Annotated["Services", Depends(get_services)]
+SessionDep = Annotated[Session, Depends(get_session)]

@@ -1,0 +1,128 @@
+"""The one path of a resident's message, for every channel: store (masked) → answer or defer
+to staff → escalate when needed → store the reply with its trace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.pipeline.outcome import Outcome, Reply
+from bot.pipeline.run import Pipeline
+from bot.service.office_hours import OfficeHours, handoff_notice
+from bot.store import repo
+from bot.store.models import Conversation, EscalationStatus, Message, Priority, Role
+
+STAFF_HANDLING_TEXT = ("ただいま職員が対応しています。職員からのお返事をお待ちください。"
+                       "追加でお伝えしたいことがあれば、このまま入力してください。")
+RESUMED_TEXT = "職員の対応が終わりました。ここからは自動応答でご案内します。"
+FEEDBACK_HANDOFF = "役に立たなかったとのご評価が続いたため、職員におつなぎします。"
+
+
+@dataclass
+class Turn:
+    """What a channel needs to render one exchange."""
+
+    conversation: Conversation
+    token: str | None
+    resident_message: Message
+    bot_message: Message | None
+    reply: Reply | None
+    handoff_status: str = ""
+    notices: list[str] = field(default_factory=list)
+
+
+class ConversationNotFound(LookupError):
+    pass
+
+
+class NotAuthorised(PermissionError):
+    pass
+
+
+@dataclass
+class ChatService:
+    pipeline: Pipeline
+    hours: OfficeHours
+    urgent_phone: str
+    negative_feedback_limit: int = 2
+    masker: Any = None  # bot.safety.pii masker when wired; None keeps text as typed
+
+    def open(self, s: Session, conversation_id: str | None, token: str | None,
+             channel: str = "web") -> tuple[Conversation, str | None]:
+        """The resident's conversation, checked against its token; a new one when no id."""
+        if conversation_id is None:
+            return repo.create_conversation(s, channel)
+        conv = s.get(Conversation, conversation_id)
+        if conv is None:
+            raise ConversationNotFound(conversation_id)
+        if not repo.token_matches(conv, token):
+            raise NotAuthorised(conversation_id)
+        return conv, None
+
+    def ask(self, s: Session, conv: Conversation, text: str, token: str | None = None,
+            at: datetime | None = None) -> Turn:
+        """Handle one resident message in the conversation."""
+        at = at or datetime.now(UTC)
+        masked, warning = self._mask(text)
+        resident = repo.add_message(s, conv, Role.RESIDENT.value, masked)
+        esc = repo.active_escalation(s, conv.id)
+        if esc is not None and esc.status in repo.STAFF_OWNED:
+            note = repo.add_message(s, conv, Role.BOT.value, STAFF_HANDLING_TEXT,
+                                    decision="handoff", outcome="staff_handling")
+            return Turn(conv, token, resident, note, None, esc.status)
+        previous = repo.last_resident_text(s, conv.id, resident.id)
+        reply = self.pipeline.answer(masked, previous=previous)
+        notices = [warning] if warning else []
+        status = ""
+        if reply.decision in ("handoff", "emergency"):
+            status = self._escalate(s, conv, resident, reply)
+            if reply.decision == "handoff":
+                notices.append(handoff_notice(self.hours, at, reply.contact or self.urgent_phone))
+        text_out = "\n\n".join([reply.answer, *notices])
+        bot = repo.add_message(
+            s, conv, Role.BOT.value, text_out, decision=reply.decision,
+            outcome=reply.outcome.value, confidence=reply.confidence,
+            citations=[c.model_dump() for c in reply.citations],
+            choices=[c.model_dump() for c in reply.choices], trace=reply.trace)
+        return Turn(conv, token, resident, bot, reply, status, notices)
+
+    def _mask(self, text: str) -> tuple[str, str]:
+        if self.masker is None:
+            return text, ""
+        result = self.masker.mask(text)
+        return result.text, (self.masker.warning(result.kinds) if result.spans else "")
+
+    def _escalate(self, s: Session, conv: Conversation, msg: Message, reply: Reply) -> str:
+        priority = {Outcome.EMERGENCY: Priority.EMERGENCY,
+                    Outcome.HANDOFF_REQUESTED: Priority.REQUESTED}.get(reply.outcome,
+                                                                       Priority.LOW_CONFIDENCE)
+        esc = repo.escalate(s, conv, msg, reply.outcome.value, priority, reply.department,
+                            reply.trace)
+        return esc.status
+
+    def request_person(self, s: Session, conv: Conversation, at: datetime | None = None) -> Turn:
+        """The 「職員に相談する」 button."""
+        return self.ask(s, conv, "職員に相談したい", at=at)
+
+    def feedback(self, s: Session, conv: Conversation, message_id: int, helpful: bool,
+                 at: datetime | None = None) -> Turn | None:
+        """Record 役に立った / 役に立たなかった; repeated negatives escalate the conversation."""
+        msg = s.get(Message, message_id)
+        if msg is None or msg.conversation_id != conv.id or msg.role != Role.BOT.value:
+            raise ConversationNotFound(f"message {message_id}")
+        negatives = repo.record_feedback(s, conv, msg, helpful)
+        if helpful or negatives < self.negative_feedback_limit:
+            return None
+        if repo.active_escalation(s, conv.id) is not None:
+            return None
+        repo.escalate(s, conv, msg, "negative_feedback", Priority.FEEDBACK,
+                      (msg.citations[0].get("department", "") if msg.citations else ""),
+                      msg.trace)
+        text = FEEDBACK_HANDOFF + "\n" + handoff_notice(self.hours, at or datetime.now(UTC),
+                                                        self.urgent_phone)
+        note = repo.add_message(s, conv, Role.SYSTEM.value, text, decision="handoff",
+                                outcome="handoff_feedback")
+        return Turn(conv, None, msg, note, None, EscalationStatus.OPEN.value)

@@ -1,0 +1,158 @@
+"""SQLAlchemy 2 models of the conversation store (SQLite by default, PostgreSQL via
+DATABASE_URL). Every text from a resident is stored already masked of personal data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    BOT = "bot"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+class EscalationStatus(StrEnum):
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Priority:
+    EMERGENCY = 0
+    REQUESTED = 1
+    FEEDBACK = 2
+    LOW_CONFIDENCE = 3
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16), default="web")
+    line_user_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+    negative_feedback: Mapped[int] = mapped_column(default=0)
+    messages: Mapped[list[Message]] = relationship(back_populates="conversation",
+                                                   order_by="Message.id",
+                                                   cascade="all, delete-orphan")
+    escalations: Mapped[list[Escalation]] = relationship(back_populates="conversation",
+                                                         order_by="Escalation.id",
+                                                         cascade="all, delete-orphan")
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(String(16), default=None)
+    outcome: Mapped[str | None] = mapped_column(String(32), default=None)
+    confidence: Mapped[float | None] = mapped_column(default=None)
+    citations: Mapped[list[Any]] = mapped_column(default=list)
+    choices: Mapped[list[Any]] = mapped_column(default=list)
+    trace: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class Escalation(Base):
+    __tablename__ = "escalations"
+    __table_args__ = (Index("ix_escalations_queue", "status", "priority", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+    status: Mapped[str] = mapped_column(String(16), default=EscalationStatus.OPEN.value)
+    priority: Mapped[int] = mapped_column(default=Priority.LOW_CONFIDENCE)
+    reason: Mapped[str] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(String(128), default="")
+    trace: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+    conversation: Mapped[Conversation] = relationship(back_populates="escalations")
+    assignee: Mapped[Staff | None] = relationship()
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    helpful: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="staff")
+    department: Mapped[str] = mapped_column(String(128), default="")
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class FaqCandidate(Base):
+    __tablename__ = "faq_candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(128), default="")
+    department: Mapped[str] = mapped_column(String(128), default="")
+    contact: Mapped[str] = mapped_column(String(64), default="")
+    source_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"),
+                                                          default=None)
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    doc_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    staff_name: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(128), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=now, index=True)
+
+
+class ProcessedEvent(Base):
+    """Webhook event ids already handled (LINE redelivers; each event is processed once)."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)

@@ -1,0 +1,160 @@
+"""Queries and updates of the conversation store, as small functions over a Session."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.store.models import (
+    AuditLog,
+    Conversation,
+    Escalation,
+    EscalationStatus,
+    FaqCandidate,
+    Feedback,
+    Message,
+    ProcessedEvent,
+    Staff,
+    now,
+)
+
+ACTIVE = (EscalationStatus.OPEN.value, EscalationStatus.ASSIGNED.value,
+          EscalationStatus.ANSWERED.value)
+STAFF_OWNED = (EscalationStatus.ASSIGNED.value, EscalationStatus.ANSWERED.value)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_conversation(s: Session, channel: str = "web",
+                        line_user_id: str | None = None) -> tuple[Conversation, str]:
+    """A new conversation and its unguessable token (only the token's hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    conv = Conversation(id=str(uuid.uuid4()), token_hash=_hash(token), channel=channel,
+                        line_user_id=line_user_id)
+    s.add(conv)
+    s.flush()
+    return conv, token
+
+
+def token_matches(conv: Conversation, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(conv.token_hash, _hash(token or ""))
+
+
+def conversation_for_line_user(s: Session, user_id: str) -> Conversation:
+    conv = s.scalars(select(Conversation).where(Conversation.line_user_id == user_id)
+                     .order_by(Conversation.created_at.desc())).first()
+    if conv is None:
+        conv, _ = create_conversation(s, "line", user_id)
+    return conv
+
+
+def add_message(s: Session, conv: Conversation, role: str, text: str, **fields: Any) -> Message:
+    msg = Message(conversation_id=conv.id, role=role, text=text, **fields)
+    s.add(msg)
+    conv.updated_at = now()
+    s.flush()
+    return msg
+
+
+def messages_after(s: Session, conv_id: str, after: int = 0) -> list[Message]:
+    return list(s.scalars(select(Message).where(Message.conversation_id == conv_id,
+                                                Message.id > after).order_by(Message.id)))
+
+
+def last_resident_text(s: Session, conv_id: str, before: int) -> str:
+    text = s.scalars(select(Message.text).where(
+        Message.conversation_id == conv_id, Message.role == "resident", Message.id < before)
+        .order_by(Message.id.desc())).first()
+    return text or ""
+
+
+def active_escalation(s: Session, conv_id: str) -> Escalation | None:
+    return s.scalars(select(Escalation).where(Escalation.conversation_id == conv_id,
+                                              Escalation.status.in_(ACTIVE))
+                     .order_by(Escalation.id.desc())).first()
+
+
+def escalate(s: Session, conv: Conversation, message: Message | None, reason: str,
+             priority: int, department: str, trace: dict[str, Any]) -> Escalation:
+    """Open an escalation, or raise the priority of the one already open."""
+    current = active_escalation(s, conv.id)
+    if current is not None:
+        if priority < current.priority:
+            current.priority, current.reason = priority, reason
+        return current
+    esc = Escalation(conversation_id=conv.id, message_id=message.id if message else None,
+                     reason=reason, priority=priority, department=department, trace=trace)
+    s.add(esc)
+    s.flush()
+    return esc
+
+
+def queue(s: Session, department: str = "", status: str = "") -> list[Escalation]:
+    """Escalations by priority (emergency first), then waiting time (oldest first)."""
+    q = select(Escalation)
+    q = q.where(Escalation.status == status) if status else q.where(Escalation.status.in_(ACTIVE))
+    if department:
+        q = q.where(Escalation.department == department)
+    return list(s.scalars(q.order_by(Escalation.priority, Escalation.created_at)))
+
+
+def departments(s: Session) -> list[str]:
+    rows = s.scalars(select(Escalation.department).distinct())
+    return sorted(d for d in rows if d)
+
+
+def record_feedback(s: Session, conv: Conversation, message: Message, helpful: bool) -> int:
+    """Store feedback; returns the conversation's count of negative feedback so far."""
+    s.add(Feedback(message_id=message.id, helpful=helpful))
+    if not helpful:
+        conv.negative_feedback += 1
+    s.flush()
+    return conv.negative_feedback
+
+
+def audit(s: Session, staff: Staff | None, action: str, target: str = "",
+          **detail: Any) -> None:
+    s.add(AuditLog(staff_id=staff.id if staff else None, staff_name=staff.name if staff else "",
+                   action=action, target=target, detail=detail))
+
+
+def audit_log(s: Session, limit: int = 500) -> list[AuditLog]:
+    return list(s.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)))
+
+
+def staff_by_name(s: Session, name: str) -> Staff | None:
+    return s.scalars(select(Staff).where(Staff.name == name)).first()
+
+
+def lock_if_needed(staff: Staff, max_failures: int, lock_minutes: int) -> None:
+    staff.failed_logins += 1
+    if staff.failed_logins >= max_failures:
+        staff.locked_until = now() + timedelta(minutes=lock_minutes)
+
+
+def is_locked(staff: Staff, at: datetime | None = None) -> bool:
+    return staff.locked_until is not None and staff.locked_until > (at or now())
+
+
+def next_faq_id(s: Session, prefix: str) -> str:
+    count = s.scalar(select(func.count()).select_from(FaqCandidate)
+                     .where(FaqCandidate.doc_id.is_not(None))) or 0
+    return f"{prefix}-{count + 1:04d}"
+
+
+def mark_event(s: Session, event_id: str) -> bool:
+    """Remember a webhook event id; False when it was already processed."""
+    if s.get(ProcessedEvent, event_id) is not None:
+        return False
+    s.add(ProcessedEvent(event_id=event_id))
+    s.flush()
+    return True
