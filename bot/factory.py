@@ -39,6 +39,7 @@ def build(settings: Settings, index_dir: Path | None = None,
         IndexHandle(index_dir or settings.index_dir, chroma_config(settings)), embedder,
         Tokenizer(), Synonyms.load(r.synonyms_path),
         FusionWeights(r.weight_keyword, r.weight_head, r.weight_dense), r.candidates)
+    retriever.index.get()  # fail fast (FileNotFoundError with what to do) when there is no index
     pipeline = Pipeline(
         retriever=retriever, guard=Guard.load(a.guard_path), replies=Replies.load(a.replies_path),
         calibration=Calibration.load(a.calibration_path),

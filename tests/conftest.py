@@ -55,3 +55,76 @@ def pipeline(mini_index, embedder, settings_factory):
     from bot.factory import build
 
     return build(settings_factory(mini_index), embedder=embedder).pipeline
+
+
+PG_URL = os.environ.get("MADOGUCHI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL, connect_timeout=2):
+            return True
+    except Exception:  # noqa: BLE001 - any failure means "not here"
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    if not _pg_available():
+        if os.environ.get("MADOGUCHI_REQUIRE_PG"):
+            pytest.fail(f"PostgreSQL is required but does not answer at {PG_URL}")
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    import uuid
+
+    import psycopg
+
+    name = f"madoguchi_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    """Each store test runs on SQLite and on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/store.sqlite3"
+    url = request.getfixturevalue("pg_database")
+    from bot.store.db import make_engine
+    from bot.store.models import Base
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_factory(mini_index, embedder, settings_factory, tmp_path):
+    """Build the real app over the mini index with an isolated database and data dir."""
+    from bot import factory
+    from bot.app import create_app
+    from bot.store.db import Database
+
+    created = []
+
+    def make(database_url: str | None = None, index: Path | None = None, **overrides):
+        index = index or mini_index
+        settings = settings_factory(index, data_dir=tmp_path / "data",
+                                    database_url=database_url or f"sqlite:///{tmp_path}/app.db")
+        components = factory.build(settings, embedder=embedder)
+        db = Database(settings.database_url)
+        app = create_app(settings, components=components, db=db, **overrides)
+        created.append(db)
+        return app
+
+    yield make
+    for db in created:
+        db.engine.dispose()

@@ -55,6 +55,8 @@ class Pipeline:
         guarded = self.guard.check(question)
         _step(trace, "guard", started, outcome=guarded.outcome.value if guarded else "pass",
               reason=guarded.reason if guarded else "")
+        if guarded is not None and guarded.outcome is Outcome.HANDOFF_REQUESTED:
+            return self._requested(question, guarded, trace, started)
         if guarded is not None:
             return self._guarded(question, guarded, trace)
         query = contextualize(question, previous)
@@ -90,6 +92,22 @@ class Pipeline:
             return reply.model_copy(update={"answer": text, "choices": options})
         text = compose.handoff_text(self.replies.text(outcome), hits[:3], self.replies, self.city)
         return reply.model_copy(update={"answer": text})
+
+    def _requested(self, question: str, g: GuardResult, trace: dict[str, Any],
+                   started: float) -> Reply:
+        """A request for a person: still search, so staff get the topic and the department."""
+        reply = self._guarded(question, g, trace)
+        retrieval = self.retriever.retrieve(question, self.top_k)
+        score = self.calibration.score(confidence.signals(retrieval))
+        _step(trace, "retrieve", started, query=question, **_retrieval_trace(retrieval))
+        if not retrieval.hits or score < self.thresholds.handoff:
+            return reply
+        top = retrieval.hits[0].passage
+        candidates = [Candidate(doc_id=h.passage.doc_id, score=round(h.fused, 4),
+                                label=h.passage.question or h.passage.label)
+                      for h in retrieval.hits]
+        return reply.model_copy(update={"department": top.department, "contact": top.contact,
+                                        "candidates": candidates})
 
     def _guarded(self, question: str, g: GuardResult, trace: dict[str, Any]) -> Reply:
         text = self.replies.text(g.outcome)

@@ -81,7 +81,7 @@ def load(path: Path) -> LoadResult:
         if not any(cell.strip() for cell in row):
             continue
         try:
-            passage = _row_passage(path, row, cols, defaults, line)
+            passage = _row_passage(path, row, cols, defaults, line, len(header))
         except SourceError as exc:
             result.problems.append(Problem(str(path), exc.message, line))
             continue
@@ -102,11 +102,15 @@ def _cell(row: list[str], cols: dict[str, int], role: str) -> str:
 
 
 def _row_passage(
-    path: Path, row: list[str], cols: dict[str, int], defaults: dict[str, str], line: int
+    path: Path, row: list[str], cols: dict[str, int], defaults: dict[str, str], line: int,
+    width: int,
 ) -> Passage:
     needed = max(cols["question"], cols["answer"]) + 1
     if len(row) < needed:
         raise SourceError(f"列が足りません（{len(row)} 列、少なくとも {needed} 列必要）")
+    if len(row) > width and any(cell.strip() for cell in row[width:]):
+        raise SourceError(f"列が多すぎます（{len(row)} 列、見出しは {width} 列）。"
+                          "カンマを含むセルは \" で囲んでください")
     question, answer = _cell(row, cols, "question"), _cell(row, cols, "answer")
     if not question or not answer:
         raise SourceError("質問または回答が空です")

@@ -47,7 +47,8 @@ def test_every_source_loads_without_problems():
 def test_corpus_size_and_shape():
     passages, _ = corpus()
     by_type = collections.Counter(p.source_type.value for p in passages if p.is_public)
-    faq = [p for p in passages if p.source_type.value == "faq" and p.category != "このデータについて"]
+    faq = [p for p in passages
+           if p.source_type.value == "faq" and p.category != "このデータについて"]
     assert len(faq) >= 300
     assert len({p.category for p in faq}) >= 12
     assert all(p.department and p.contact and p.url and p.updated for p in faq)

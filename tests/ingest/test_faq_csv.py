@@ -86,3 +86,10 @@ def test_column_mapping_by_header_name():
     cols = faq_csv.map_columns(["No.", "カテゴリー", "Ｑ", "Ａ", "担当部署", "更新日"])
     assert cols == {"id": 0, "category": 1, "question": 2, "answer": 3, "department": 4,
                     "updated": 5}
+
+
+def test_row_with_more_cells_than_the_header_is_a_problem(tmp_path):
+    path = write(tmp_path, "ID,質問,回答,担当課\n1,q,料金は1,000円です,市民課\n2,q2,a2,市民課\n")
+    result = faq_csv.load(path)
+    assert [p.doc_id for p in result.passages] == ["2"]
+    assert "列が多すぎます" in result.problems[0].message and result.problems[0].line == 2

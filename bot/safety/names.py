@@ -1,0 +1,243 @@
+"""Personal names in a resident's message: Sudachi's 人名 tags plus context.
+
+Rules (on the folded text, Sudachi SplitMode.C):
+1. 姓 followed by 名 (or another 人名), optionally with one space: a full name, always masked.
+2. A single 人名 token (姓, 名, or a foreign 人名/一般 like マリア) is masked only in context:
+   an honorific after it (さん, 様, くん, ちゃん, 氏, 先生 …), a self-introduction
+   (と申します, といいます), a label before it (名前は, 氏名：, 名義, 私は …), or
+   「…です」 at the start of a clause when it has two characters or more
+   (「東です」 after 出口は is a direction, not a person).
+3. Words Sudachi does not know as names count after a label (氏名：ヤマダ) or before
+   と申します; after 私は / before といいます only if they are proper nouns or unknown words
+   (「私は学生です」 is not a name).
+4. Words listed in `not_names` (the city's place names, 百日せき, 者 …) and department-like
+   words (…課, …センター) are never names; a name that overlaps one is trimmed.
+Once a name is found, its other occurrences in the message are masked too.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ingest.text import sentences
+
+_HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|氏|殿|先生|課長|係長|部長"
+                        r"|主任|議員)")
+_SELF_INTRO = re.compile(r"^[ ]?(?:と申します|と申す|といいます|と言います|って言います"
+                         r"|っていいます)")
+_HUMBLE_INTRO = re.compile(r"^[ ]?と申(?:します|す)")
+_WEAK = re.compile(r"^[ ]?(?:です|でございます|だよ|だけど|ですが)")
+_LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯主|申請者|代表者?|契約者|宛名)"
+                    r"(?:は|:|が)?[ ]?$")
+_PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あたし)は[ ]?$")
+_RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親)"
+                       r"(?:の|は|が|、)[ ]?$")
+_KANA = re.compile(r"^[ぁ-んァ-ヴー]{1,3}$")
+_DEPARTMENT = re.compile(r"(?:課|係|室|部|局|所|センター|会|店|社|署|館|園|校|病院|組合|協会|窓口|"
+                         r"支所|出張所)$")
+_ENGLISH = re.compile(r"(?i:\bmy name is) (?P<n>[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){0,2})")
+_BOUNDARY_POS = {"補助記号", "空白"}
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str
+    start: int
+    end: int
+    pos: tuple[str, ...]
+    oov: bool
+
+    @property
+    def person(self) -> str:
+        """'姓', '名' or '一般' for 人名 tokens (一般 only outside ASCII), else ''."""
+        if self.pos[1:3] != ("固有名詞", "人名"):
+            return ""
+        if self.pos[3] == "一般" and self.surface.isascii():
+            return ""
+        return self.pos[3]
+
+    @property
+    def proper(self) -> bool:
+        return self.oov or self.pos[1] == "固有名詞"
+
+    @property
+    def noun(self) -> bool:
+        return self.pos[0] in {"名詞", "接頭辞"} or self.oov
+
+
+class NameFinder:
+    """Finds personal names; one Sudachi tokenizer per thread (they are not thread-safe)."""
+
+    def __init__(self, not_names: Iterable[str] = ()) -> None:
+        self.not_names = tuple(sorted({n for n in not_names if n}, key=len, reverse=True))
+        self._local = threading.local()
+
+    @cached_property
+    def _dictionary(self) -> Any:
+        from sudachipy import Dictionary
+
+        return Dictionary(dict="core")
+
+    def _tokenizer(self) -> Any:
+        tok = getattr(self._local, "tok", None)
+        if tok is None:
+            from sudachipy import SplitMode
+
+            tok = self._dictionary.tokenizer(mode=SplitMode.C)
+            self._local.tok = tok
+        return tok
+
+    def tokens(self, text: str) -> list[Token]:
+        """Sudachi tokens with offsets into `text`."""
+        out: list[Token] = []
+        offset = 0
+        for piece in sentences(text):
+            for m in self._tokenizer().tokenize(piece):
+                out.append(Token(m.surface(), offset + m.begin(), offset + m.end(),
+                                 tuple(m.part_of_speech()), m.is_oov()))
+            offset += len(piece)
+        return out
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every personal name in `text` (already folded), sorted."""
+        toks = self.tokens(text)
+        spans = set(_tagged(text, toks)) | set(_untagged(text, toks)) | set(_english(text))
+        spans = {s for s in (self._trim(text, s) for s in spans) if s is not None}
+        names = {text[s:e] for s, e in spans}
+        names |= {t.surface for t in toks if t.person and _inside(t, spans)}
+        spans |= set(_repeats(text, names, self._blocked(text)))
+        return _disjoint(spans)
+
+    def _blocked(self, text: str) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for word in self.not_names:
+            out.extend((m.start(), m.end()) for m in re.finditer(re.escape(word), text))
+        return out
+
+    def _trim(self, text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+        """Cut away any part of the span that belongs to a word that is never a name."""
+        start, end = span
+        for b_start, b_end in self._blocked(text):
+            if b_start < end and start < b_end:
+                if b_start <= start and end <= b_end:
+                    return None
+                start, end = (b_end, end) if b_start <= start else (start, b_start)
+        name = text[start:end].strip()
+        if not name or name in self.not_names or _DEPARTMENT.search(name):
+            return None
+        return start, end
+
+
+def _chunks(toks: list[Token]) -> Iterator[tuple[int, int]]:
+    """Runs of 人名 tokens joined directly, by one space or by ・ (token index range)."""
+    i = 0
+    while i < len(toks):
+        if not toks[i].person:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(toks):
+            if toks[j].person:
+                j += 1
+            elif (toks[j].surface in {" ", "・"} and j + 1 < len(toks)
+                  and toks[j + 1].person):
+                j += 2
+            else:
+                break
+        yield i, j
+        i = j
+
+
+def _at_clause_start(toks: list[Token], i: int) -> bool:
+    return i == 0 or toks[i - 1].pos[0] in _BOUNDARY_POS or toks[i - 1].surface == "の"
+
+
+def _given_name_after(toks: list[Token], j: int) -> int:
+    """Index past an untagged kana given name right after a surname (中村トメが), else j."""
+    if j < len(toks) and toks[j].noun and _KANA.match(toks[j].surface):
+        if j + 1 == len(toks) or toks[j + 1].pos[0] in {"助詞", "助動詞", *_BOUNDARY_POS}:
+            return j + 1
+    return j
+
+
+def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
+    for i, j in _chunks(toks):
+        start, end = toks[i].start, toks[j - 1].end
+        kinds = [t.person for t in toks[i:j]]
+        after, before = text[end:end + 12], text[max(0, start - 12):start]
+        full = len(kinds) >= 2 and kinds[0] == "姓"
+        strong = bool(_HONORIFIC.match(after) or _SELF_INTRO.match(after)
+                      or _LABEL.search(before) or _PRONOUN.search(before)
+                      or _RELATIVE.search(before))
+        weak = (bool(_WEAK.match(after)) and end - start >= 2 and _at_clause_start(toks, i)
+                and kinds != ["一般"])
+        if strong and kinds == ["姓"]:
+            end = toks[_given_name_after(toks, j) - 1].end
+        if full or strong or weak:
+            yield start, end
+
+
+def _noun_run(toks: list[Token], end_index: int, limit: int = 3) -> tuple[int, int] | None:
+    """Token index range of the nouns (with at most one space) ending before `end_index`."""
+    if toks[end_index - 1].surface == " ":
+        return None
+    i = end_index
+    while i > 0 and end_index - i < limit and (toks[i - 1].noun or toks[i - 1].surface == " "):
+        i -= 1
+    while i < end_index and toks[i].surface == " ":
+        i += 1
+    return (i, end_index) if i < end_index else None
+
+
+def _untagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
+    """Names Sudachi does not tag, from a self-introduction or a label."""
+    for k, tok in enumerate(toks):
+        after = text[tok.end:tok.end + 12]
+        humble = _HUMBLE_INTRO.match(after)
+        if not (humble or _SELF_INTRO.match(after) or _WEAK.match(after)):
+            continue
+        run = _noun_run(toks, k + 1)
+        if run is None:
+            continue
+        i, j = run
+        before = text[max(0, toks[i].start - 12):toks[i].start]
+        proper = any(t.proper for t in toks[i:j])
+        if humble or _LABEL.search(before) or (proper and _PRONOUN.search(before)) or (
+                proper and _SELF_INTRO.match(after)):
+            yield toks[i].start, toks[j - 1].end
+
+
+def _english(text: str) -> Iterator[tuple[int, int]]:
+    for m in _ENGLISH.finditer(text):
+        yield m.start("n"), m.end("n")
+
+
+def _inside(tok: Token, spans: set[tuple[int, int]]) -> bool:
+    return any(s <= tok.start and tok.end <= e for s, e in spans)
+
+
+def _repeats(text: str, names: set[str],
+             blocked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Other occurrences of each found name or surname (two characters or more)."""
+    for name in names:
+        if len(name.strip()) < 2:
+            continue
+        for m in re.finditer(re.escape(name), text):
+            if not any(b_s < m.end() and m.start() < b_e for b_s, b_e in blocked):
+                yield m.start(), m.end()
+
+
+def _disjoint(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans merged, sorted."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out

@@ -1,0 +1,158 @@
+"""Detect and mask personal data in a resident's message before it is stored, logged, traced,
+shown to staff outside the conversation or sent to any model.
+
+`find` returns spans of the original text; `mask` replaces each with a placeholder such as
+［電話番号］ or ［氏名］, so the question stays answerable
+(「山田花子です。住民票を郵送で取りたい」 → 「［氏名］です。住民票を郵送で取りたい」);
+`warning` is the Japanese notice shown to the resident. Placeholders, labels, the warning,
+the public-number allowlist and the never-a-name words live in bot/data/pii.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.safety import pii_rules
+from bot.safety.folding import fold
+from bot.safety.names import NameFinder
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "pii.yaml"
+
+# Kinds in priority order: when two detections overlap, the earlier kind wins.
+KINDS = ("email", "my_number", "bank_account", "insurance_number", "id_number", "phone",
+         "postal_code", "birth_date", "address", "name")
+_PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
+_MAX_PASSES = 4
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """One piece of personal data: its kind and where it is in the original text."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    text_masked: str
+    spans: tuple[PiiSpan, ...]
+    kinds: tuple[str, ...]
+
+    @property
+    def found(self) -> bool:
+        return bool(self.spans)
+
+
+@dataclass(frozen=True)
+class PiiConfig:
+    placeholders: Mapping[str, str]
+    labels: Mapping[str, str]
+    warning: str
+    notes: Mapping[str, str] = field(default_factory=dict)
+    allow_phones: frozenset[str] = frozenset()
+    names: NameFinder = field(default_factory=NameFinder, compare=False)
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_PATH, extra_allow: Iterable[str] = ()) -> PiiConfig:
+        """Read pii.yaml; `extra_allow` adds public phone numbers (any spelling)."""
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        missing = [k for k in KINDS if k not in data["placeholders"] or k not in data["labels"]]
+        if missing:
+            raise ValueError(f"{path}: 置換文字列またはラベルがありません: {', '.join(missing)}")
+        allow = [*data.get("allow_phones", []), *extra_allow]
+        return cls(placeholders=dict(data["placeholders"]), labels=dict(data["labels"]),
+                   warning=data["warning"], notes=dict(data.get("notes", {})),
+                   allow_phones=frozenset(pii_rules.national_digits(str(n)) for n in allow),
+                   names=NameFinder(data.get("not_names", [])))
+
+
+@lru_cache(maxsize=1)
+def default_config() -> PiiConfig:
+    """The packaged configuration, read once."""
+    return PiiConfig.load()
+
+
+def find(text: str, config: PiiConfig | None = None) -> list[PiiSpan]:
+    """Every piece of personal data in `text`, as non-overlapping spans in text order.
+
+    Once a value is found, its other occurrences in the message are spans too, even where
+    no rule would match them on their own (「口座番号1234567…1234567に」).
+    """
+    config = config or default_config()
+    folded = fold(text)
+    hits = list(pii_rules.structured(folded.text, config.allow_phones))
+    hits += [pii_rules.Hit("name", s, e) for s, e in config.names.find(folded.text)]
+    chosen: list[pii_rules.Hit] = []
+    for hit in sorted(hits, key=lambda h: (_PRIORITY[h.kind], h.start - h.end, h.start)):
+        if hit.end > hit.start and not any(_overlaps(hit, c) for c in chosen):
+            chosen.append(hit)
+    spans = []
+    for hit in chosen:
+        start, end = folded.source_span(hit.start, hit.end)
+        spans.append(PiiSpan(hit.kind, start, end, text[start:end]))
+    return sorted(_with_repeats(text, spans), key=lambda s: s.start)
+
+
+def mask(text: str, config: PiiConfig | None = None) -> MaskResult:
+    """`text` with every span replaced by its placeholder.
+
+    Masking repeats until nothing more is found (at most a few passes), so the result never
+    contains detectable data and masking a masked text changes nothing. `spans` are those of
+    the first pass, in the original text; `kinds` covers every pass.
+    """
+    config = config or default_config()
+    first = find(text, config)
+    spans, kinds = first, {s.kind for s in first}
+    for _ in range(_MAX_PASSES):
+        if not spans:
+            break
+        text = _replace(text, spans, config.placeholders)
+        spans = find(text, config)
+        kinds |= {s.kind for s in spans}
+    return MaskResult(text, tuple(first), tuple(k for k in KINDS if k in kinds))
+
+
+def warning(kinds: Iterable[str], config: PiiConfig | None = None) -> str:
+    """The Japanese notice for a resident who sent personal data ('' when none was sent)."""
+    config = config or default_config()
+    present = [k for k in KINDS if k in set(kinds)]
+    if not present:
+        return ""
+    text = config.warning.format(kinds="・".join(config.labels[k] for k in present))
+    notes = [config.notes[k] for k in present if k in config.notes]
+    return "\n".join([text, *notes])
+
+
+def _overlaps(a: pii_rules.Hit | PiiSpan, b: pii_rules.Hit | PiiSpan) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _with_repeats(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    """`spans` plus the other occurrences of their text (two characters or more)."""
+    out = list(spans)
+    for span in sorted(spans, key=lambda s: s.start - s.end):
+        if len(span.text.strip()) < 2:
+            continue
+        at = text.find(span.text)
+        while at >= 0:
+            repeat = PiiSpan(span.kind, at, at + len(span.text), span.text)
+            if not any(_overlaps(repeat, s) for s in out):
+                out.append(repeat)
+            at = text.find(span.text, at + 1)
+    return out
+
+
+def _replace(text: str, spans: list[PiiSpan], placeholders: Mapping[str, str]) -> str:
+    out, last = [], 0
+    for span in spans:
+        out += [text[last:span.start], placeholders[span.kind]]
+        last = span.end
+    return "".join(out) + text[last:]
