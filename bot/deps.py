@@ -22,4 +22,5 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 ServicesDep = Annotated["Services", Depends(get_services)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so the next request sees the change.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -116,7 +116,9 @@ def app_factory(mini_index, embedder, settings_factory, tmp_path):
     created = []
 
     def make(database_url: str | None = None, index: Path | None = None, **overrides):
-        index = index or mini_index
+        if index is None:  # a private copy: approving an FAQ re-indexes
+            index = tmp_path / f"index-{len(created)}"
+            shutil.copytree(mini_index, index)
         settings = settings_factory(index, data_dir=tmp_path / "data",
                                     database_url=database_url or f"sqlite:///{tmp_path}/app.db")
         components = factory.build(settings, embedder=embedder)

@@ -1,0 +1,272 @@
+"""`madoguchi eval`: run the gold set, compare two runs, calibrate confidence, gate regressions.
+
+bot/cli.py wires it with `add_parsers(sub)` and the handler `cmd_eval(args, settings)`;
+`python -m eval …` runs the same commands on their own."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.settings import PACKAGE_DATA, Settings
+
+if TYPE_CHECKING:
+    from bot.pipeline.run import Pipeline
+    from eval.gold import GoldItem
+    from eval.runner import EvalRun
+
+EXIT_OK, EXIT_GATE_FAILED, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2, 64
+SUMMARY = ("hit@1", "recall@10", "ndcg@10", "answered_precision", "coverage", "handoff_f1",
+           "emergency_recall", "false_handoff_rate", "privacy_echo_rate", "latency_p95_ms")
+
+
+def _gold_args(p: argparse.ArgumentParser, required: bool, split: str | None) -> None:
+    p.add_argument("--gold", type=Path, required=required, metavar="FILE.jsonl",
+                   help="正解データ（1 行 1 問の JSONL、またはそれを含むフォルダ）")
+    default = "" if split is None else f"（既定: {split}）"
+    p.add_argument("--split", choices=("dev", "test"), default=split,
+                   help="この split の問だけを使う" + default)
+    p.add_argument("--index", type=Path, default=None, metavar="DIR",
+                   help="索引ディレクトリ（既定: MADOGUCHI_INDEX_DIR または ./data/index）")
+    p.add_argument("--quiet", action="store_true", help="進捗表示をしない")
+
+
+def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `eval` (with `compare`, `calibrate`, `gate`) to the root command's subparsers."""
+    p = subparsers.add_parser(
+        "eval", help="正解データで評価する（報告書・比較・較正・回帰ゲート）",
+        description="正解データの全問を実際の応答パイプラインに通し、検索・回答・引用・引き継ぎを"
+                    "採点して results.jsonl, report.md, report.html, report.json を書き出します。")
+    _gold_args(p, required=False, split=None)
+    p.add_argument("--out", type=Path, default=Path("eval-out"), metavar="DIR",
+                   help="出力フォルダ（既定: eval-out/）")
+    p.add_argument("--failures", type=int, default=10, metavar="N",
+                   help="失敗例を種類ごとに最大 N 件載せる（既定: 10）")
+    p.add_argument("--no-ablations", action="store_true",
+                   help="keyword / dense / hybrid の比較を省く")
+    sub = p.add_subparsers(dest="eval_command", metavar="{compare,calibrate,gate}")
+    c = sub.add_parser("compare", help="2 回の評価結果を比べる（改善・悪化）")
+    c.add_argument("a", type=Path, metavar="A.json", help="前の report.json か results.jsonl")
+    c.add_argument("b", type=Path, metavar="B.json", help="後の report.json か results.jsonl")
+    c.add_argument("--json", action="store_true", help="結果を JSON で出力")
+    k = sub.add_parser("calibrate", help="確信度モデルを dev split で当てはめる")
+    _gold_args(k, required=True, split="dev")
+    k.add_argument("--out", type=Path, default=PACKAGE_DATA / "confidence.json", metavar="PATH",
+                   help="書き出す較正ファイル（既定: bot/data/confidence.json）")
+    k.add_argument("--l2", type=float, default=0.05, help="L2 正則化の強さ（既定: 0.05）")
+    k.add_argument("--target-precision", type=float, default=0.9,
+                   help="回答しきい値で目指す precision（既定: 0.9）")
+    g = sub.add_parser("gate", help="主要指標が下限を下回ったら失敗する（終了コード 1）")
+    _gold_args(g, required=True, split="dev")
+    g.add_argument("--floors", type=Path, default=Path("eval/floors.json"), metavar="FILE",
+                   help="下限値の JSON（既定: eval/floors.json）")
+    g.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="報告書もこのフォルダに書き出す")
+    return p
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Dispatch `madoguchi eval [compare|calibrate|gate]`."""
+    handlers = {None: _cmd_run, "compare": _cmd_compare, "calibrate": _cmd_calibrate,
+                "gate": _cmd_gate}
+    return handlers[getattr(args, "eval_command", None)](args, settings)
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _load_items(args: argparse.Namespace) -> list[GoldItem] | int:
+    from eval.gold import GoldError, load_gold
+
+    if args.gold is None:
+        _err("--gold FILE.jsonl で正解データを指定してください")
+        return EXIT_USAGE
+    if not args.gold.exists():
+        _err(f"正解データが見つかりません: {args.gold}")
+        return EXIT_USAGE
+    try:
+        return load_gold(args.gold, args.split)
+    except GoldError as exc:
+        _err(f"正解データを読めません: {exc}")
+        return EXIT_REJECTED
+
+
+def _pipeline(settings: Settings) -> Pipeline | int:
+    from bot.factory import build
+
+    try:
+        return build(settings, index_dir=settings.index_dir).pipeline
+    except FileNotFoundError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+
+
+def _evaluate(args: argparse.Namespace, settings: Settings, ablations: bool) -> EvalRun | int:
+    from tqdm import tqdm
+
+    from eval.runner import evaluate
+
+    items = _load_items(args)
+    if isinstance(items, int):
+        return items
+    pipeline = _pipeline(settings)
+    if isinstance(pipeline, int):
+        return pipeline
+    meta = {"gold": str(args.gold), "split": args.split,
+            "started": dt.datetime.now().isoformat(timespec="seconds")}
+    with tqdm(total=len(items), disable=args.quiet, desc="eval", file=sys.stderr) as bar:
+        run = evaluate(pipeline, items, meta, with_ablations=ablations,
+                       progress=lambda n: _tick(bar))
+    unknown = run.meta["unknown_doc_ids"]
+    if unknown:
+        _err(f"注意: 正解データの doc_id のうち {len(unknown)} 件が索引にありません: "
+             + ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""))
+    return run
+
+
+def _tick(bar: Any) -> None:
+    bar.update(1)
+
+
+def _summary(run: EvalRun) -> str:
+    from eval.report import fmt
+
+    overall = run.aggregates["overall"]
+    lines = [f"{run.meta['n']} 問 ({run.meta.get('split') or 'all'}):"]
+    lines += [f"  {name:<20} {fmt(name, overall.get(name))}" for name in SUMMARY]
+    for a in run.ablations:
+        lines.append(f"  ablation {a.name:<11} hit@1 {fmt('', a.metrics.get('hit@1'))}  "
+                     f"recall@10 {fmt('', a.metrics.get('recall@10'))}  "
+                     f"ndcg@10 {fmt('', a.metrics.get('ndcg@10'))}")
+    return "\n".join(lines)
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.report import write_report
+
+    run = _evaluate(args, settings, ablations=not args.no_ablations)
+    if isinstance(run, int):
+        return run
+    paths = write_report(run, args.out, args.failures)
+    print(_summary(run))
+    print("書き出し: " + ", ".join(str(p) for p in paths.values()))
+    return EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.compare import compare, load_run, render, to_json
+
+    missing = [str(p) for p in (args.a, args.b) if not p.exists()]
+    if missing:
+        _err(f"見つかりません: {', '.join(missing)}")
+        return EXIT_USAGE
+    try:
+        result = compare(load_run(args.a), load_run(args.b))
+    except ValueError as exc:
+        _err(f"評価結果を読めません: {exc}")
+        return EXIT_REJECTED
+    print(json.dumps(to_json(result), ensure_ascii=False, indent=1) if args.json
+          else render(result))
+    return EXIT_OK
+
+
+def _cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.calibrate import (
+        CalibrationError,
+        calibration_json,
+        current_auroc,
+        fit,
+        suggest_thresholds,
+    )
+
+    if args.split != "dev":
+        _err("較正は dev split だけで行います（test は評価用に取っておきます）: --split dev")
+        return EXIT_USAGE
+    run = _evaluate(args, settings, ablations=False)
+    if isinstance(run, int):
+        return run
+    try:
+        fitted = fit(run.rows, args.l2)
+    except CalibrationError as exc:
+        _err(f"較正できません: {exc}")
+        return EXIT_REJECTED
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(calibration_json(fitted, str(args.gold)), ensure_ascii=False,
+                                   indent=1) + "\n", encoding="utf-8")
+    print(f"書き出し: {args.out}")
+    before = current_auroc(run.rows)
+    print(f"dev: n={fitted.n}, 正例 {fitted.positives}, AUROC {_auc(fitted.auroc)}"
+          f"（これまでの重みでは {_auc(before)}）")
+    print(_suggestion_text(suggest_thresholds(run.rows, fitted, args.target_precision),
+                           args.target_precision))
+    return EXIT_OK
+
+
+def _auc(value: float | None) -> str:
+    return f"{value:.3f}" if value is not None else "n/a"
+
+
+def _suggestion_text(s: Any, target: float) -> str:
+    from eval.report import fmt
+
+    lines = ["推奨しきい値（dev, 新しい重みで）:"]
+    if s.answer is not None:
+        lines.append(f"  MADOGUCHI_ANSWER__ANSWER_THRESHOLD={s.answer.threshold:.2f}  "
+                     f"(precision {fmt('', s.answer.precision)}, coverage "
+                     f"{fmt('', s.answer.coverage)}; 目標 precision {target:g})")
+    if s.handoff is not None:
+        lines.append(f"  MADOGUCHI_ANSWER__HANDOFF_THRESHOLD={s.handoff.threshold:.2f}  "
+                     f"(助けにならない問の引き継ぎ F1 {fmt('', s.handoff.f1)})")
+    return "\n".join(lines)
+
+
+def _cmd_gate(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.gate import FloorsError, check, load_limits
+
+    if not args.floors.exists():
+        _err(f"下限値ファイルが見つかりません: {args.floors}")
+        return EXIT_USAGE
+    try:
+        limits = load_limits(args.floors)
+    except FloorsError as exc:
+        _err(f"下限値ファイルを読めません: {exc}")
+        return EXIT_REJECTED
+    run = _evaluate(args, settings, ablations=False)
+    if isinstance(run, int):
+        return run
+    if args.out is not None:
+        from eval.report import write_report
+
+        write_report(run, args.out)
+    problems = check(run.aggregates["overall"], limits)
+    checked = len(limits.floors) + len(limits.ceilings)
+    if problems:
+        _err(f"eval gate: FAILED — {len(problems)} of {checked} headline metrics out of bounds "
+             f"({args.gold}, split {args.split}, floors {args.floors}):")
+        for p in problems:
+            _err(f"  ✗ {p}")
+        return EXIT_GATE_FAILED
+    print(f"eval gate: OK — {checked} headline metrics within their floors "
+          f"({run.meta['n']} questions, split {args.split})")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    """A root parser with only `eval`, for `python -m eval`."""
+    root = argparse.ArgumentParser(prog="madoguchi")
+    add_parsers(root.add_subparsers(dest="command", required=True))
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m eval …` = `madoguchi eval …` (e.g. `python -m eval gate --gold F`)."""
+    args = parser().parse_args(["eval", *(sys.argv[1:] if argv is None else argv)])
+    settings = Settings()
+    if args.index is not None:
+        settings.index_dir = args.index
+    return cmd_eval(args, settings)
