@@ -34,7 +34,13 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest
+test: lint typecheck pytest eval
+
+# Regression gate: the sample corpus's dev split must stay above the floors in eval/floors.json.
+eval: $(STAMP)
+	$(BIN)/madoguchi ingest $(CORPUS) --index data/eval-index --quiet
+	$(BIN)/madoguchi eval gate --gold $(CORPUS)/gold.jsonl --split dev \
+		--floors eval/floors.json --index data/eval-index --quiet
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --out bench/results.json

@@ -50,7 +50,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     adapters: dict[str, Notifier] = {"web": WebNotifier(), **overrides.get("notifiers", {})}
     notifier = ChannelNotifier(adapters)
     chat = ChatService(components.pipeline, hours, settings.city_phone,
-                       h.negative_feedback_limit, masker=overrides.get("masker"))
+                       h.negative_feedback_limit)
     faq_csv = settings.data_dir / "approved_faq" / "approved_faq.csv"
 
     def reindex(path: Path) -> None:
@@ -71,7 +71,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     """The service: resident web chat, JSON API, staff console (and LINE when configured)."""
-    from bot.channels import web
+    from bot.channels import line, web
     from bot.staff import routes as staff_routes
 
     settings = settings or Settings()
@@ -88,6 +88,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(web.router)
     app.include_router(staff_routes.router)
+    if settings.line_channel_secret and settings.line_channel_access_token:
+        line.install(app, services, **overrides.get("line", {}))
+    else:
+        log.warning(line.DISABLED)
 
     @app.exception_handler(Exception)
     async def _fault(request: Request, exc: Exception) -> JSONResponse:

@@ -7,7 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from bot.channels import line_sim
 from bot.settings import Settings
+from eval.cli import add_parsers as add_eval_parsers
+from eval.cli import cmd_eval
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 2, 64
 
@@ -45,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--department", default="")
     add.add_argument("--password-stdin", action="store_true",
                      help="パスワードを標準入力から読む（自動化用）")
+    line_sim.add_parser(sub)
+    add_eval_parsers(sub)
     return root
 
 
@@ -54,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "index", None) is not None:
         settings.index_dir = args.index
     handler = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve,
-               "staff": cmd_staff}[args.command]
+               "staff": cmd_staff, "line-sim": line_sim.run,
+               "eval": cmd_eval}[args.command]
     return handler(args, settings)
 
 

@@ -10,6 +10,7 @@ from bot.pipeline.decide import Thresholds
 from bot.pipeline.guard import Guard
 from bot.pipeline.replies import Replies
 from bot.pipeline.run import Pipeline
+from bot.pipeline.safety import Safety
 from bot.retrieval.hybrid import FusionWeights, HybridRetriever, IndexHandle
 from bot.retrieval.synonyms import Synonyms
 from bot.settings import Settings
@@ -45,5 +46,6 @@ def build(settings: Settings, index_dir: Path | None = None,
         calibration=Calibration.load(a.calibration_path),
         thresholds=Thresholds(a.answer_threshold, a.handoff_threshold, a.clarify_margin),
         city={"city_name": settings.city_name, "city_phone": settings.city_phone},
+        safety=Safety.load(),
         max_citations=a.max_citations, top_k=r.top_k)
     return Components(embedder, retriever, pipeline)

@@ -15,16 +15,16 @@ PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 class RetrievalSettings(BaseModel):
     candidates: int = Field(40, description="Candidates taken from each side before fusion")
     top_k: int = Field(20, description="Ranked passages returned by the retriever")
-    weight_keyword: float = Field(0.35, description="Fusion weight of BM25 over the full text")
-    weight_head: float = Field(0.2, description="Fusion weight of BM25 over FAQ question / title")
+    weight_keyword: float = Field(0.45, description="Fusion weight of BM25 over the full text")
+    weight_head: float = Field(0.1, description="Fusion weight of BM25 over FAQ question / title")
     weight_dense: float = Field(0.45, description="Fusion weight of the dense (embedding) score")
     synonyms_path: Path = Field(PACKAGE_DATA / "synonyms.yaml",
                                 description="Residents' words → administrative terms (editable)")
 
 
 class AnswerSettings(BaseModel):
-    answer_threshold: float = Field(0.5, description="Confidence at or above which we answer")
-    handoff_threshold: float = Field(0.25, description="Below this confidence we hand off")
+    answer_threshold: float = Field(0.55, description="Confidence at or above which we answer")
+    handoff_threshold: float = Field(0.4, description="Below this confidence we hand off")
     clarify_margin: float = Field(0.08, description="Fused-score gap under which top hits tie")
     max_citations: int = Field(2, description="Sources quoted in one answer")
     calibration_path: Path = Field(PACKAGE_DATA / "confidence.json",

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from bot.retrieval.hybrid import Retrieval
 
-FEATURES = ("cos_head", "cos_body", "keyword_ratio", "head_ratio", "margin", "agree", "known")
+FEATURES = ("cos_head", "cos_body", "keyword_ratio", "head_ratio", "margin", "agree", "known",
+            "foreign", "foreign_cos")
 
 
 def signals(r: Retrieval) -> dict[str, float]:
@@ -32,6 +33,8 @@ def signals(r: Retrieval) -> dict[str, float]:
         "margin": top.fused - second,
         "agree": float(top.passage.doc_id == kw_top == dense_top),
         "known": r.known_share,
+        "foreign": float(not r.japanese),
+        "foreign_cos": top.cos_head if not r.japanese else 0.0,
     }
 
 

@@ -27,11 +27,11 @@ class GuardResult:
 
 
 def _matcher(phrases: list[str]) -> re.Pattern[str]:
-    """Japanese phrases match as substrings; ASCII ones only as whole words (dv ≠ dvd)."""
+    """Phrases are regular expressions; ASCII ones only match whole words (dv ≠ dvd)."""
     parts = []
     for phrase in phrases:
-        p = fold_kana(normalize(phrase))
-        parts.append(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])" if p.isascii() else re.escape(p))
+        p = fold_kana(normalize(str(phrase)))
+        parts.append(rf"(?<![a-z0-9])(?:{p})(?![a-z0-9])" if p.isascii() else f"(?:{p})")
     return re.compile("|".join(parts) or r"(?!)")
 
 

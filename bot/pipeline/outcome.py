@@ -18,7 +18,15 @@ class Outcome(StrEnum):
     HANDOFF_REQUESTED = "handoff_requested"
     EMERGENCY = "emergency"
     GUARD_EMPTY = "guard_empty"
+    GUARD_INJECTION = "guard_injection"
+    RATE_LIMITED = "rate_limited"
     ERROR_INTERNAL = "error_internal"
+
+    @property
+    def escalates(self) -> bool:
+        """Whether this outcome puts the conversation in the staff queue."""
+        return self.decision in ("handoff", "emergency") and self not in (
+            Outcome.GUARD_EMPTY, Outcome.GUARD_INJECTION, Outcome.RATE_LIMITED)
 
     @property
     def decision(self) -> Decision:

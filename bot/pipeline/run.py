@@ -15,6 +15,7 @@ from bot.pipeline.decide import Thresholds, decide, supporting
 from bot.pipeline.guard import Guard, GuardResult
 from bot.pipeline.outcome import Candidate, Outcome, Reply
 from bot.pipeline.replies import Replies
+from bot.pipeline.safety import Safety, SafetyCheck
 from bot.retrieval.hybrid import HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class Pipeline:
     calibration: confidence.Calibration
     thresholds: Thresholds
     city: dict[str, str]
+    safety: Safety
     max_citations: int = 2
     top_k: int = 20
 
@@ -49,17 +51,31 @@ class Pipeline:
                          answer=text, confidence=0.0,
                          trace={"steps": [{"step": "error", "error": repr(exc)}]})
 
-    def _answer(self, question: str, filters: dict[str, str] | None, previous: str) -> Reply:
+    def _answer(self, raw: str, filters: dict[str, str] | None, previous: str) -> Reply:
         trace: dict[str, Any] = {"steps": []}
         started = time.perf_counter()
+        safe = self.safety.check(raw)  # hidden characters stripped, personal data masked
+        question = safe.masked
+        _step(trace, "safety", started, **safe.trace())
+        reply = self._guarded_or_answered(question, safe, filters, previous, trace, started)
+        if safe.warning:
+            reply = reply.model_copy(update={"answer": f"{safe.warning}\n\n{reply.answer}"})
+        return reply
+
+    def _guarded_or_answered(self, question: str, safe: SafetyCheck,
+                             filters: dict[str, str] | None, previous: str,
+                             trace: dict[str, Any], started: float) -> Reply:
         guarded = self.guard.check(question)
+        if guarded is None and safe.injection:  # an emergency always wins over a refusal
+            guarded = GuardResult(Outcome.GUARD_INJECTION, "指示の書き換え・抽出の試み: "
+                                  + ", ".join(safe.injection))
         _step(trace, "guard", started, outcome=guarded.outcome.value if guarded else "pass",
               reason=guarded.reason if guarded else "")
         if guarded is not None and guarded.outcome is Outcome.HANDOFF_REQUESTED:
             return self._requested(question, guarded, trace, started)
         if guarded is not None:
             return self._guarded(question, guarded, trace)
-        query = contextualize(question, previous)
+        query = contextualize(self.safety.searchable(question), previous)
         retrieval = self.retriever.retrieve(query, self.top_k, filters)
         _step(trace, "retrieve", started, query=query, **_retrieval_trace(retrieval))
         features = confidence.signals(retrieval)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.retrieval.language import is_japanese
 from bot.retrieval.synonyms import Synonyms
 from ingest.embed import Embedder
 from ingest.schema import Passage
@@ -20,8 +21,8 @@ from ingest.text import Tokenizer, normalize
 
 @dataclass(frozen=True)
 class FusionWeights:
-    keyword: float = 0.35
-    head: float = 0.2
+    keyword: float = 0.45
+    head: float = 0.1
     dense: float = 0.45
 
 
@@ -59,6 +60,7 @@ class Retrieval:
     keyword_ceiling: float
     head_ceiling: float
     known_share: float = 0.0
+    japanese: bool = True
     timings_ms: dict[str, float] = field(default_factory=dict)
     keyword_top: list[tuple[str, float]] = field(default_factory=list)
     dense_top: list[tuple[str, float]] = field(default_factory=list)
@@ -108,6 +110,9 @@ class HybridRetriever:
         tokens = self.tokenizer.query_tokens(" ".join([normalized, *expansions]))
         t1 = time.perf_counter()
         mask = _mask(gen.passages, filters)
+        japanese = is_japanese(normalized)
+        if not japanese:  # Japanese keywords mislead here; the embedder is cross-lingual
+            tokens = []
         kw = gen.keyword_full.scores(tokens) * mask
         hd = gen.keyword_head.scores(tokens) * mask
         qvec = self.embedder.embed([query])[0]
@@ -123,6 +128,7 @@ class HybridRetriever:
             head_ceiling=gen.keyword_head.ceiling(tokens),
             known_share=(sum(t in gen.keyword_full.vocab for t in tokens) / len(tokens)
                          if tokens else 0.0),
+            japanese=japanese,
             timings_ms={"tokenize": _ms(t0, t1), "keyword_and_embed": _ms(t1, t2),
                         "dense": _ms(t2, t3), "fuse": _ms(t3, t4)},
             keyword_top=_named(gen, kw, 10), dense_top=[

@@ -10,6 +10,7 @@ the public-number allowlist and the never-a-name words live in bot/data/pii.yaml
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,7 +28,11 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "pii.yaml"
 KINDS = ("email", "my_number", "bank_account", "insurance_number", "id_number", "phone",
          "postal_code", "birth_date", "address", "name")
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
+# The order a resident reads them in the warning.
+_WARNING_ORDER = ("name", "address", "postal_code", "phone", "email", "birth_date", "my_number",
+                  "bank_account", "insurance_number", "id_number")
 _MAX_PASSES = 4
+_LABEL_PREFIX = re.compile(r"^[^0-9０-９A-Za-zＡ-Ｚａ-ｚ+＋〒]+")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,11 @@ class MaskResult:
     @property
     def found(self) -> bool:
         return bool(self.spans)
+
+    @property
+    def text(self) -> str:
+        """Alias of `text_masked`, for callers that expect `.text`."""
+        return self.text_masked
 
 
 @dataclass(frozen=True)
@@ -120,10 +130,19 @@ def mask(text: str, config: PiiConfig | None = None) -> MaskResult:
     return MaskResult(text, tuple(first), tuple(k for k in KINDS if k in kinds))
 
 
+def without_placeholders(masked: str, config: PiiConfig | None = None) -> str:
+    """The masked text with placeholders blanked, for retrieval: 「［氏名］です。住民票を…」 should
+    not rank pages about 氏名 higher."""
+    config = config or default_config()
+    for placeholder in set(config.placeholders.values()):
+        masked = masked.replace(placeholder, " ")
+    return masked
+
+
 def warning(kinds: Iterable[str], config: PiiConfig | None = None) -> str:
     """The Japanese notice for a resident who sent personal data ('' when none was sent)."""
     config = config or default_config()
-    present = [k for k in KINDS if k in set(kinds)]
+    present = [k for k in _WARNING_ORDER if k in set(kinds)]
     if not present:
         return ""
     text = config.warning.format(kinds="・".join(config.labels[k] for k in present))
@@ -131,23 +150,53 @@ def warning(kinds: Iterable[str], config: PiiConfig | None = None) -> str:
     return "\n".join([text, *notes])
 
 
+@dataclass(frozen=True)
+class Masker:
+    """`find` / `mask` / `warning` bound to one configuration, to hand to the service."""
+
+    config: PiiConfig = field(default_factory=default_config)
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_PATH, extra_allow: Iterable[str] = ()) -> Masker:
+        return cls(PiiConfig.load(path, extra_allow))
+
+    def find(self, text: str) -> list[PiiSpan]:
+        return find(text, self.config)
+
+    def mask(self, text: str) -> MaskResult:
+        return mask(text, self.config)
+
+    def warning(self, kinds: Iterable[str]) -> str:
+        return warning(kinds, self.config)
+
+
 def _overlaps(a: pii_rules.Hit | PiiSpan, b: pii_rules.Hit | PiiSpan) -> bool:
     return a.start < b.end and b.start < a.end
 
 
 def _with_repeats(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """`spans` plus the other occurrences of their text (two characters or more)."""
+    """`spans` plus the other occurrences of their values (see `_value`)."""
     out = list(spans)
     for span in sorted(spans, key=lambda s: s.start - s.end):
-        if len(span.text.strip()) < 2:
+        value = _value(span)
+        if value is None:
             continue
-        at = text.find(span.text)
+        at = text.find(value)
         while at >= 0:
-            repeat = PiiSpan(span.kind, at, at + len(span.text), span.text)
+            repeat = PiiSpan(span.kind, at, at + len(value), value)
             if not any(_overlaps(repeat, s) for s in out):
                 out.append(repeat)
-            at = text.find(span.text, at + 1)
+            at = text.find(value, at + 1)
     return out
+
+
+def _value(span: PiiSpan) -> str | None:
+    """What to look for elsewhere: a name of two characters or more, or the number itself
+    without its label (口座番号1234567 → 1234567) when it has four characters or more."""
+    if span.kind in {"name", "email", "address"}:
+        return span.text if len(span.text.strip()) >= 2 else None
+    value = _LABEL_PREFIX.sub("", span.text)
+    return value if len(value) >= 4 else None
 
 
 def _replace(text: str, spans: list[PiiSpan], placeholders: Mapping[str, str]) -> str:

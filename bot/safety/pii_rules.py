@@ -40,7 +40,8 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 
 
 # --- e-mail -------------------------------------------------------------------------------
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}"
+                    r"(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}")
 
 
 def emails(text: str) -> list[Hit]:

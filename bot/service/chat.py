@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -48,7 +47,6 @@ class ChatService:
     hours: OfficeHours
     urgent_phone: str
     negative_feedback_limit: int = 2
-    masker: Any = None  # bot.safety.pii masker when wired; None keeps text as typed
 
     def open(self, s: Session, conversation_id: str | None, token: str | None,
              channel: str = "web") -> tuple[Conversation, str | None]:
@@ -70,14 +68,15 @@ class ChatService:
         resident = repo.add_message(s, conv, Role.RESIDENT.value, masked)
         esc = repo.active_escalation(s, conv.id)
         if esc is not None and esc.status in repo.STAFF_OWNED:
-            note = repo.add_message(s, conv, Role.BOT.value, STAFF_HANDLING_TEXT,
+            note_text = "\n\n".join(x for x in (warning, STAFF_HANDLING_TEXT) if x)
+            note = repo.add_message(s, conv, Role.BOT.value, note_text,
                                     decision="handoff", outcome="staff_handling")
             return Turn(conv, token, resident, note, None, esc.status)
         previous = repo.last_resident_text(s, conv.id, resident.id)
-        reply = self.pipeline.answer(masked, previous=previous)
-        notices = [warning] if warning else []
+        reply = self.pipeline.answer(masked, previous=previous)  # the pipeline adds the warning
+        notices: list[str] = []
         status = ""
-        if reply.decision in ("handoff", "emergency"):
+        if reply.outcome.escalates:
             status = self._escalate(s, conv, resident, reply)
             if reply.decision == "handoff":
                 notices.append(handoff_notice(self.hours, at, reply.contact or self.urgent_phone))
@@ -90,10 +89,10 @@ class ChatService:
         return Turn(conv, token, resident, bot, reply, status, notices)
 
     def _mask(self, text: str) -> tuple[str, str]:
-        if self.masker is None:
-            return text, ""
-        result = self.masker.mask(text)
-        return result.text, (self.masker.warning(result.kinds) if result.spans else "")
+        """Mask before anything is stored; the same masker the pipeline uses."""
+        result = self.pipeline.safety.masker.mask(text)
+        return result.text, (self.pipeline.safety.masker.warning(result.kinds)
+                             if result.spans else "")
 
     def _escalate(self, s: Session, conv: Conversation, msg: Message, reply: Reply) -> str:
         priority = {Outcome.EMERGENCY: Priority.EMERGENCY,

@@ -1,0 +1,342 @@
+"""LINE in: `POST /line/webhook`. The route checks the signature, queues the events and answers
+200 at once; a small worker translates each event into a ChatService call and the turn into
+LINE messages. Only 1:1 chats are answered (see docs/line.md for groups and rooms)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from linebot.v3 import WebhookParser
+from linebot.v3.exceptions import InvalidSignatureError
+from linebot.v3.messaging import ApiException
+from linebot.v3.webhooks import (
+    Event,
+    EventMode,
+    FollowEvent,
+    GroupSource,
+    JoinEvent,
+    MessageEvent,
+    PostbackEvent,
+    RoomSource,
+    TextMessageContent,
+    UnfollowEvent,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.channels import line_format as fmt
+from bot.channels.line_notifier import LineApi, LineNotifier, invalid_reply_token, record_follow
+from bot.deps import ServicesDep
+from bot.service.chat import ConversationNotFound, Turn
+from bot.store import repo
+from bot.store.models import Conversation
+
+if TYPE_CHECKING:  # bot.app imports this module
+    from bot.app import Services
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+MAX_BODY = 1_000_000
+MAX_QUESTION = 1000
+DISABLED = ("LINE 連携は無効です: LINE_CHANNEL_SECRET と LINE_CHANNEL_ACCESS_TOKEN を設定すると "
+            "/line/webhook が有効になります。 / LINE channel disabled: set LINE_CHANNEL_SECRET "
+            "and LINE_CHANNEL_ACCESS_TOKEN to enable /line/webhook.")
+
+
+@dataclass
+class LineOptions:
+    reply_token_max_age: float = 50.0  # seconds; LINE guarantees a reply token for 1 minute
+    loading_seconds: int = 20  # 5–60, a multiple of 5; the indicator ends at our reply
+    workers: int = 4
+    flex_sources: bool = True
+    clock: Callable[[], float] = time.time
+
+
+class KeyedWorker:
+    """A small thread pool where jobs with the same key (one LINE chat) run one at a time, in
+    arrival order; `join()` waits until every queued job has finished."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="line")
+        self._queues: dict[str, deque[Callable[[], None]]] = {}
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, key: str, job: Callable[[], None]) -> None:
+        with self._idle:
+            self._pending += 1
+            queue = self._queues.setdefault(key, deque())
+            queue.append(job)
+            if len(queue) == 1:
+                self._pool.submit(self._run, key)
+
+    def _run(self, key: str) -> None:
+        while True:
+            with self._idle:
+                job = self._queues[key][0]
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - the one boundary of background work
+                log.exception("LINE event processing failed")
+            with self._idle:
+                queue = self._queues[key]
+                queue.popleft()
+                self._pending -= 1
+                if self._pending == 0:
+                    self._idle.notify_all()
+                if not queue:
+                    del self._queues[key]
+                    return
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for all queued work; False if it was still running after `timeout` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+@dataclass
+class Context:
+    """One event as it arrived: when, and how to answer it."""
+
+    event: Any
+    received: float
+
+    @property
+    def reply_token(self) -> str | None:
+        return getattr(self.event, "reply_token", None)
+
+    @property
+    def issued(self) -> float:
+        """When the reply token was issued: for a redelivery, the original event time."""
+        ctx = getattr(self.event, "delivery_context", None)
+        if ctx is not None and ctx.is_redelivery:
+            return self.event.timestamp / 1000
+        return self.received
+
+
+class LineChannel:
+    """Translates LINE events into ChatService calls and turns into LINE messages."""
+
+    def __init__(self, services: Services, api: LineApi, secret: str,
+                 options: LineOptions | None = None) -> None:
+        self.services, self.api = services, api
+        self.options = options or LineOptions()
+        self.parser = WebhookParser(secret)
+        self.worker = KeyedWorker(self.options.workers)
+        self.notifier = LineNotifier(api, services.db, self.worker.submit)
+
+    # -- in ---------------------------------------------------------------------------------
+
+    def parse(self, body: bytes, signature: str) -> list[Event]:
+        """Verify the signature, then read the events (InvalidSignatureError, ValueError)."""
+        return list(self.parser.parse(body.decode("utf-8"), signature))
+
+    def enqueue(self, events: list[Event]) -> None:
+        received = self.options.clock()
+        for ev in events:
+            self.worker.submit(_chat_key(ev), partial(self.handle, Context(ev, received)))
+
+    def join(self, timeout: float | None = 30.0) -> bool:
+        return self.worker.join(timeout)
+
+    def close(self) -> None:
+        self.worker.close()
+        self.api.close()
+
+    # -- one event --------------------------------------------------------------------------
+
+    def handle(self, ctx: Context) -> None:
+        ev = ctx.event
+        if getattr(ev, "mode", EventMode.ACTIVE) != EventMode.ACTIVE:
+            return  # standby: another channel answers this chat
+        event_id = getattr(ev, "webhook_event_id", None)
+        if not event_id or not self.claim(event_id):
+            return
+        source = getattr(ev, "source", None)
+        if isinstance(source, GroupSource | RoomSource):
+            self._group(ctx)
+            return
+        user = getattr(source, "user_id", None)
+        if not user:
+            return
+        try:
+            out = self._dispatch(ctx, user)
+        except Exception:  # noqa: BLE001 - say sorry rather than nothing, then report it
+            log.exception("LINE event %s failed", getattr(ev, "type", "?"))
+            out = fmt.text_messages(fmt.FAULT.format(city_phone=self.services.settings.city_phone))
+        if out:
+            self.send(ctx, user, out)
+
+    def _dispatch(self, ctx: Context, user: str) -> list[Any]:
+        """The messages that answer one event of a 1:1 chat (none for some events)."""
+        ev = ctx.event
+        if isinstance(ev, MessageEvent) and isinstance(ev.message, TextMessageContent):
+            return self._text(user, ev.message.text)
+        if isinstance(ev, MessageEvent):
+            return fmt.text_messages(fmt.ONLY_TEXT)
+        if isinstance(ev, PostbackEvent):
+            return self._postback(user, ev.postback.data)
+        if isinstance(ev, FollowEvent):
+            return self._follow(user)
+        if isinstance(ev, UnfollowEvent):
+            with self.services.db.session() as s:
+                record_follow(s, user, following=False)
+        return []
+
+    def claim(self, event_id: str) -> bool:
+        """True the first time an event id is seen; False for a redelivery, also when a
+        concurrent delivery of the same event wins the race to store it."""
+        try:
+            with self.services.db.session() as s:
+                return repo.mark_event(s, event_id)
+        except IntegrityError:
+            return False
+
+    def _text(self, user: str, text: str) -> list[Any]:
+        self._loading(user)
+        question = text.strip()[:MAX_QUESTION] or text
+        with self.services.db.session() as s:
+            conv = repo.conversation_for_line_user(s, user)
+            out = self._outgoing(self.services.chat.ask(s, conv, question))
+        return fmt.messages(out, flex=self.options.flex_sources)
+
+    def _postback(self, user: str, data: str) -> list[Any]:
+        pb = fmt.parse_postback(data)
+        if pb is None:
+            return []
+        with self.services.db.session() as s:
+            conv = repo.conversation_for_line_user(s, user)
+            if pb.action == "handoff":
+                out = self._outgoing(self.services.chat.request_person(s, conv))
+                return fmt.messages(out, flex=self.options.flex_sources)
+            return self._feedback(s, conv, pb)
+
+    def _feedback(self, s: Session, conv: Conversation, pb: fmt.Postback) -> list[Any]:
+        assert pb.message_id is not None
+        try:
+            turn = self.services.chat.feedback(s, conv, pb.message_id, bool(pb.helpful))
+        except ConversationNotFound:
+            return fmt.text_messages(fmt.FEEDBACK_UNKNOWN)
+        if turn is not None and turn.bot_message is not None:
+            return fmt.text_messages(turn.bot_message.text)
+        if pb.helpful:
+            return fmt.text_messages(fmt.FEEDBACK_THANKS)
+        return fmt.text_messages(fmt.FEEDBACK_SORRY, [fmt.person_item()])
+
+    def _follow(self, user: str) -> list[Any]:
+        with self.services.db.session() as s:
+            record_follow(s, user, following=True)
+        st = self.services.settings
+        return fmt.text_messages(fmt.GREETING.format(city_name=st.city_name,
+                                                     city_phone=st.city_phone))
+
+    def _group(self, ctx: Context) -> None:
+        """Groups and rooms: a note pointing to 1:1 chat on joining and when mentioned;
+        nothing else is answered or stored."""
+        ev = ctx.event
+        if isinstance(ev, JoinEvent) or (isinstance(ev, MessageEvent)
+                                         and _mentions_bot(ev.message)):
+            self.send(ctx, None, fmt.text_messages(fmt.GROUP_NOTE))
+
+    def _outgoing(self, turn: Turn) -> fmt.Outgoing:
+        bot = turn.bot_message
+        assert bot is not None
+        if turn.reply is None:
+            return fmt.Outgoing(body=bot.text, decision=bot.decision or "",
+                                outcome=bot.outcome or "", message_id=bot.id)
+        heading = _sources_heading(self.services)
+        return fmt.Outgoing(body=fmt.strip_sources(turn.reply.answer, heading),
+                            citations=list(bot.citations or []), choices=list(bot.choices or []),
+                            notices=list(turn.notices), decision=bot.decision or "",
+                            outcome=bot.outcome or "", message_id=bot.id)
+
+    # -- out --------------------------------------------------------------------------------
+
+    def send(self, ctx: Context, user: str | None, messages: list[Any]) -> None:
+        """Reply with the token while it is fresh; otherwise (or when LINE says it expired)
+        push to the user — pushes go to 1:1 chats only, and never to someone who unfollowed."""
+        token = ctx.reply_token
+        if token and not self.late(ctx):
+            try:
+                self.api.reply(token, messages)
+                return
+            except ApiException as exc:
+                if not invalid_reply_token(exc):
+                    raise
+                log.info("LINE reply token no longer valid: pushing instead")
+        if user:
+            self.notifier.push(user, messages)
+
+    def late(self, ctx: Context) -> bool:
+        return self.options.clock() - ctx.issued > self.options.reply_token_max_age
+
+    def _loading(self, user: str) -> None:
+        try:
+            self.api.loading(user, self.options.loading_seconds)
+        except Exception:  # noqa: BLE001 - a missing indicator must not cost the answer
+            log.warning("LINE loading indicator failed", exc_info=True)
+
+
+def _chat_key(ev: Any) -> str:
+    source = getattr(ev, "source", None)
+    for name in ("group_id", "room_id", "user_id"):
+        value = getattr(source, name, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def _mentions_bot(message: Any) -> bool:
+    mention = getattr(message, "mention", None)
+    return any(getattr(m, "is_self", False) for m in getattr(mention, "mentionees", None) or [])
+
+
+def _sources_heading(services: Services) -> str:
+    replies = getattr(services.chat.pipeline, "replies", None)
+    return replies.fragment("sources_heading") if replies is not None else "【出典】"
+
+
+@router.post("/line/webhook", tags=["line"], summary="LINE Messaging API webhook")
+async def webhook(request: Request, services: ServicesDep) -> dict[str, bool]:
+    """LINE プラットフォームからの Webhook。署名（X-Line-Signature）を検証してから受け付け、
+    応答は裏で送ります（すぐに 200 を返します）。署名がない・違う場合は 400 です。"""
+    channel: LineChannel = services.extra["line"]
+    signature = request.headers.get("x-line-signature")
+    if not signature:
+        raise HTTPException(400, "署名（X-Line-Signature）がありません")
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise HTTPException(413, "Webhook の本文が大きすぎます")
+    try:
+        events = channel.parse(body, signature)
+    except InvalidSignatureError as exc:
+        raise HTTPException(400, "署名（X-Line-Signature）が正しくありません") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise HTTPException(400, "Webhook の本文を読めません") from exc
+    channel.enqueue(events)
+    return {"ok": True}
+
+
+def install(app: FastAPI, services: Services, **options: Any) -> LineChannel:
+    """Mount /line/webhook and register the "line" notifier (staff replies become pushes)."""
+    st = services.settings
+    api = options.pop("api", None) or LineApi(st.line_channel_access_token, st.line.api_base)
+    channel = LineChannel(services, api, st.line_channel_secret, LineOptions(**options))
+    services.notifier.adapters["line"] = channel.notifier
+    services.extra["line"] = channel
+    app.include_router(router)
+    app.router.add_event_handler("shutdown", channel.close)
+    log.info("LINE channel enabled: POST /line/webhook (Messaging API %s)", st.line.api_base)
+    return channel
