@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot import factory
+from bot.safety.ratelimit import RateLimiter, parse_limits
 from bot.service.chat import ChatService
 from bot.service.notifier import ChannelNotifier, Notifier, WebNotifier
 from bot.service.office_hours import OfficeHours
@@ -39,6 +41,8 @@ class Services:
     notifier: ChannelNotifier
     templates: Jinja2Templates
     extra: dict[str, Any]
+    resident_limiter: RateLimiter
+    ip_limiter: RateLimiter
 
 
 def build_services(settings: Settings, **overrides: Any) -> Services:
@@ -65,8 +69,51 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     staff = StaffService(notifier, faq_csv, overrides.get("reindex") or reindex,
                          st.max_failed_logins, st.lock_minutes, st.faq_id_prefix)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
+    clock = overrides.get("clock", time.monotonic)
+    lim = settings.limits
     return Services(settings, db, components, chat, staff, notifier, templates,
-                    dict(overrides.get("extra", {})))
+                    dict(overrides.get("extra", {})),
+                    RateLimiter(parse_limits(lim.per_resident), clock=clock),
+                    RateLimiter(parse_limits(lim.per_ip), clock=clock))
+
+
+class BodyLimit:
+    """Refuse request bodies above a size with 413 before any route reads them."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await _too_large(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _BodyTooLarge:
+            await _too_large(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(scope: Any, receive: Any, send: Any) -> None:
+    response = JSONResponse({"detail": "リクエストが大きすぎます"}, status_code=413)
+    await response(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
@@ -85,6 +132,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="madoguchi_staff",
                        max_age=settings.staff.session_hours * 3600, same_site="strict",
                        https_only=settings.staff.cookie_secure, path="/staff")
+    app.add_middleware(BodyLimit, max_bytes=settings.limits.max_body_bytes)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(web.router)
     app.include_router(staff_routes.router)

@@ -48,6 +48,10 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--department", default="")
     add.add_argument("--password-stdin", action="store_true",
                      help="パスワードを標準入力から読む（自動化用）")
+    p = sub.add_parser("purge", help="保存期間を過ぎた会話を削除または匿名化する")
+    p.add_argument("--days", type=int, default=None,
+                   help="保存期間（日）。既定: MADOGUCHI_LIMITS__RETENTION_DAYS（365）")
+    p.add_argument("--mode", choices=["delete", "anonymise"], default="delete")
     line_sim.add_parser(sub)
     add_eval_parsers(sub)
     return root
@@ -59,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "index", None) is not None:
         settings.index_dir = args.index
     handler = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve,
-               "staff": cmd_staff, "line-sim": line_sim.run,
+               "staff": cmd_staff, "purge": cmd_purge, "line-sim": line_sim.run,
                "eval": cmd_eval}[args.command]
     return handler(args, settings)
 
@@ -145,6 +149,25 @@ def cmd_staff(args: argparse.Namespace, settings: Settings) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     print(f"職員 {args.name}（{args.role}）を作成しました")
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.service.retention import purge
+    from bot.store.db import Database
+
+    days = args.days if args.days is not None else settings.limits.retention_days
+    db = Database(settings.database_url)
+    db.migrate()
+    try:
+        with db.session() as s:
+            report = purge(s, days, args.mode)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    verb = "削除" if report.mode == "delete" else "匿名化"
+    print(f"{days} 日より前の会話 {report.conversations} 件"
+          f"（メッセージ {report.messages} 件）を{verb}しました")
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
@@ -59,8 +59,16 @@ class StaffSettings(BaseModel):
     faq_id_prefix: str = Field("STAFF-FAQ", description="ID prefix of approved FAQ entries")
 
 
+class LimitsSettings(BaseModel):
+    per_resident: str = Field("12/minute, 120/hour", description="Messages per conversation")
+    per_ip: str = Field("30/minute, 600/hour", description="Messages per client address")
+    max_body_bytes: int = Field(65536, description="Largest request body accepted")
+    retention_days: int = Field(365, description="Conversations older than this are purged")
+
+
 class LineSettings(BaseModel):
-    api_base: str = Field("https://api.line.me", description="Messaging API host")
+    api_base: str = Field("https://api.line.me", description="Messaging API host "
+                          "(MADOGUCHI_LINE__API_BASE; MADOGUCHI_LINE_API_BASE also read)")
 
 
 class Settings(BaseSettings):
@@ -78,6 +86,7 @@ class Settings(BaseSettings):
     line: LineSettings = LineSettings()
     handoff: HandoffSettings = HandoffSettings()
     staff: StaffSettings = StaffSettings()
+    limits: LimitsSettings = LimitsSettings()
     data_dir: Path = Field(Path("data"), description="State beside the index (approved FAQ CSV)")
     database_url: str = Field("sqlite:///data/madoguchi.sqlite3",
                               validation_alias=AliasChoices("DATABASE_URL",
@@ -86,3 +95,11 @@ class Settings(BaseSettings):
         "LINE_CHANNEL_SECRET", "MADOGUCHI_LINE_CHANNEL_SECRET"))
     line_channel_access_token: str = Field("", validation_alias=AliasChoices(
         "LINE_CHANNEL_ACCESS_TOKEN", "MADOGUCHI_LINE_CHANNEL_ACCESS_TOKEN"))
+    line_api_base: str = Field("", validation_alias="MADOGUCHI_LINE_API_BASE",
+                               description="Same as MADOGUCHI_LINE__API_BASE (the issue's name)")
+
+    @model_validator(mode="after")
+    def _flat_line_api_base(self) -> Settings:
+        if self.line_api_base:
+            self.line.api_base = self.line_api_base
+        return self

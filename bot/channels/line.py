@@ -77,7 +77,12 @@ class KeyedWorker:
             queue = self._queues.setdefault(key, deque())
             queue.append(job)
             if len(queue) == 1:
-                self._pool.submit(self._run, key)
+                try:
+                    self._pool.submit(self._run, key)
+                except RuntimeError:  # shut down: drop the job rather than hang join()
+                    self._pending -= 1
+                    del self._queues[key]
+                    log.warning("LINE worker is shut down: job dropped")
 
     def _run(self, key: str) -> None:
         while True:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
 from bot.deps import ServicesDep, SessionDep
+from bot.pipeline.outcome import Outcome
 from bot.service.chat import ConversationNotFound, NotAuthorised, Turn
 from bot.store import repo
 from bot.store.models import Conversation, Message
@@ -106,11 +107,26 @@ def _status(s: SessionDep, conv: Conversation) -> str:
     return esc.status if esc else ""
 
 
-@router.post("/api/chat", response_model=ChatResponse, tags=["resident"])
-def chat(body: ChatRequest, services: ServicesDep, s: SessionDep,
+def _limit(services: ServicesDep, request: Request, conversation_id: str | None) -> None:
+    """Per-address and per-conversation rate limits; 429 with a fixed Japanese reply."""
+    address = request.client.host if request.client else "unknown"
+    checks = [services.ip_limiter.hit(f"ip:{address}")]
+    if conversation_id:
+        checks.append(services.resident_limiter.hit(f"conversation:{conversation_id}"))
+    refused = [c for c in checks if not c.allowed]
+    if refused:
+        wait = max(int(c.retry_after_s) + 1 for c in refused)
+        text = services.components.pipeline.replies.text(Outcome.RATE_LIMITED)
+        raise HTTPException(429, text, headers={"Retry-After": str(wait)})
+
+
+@router.post("/api/chat", response_model=ChatResponse, tags=["resident"],
+             responses={429: {"description": "短時間に送信が多すぎます"}})
+def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionDep,
          x_conversation_token: TokenHeader = None) -> ChatResponse:
     """住民の質問に答えます。新しい会話では conversation_id を省略し、返される token を保存して
     以後の呼び出しで X-Conversation-Token ヘッダーに付けてください。"""
+    _limit(services, request, body.conversation_id)
     conv, token = _conversation(services, s, body.conversation_id, x_conversation_token)
     turn = services.chat.ask(s, conv, body.message, token)
     if not turn.handoff_status:
@@ -120,10 +136,10 @@ def chat(body: ChatRequest, services: ServicesDep, s: SessionDep,
 
 @router.post("/api/chat/stream", tags=["resident"],
              responses={200: {"content": {"text/event-stream": {}}}})
-def chat_stream(body: ChatRequest, services: ServicesDep, s: SessionDep,
+def chat_stream(body: ChatRequest, request: Request, services: ServicesDep, s: SessionDep,
                 x_conversation_token: TokenHeader = None) -> StreamingResponse:
     """/api/chat と同じ処理を Server-Sent Events で返します（meta → delta… → done）。"""
-    response = chat(body, services, s, x_conversation_token)
+    response = chat(body, request, services, s, x_conversation_token)
 
     def events() -> Iterator[str]:
         meta = {"conversation_id": response.conversation_id, "token": response.token,
@@ -168,9 +184,10 @@ def feedback(conversation_id: ConversationId, body: FeedbackRequest, services: S
 
 @router.post("/api/conversations/{conversation_id}/handoff", response_model=ChatResponse,
              tags=["resident"])
-def handoff(conversation_id: ConversationId, services: ServicesDep, s: SessionDep,
-            x_conversation_token: TokenHeader = None) -> ChatResponse:
+def handoff(conversation_id: ConversationId, request: Request, services: ServicesDep,
+            s: SessionDep, x_conversation_token: TokenHeader = None) -> ChatResponse:
     """「職員に相談する」ボタン。"""
+    _limit(services, request, conversation_id)
     conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
     turn = services.chat.request_person(s, conv)
     if not turn.handoff_status:

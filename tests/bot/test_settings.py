@@ -29,3 +29,8 @@ def test_dotenv_file(tmp_path, monkeypatch):
                                    encoding="utf-8")
     s = Settings()
     assert s.embedder == "/models/ruri" and s.line_channel_access_token == "t"
+
+
+def test_line_api_base_both_spellings(monkeypatch):
+    monkeypatch.setenv("MADOGUCHI_LINE_API_BASE", "http://127.0.0.1:9999")
+    assert Settings(_env_file=None).line.api_base == "http://127.0.0.1:9999"

@@ -1,0 +1,58 @@
+"""API fuzzing with schemathesis against the service's own OpenAPI: no 5xx, whatever the input.
+Counts of requests sent and 5xx seen are written to test-artifacts/fuzz.json."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+
+ARTIFACTS = Path(os.environ.get("MADOGUCHI_ARTIFACTS", "test-artifacts"))
+COUNTS = {"requests": 0, "server_errors": 0}
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(tmp_path_factory, mini_index, embedder, settings_factory):
+    import shutil
+
+    from bot import factory
+    from bot.app import create_app
+    from bot.store.db import Database
+
+    tmp = tmp_path_factory.mktemp("fuzz")
+    index = tmp / "index"
+    shutil.copytree(mini_index, index)
+    settings = settings_factory(index, data_dir=tmp / "data",
+                                database_url=f"sqlite:///{tmp}/fuzz.db")
+    settings.limits.per_ip = "100000/minute"
+    settings.limits.per_resident = "100000/minute"
+    app = create_app(settings, components=factory.build(settings, embedder=embedder),
+                     db=Database(settings.database_url))
+    yield app
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "fuzz.json").write_text(json.dumps(COUNTS), encoding="utf-8")
+
+
+def test_no_server_errors(fuzz_app):
+    """Every operation, ~60 generated requests each (valid and invalid per the schema)."""
+    api = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
+    operations = [result.ok() for result in api.get_all_operations()]
+    assert len(operations) >= 5
+    failures: list[str] = []
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=60, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def run(case) -> None:
+            response = case.call()
+            COUNTS["requests"] += 1
+            if response.status_code >= 500:
+                COUNTS["server_errors"] += 1
+                failures.append(f"{case.method} {case.formatted_path}: {response.status_code}")
+
+        run()
+    assert failures == []
+    assert COUNTS["server_errors"] == 0 and COUNTS["requests"] >= 200

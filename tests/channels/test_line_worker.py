@@ -1,0 +1,48 @@
+"""The background worker: per-chat order, parallel chats, a deterministic join, and a failing
+job that does not stop the others."""
+
+from __future__ import annotations
+
+import threading
+
+from bot.channels.line import KeyedWorker
+
+
+def test_same_key_in_order_other_keys_in_parallel():
+    worker = KeyedWorker(4)
+    seen: list[int] = []
+    gate = threading.Event()
+    worker.submit("A", lambda: gate.wait(5))
+    for i in range(20):
+        worker.submit("A", lambda i=i: seen.append(i))
+    other = threading.Event()
+    worker.submit("B", other.set)
+    assert other.wait(5) and seen == []  # B ran while A was still blocked
+    gate.set()
+    assert worker.join(5) and seen == list(range(20))
+    worker.close()
+
+
+def test_a_failing_job_is_logged_and_the_queue_goes_on(caplog):
+    worker = KeyedWorker(1)
+    done = []
+
+    def boom():
+        raise RuntimeError("boom")
+
+    worker.submit("A", boom)
+    worker.submit("A", lambda: done.append(1))
+    assert worker.join(5) and done == [1]
+    assert "LINE event processing failed" in caplog.text
+    worker.close()
+
+
+def test_join_times_out_and_submit_after_close_is_dropped():
+    worker = KeyedWorker(1)
+    gate = threading.Event()
+    worker.submit("A", lambda: gate.wait(5))
+    assert worker.join(0.05) is False
+    gate.set()
+    worker.close()
+    worker.submit("A", lambda: None)
+    assert worker.join(1)
