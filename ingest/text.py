@@ -6,7 +6,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cache
 from typing import Any
 
 # Zero-width and bidi controls and Unicode tag characters: invisible, never meaningful in a query.
@@ -56,29 +56,37 @@ def sentences(text: str, limit: int = 4000) -> Iterable[str]:
         yield buf
 
 
-class Tokenizer:
-    """Sudachi SplitMode.A with normalized forms, kana folding and POS filtering.
+@cache
+def sudachi_dictionary() -> Any:
+    """The Sudachi core dictionary, loaded once per process and shared by every tokenizer."""
+    from sudachipy import Dictionary
 
-    One instance per thread (Sudachi tokenizers are not thread-safe).
-    """
+    return Dictionary(dict="core")
 
-    def __init__(self) -> None:
+
+class SudachiPerThread:
+    """Sudachi tokenizers of one split mode ("A", "B" or "C"), one per thread (they are not
+    thread-safe), all from the one shared dictionary."""
+
+    def __init__(self, mode: str) -> None:
+        self._mode = mode
         self._local = threading.local()
 
-    @cached_property
-    def _dictionary(self) -> Any:
-        from sudachipy import Dictionary
-
-        return Dictionary(dict="core")
-
-    def _sudachi(self) -> Any:
+    def get(self) -> Any:
         tok = getattr(self._local, "tok", None)
         if tok is None:
             from sudachipy import SplitMode
 
-            tok = self._dictionary.tokenizer(mode=SplitMode.A)
+            tok = sudachi_dictionary().tokenizer(mode=getattr(SplitMode, self._mode))
             self._local.tok = tok
         return tok
+
+
+class Tokenizer:
+    """Sudachi SplitMode.A with normalized forms, kana folding and POS filtering."""
+
+    def __init__(self) -> None:
+        self._sudachi = SudachiPerThread("A").get
 
     def tokens(self, text: str) -> list[str]:
         """Index-side terms: normalized forms of content words."""

@@ -18,13 +18,10 @@ Once a name is found, its other occurrences in the message are masked too.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
 
-from ingest.text import sentences
+from ingest.text import SudachiPerThread, sentences
 
 _HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|氏|殿|先生|課長|係長|部長"
                         r"|主任|議員)")
@@ -75,22 +72,7 @@ class NameFinder:
 
     def __init__(self, not_names: Iterable[str] = ()) -> None:
         self.not_names = tuple(sorted({n for n in not_names if n}, key=len, reverse=True))
-        self._local = threading.local()
-
-    @cached_property
-    def _dictionary(self) -> Any:
-        from sudachipy import Dictionary
-
-        return Dictionary(dict="core")
-
-    def _tokenizer(self) -> Any:
-        tok = getattr(self._local, "tok", None)
-        if tok is None:
-            from sudachipy import SplitMode
-
-            tok = self._dictionary.tokenizer(mode=SplitMode.C)
-            self._local.tok = tok
-        return tok
+        self._tokenizer = SudachiPerThread("C").get
 
     def tokens(self, text: str) -> list[Token]:
         """Sudachi tokens with offsets into `text`."""
