@@ -73,14 +73,15 @@ class ChatService:
                                     decision="handoff", outcome="staff_handling")
             return Turn(conv, token, resident, note, None, esc.status)
         previous = repo.last_resident_text(s, conv.id, resident.id)
-        reply = self.pipeline.answer(masked, previous=previous)  # the pipeline adds the warning
+        # The pipeline sees the stored (already masked) text, so the warning is ours to give.
+        reply = self.pipeline.answer(masked, previous=previous)
         notices: list[str] = []
         status = ""
         if reply.outcome.escalates:
             status = self._escalate(s, conv, resident, reply)
             if reply.decision == "handoff":
                 notices.append(handoff_notice(self.hours, at, reply.contact or self.urgent_phone))
-        text_out = "\n\n".join([reply.answer, *notices])
+        text_out = "\n\n".join([*([warning] if warning else []), reply.answer, *notices])
         bot = repo.add_message(
             s, conv, Role.BOT.value, text_out, decision=reply.decision,
             outcome=reply.outcome.value, confidence=reply.confidence,

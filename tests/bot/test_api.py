@@ -150,3 +150,12 @@ def test_page_and_openapi(client):
         spec["paths"])
     assert client.get("/docs").status_code == 200
     assert client.get("/healthz").json()["passages"] > 0
+
+
+def test_personal_data_is_warned_about_and_never_stored(client):
+    data, auth = start(client, "山田花子です。電話は090-1234-5678。住民票の写しはどこで取れますか")
+    assert "個人情報" in data["answer"]
+    assert data["answer"].count("ご入力の内容に個人情報") == 1  # warned once, not twice
+    thread = client.get(f"/api/conversations/{data['conversation_id']}", headers=auth).json()
+    stored = " ".join(m["text"] for m in thread["messages"])
+    assert "090-1234-5678" not in stored and "山田花子" not in stored
