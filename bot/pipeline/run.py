@@ -89,8 +89,7 @@ class Pipeline:
     def _reply(self, question: str, outcome: Outcome, score: float, r: Retrieval,
                trace: dict[str, Any]) -> Reply:
         hits = r.hits
-        candidates = [Candidate(doc_id=h.passage.doc_id, score=round(h.fused, 4),
-                                label=h.passage.question or h.passage.label) for h in hits]
+        candidates = _candidates(r)
         best = next((h.passage for h in hits if h.passage.department), None)
         reply = Reply(question=question, outcome=outcome, decision=outcome.decision, answer="",
                       confidence=round(score, 4), candidates=candidates,
@@ -119,11 +118,8 @@ class Pipeline:
         if not retrieval.hits or score < self.thresholds.handoff:
             return reply
         top = retrieval.hits[0].passage
-        candidates = [Candidate(doc_id=h.passage.doc_id, score=round(h.fused, 4),
-                                label=h.passage.question or h.passage.label)
-                      for h in retrieval.hits]
         return reply.model_copy(update={"department": top.department, "contact": top.contact,
-                                        "candidates": candidates})
+                                        "candidates": _candidates(retrieval)})
 
     def _guarded(self, question: str, g: GuardResult, trace: dict[str, Any]) -> Reply:
         text = self.replies.text(g.outcome)
@@ -138,6 +134,11 @@ class Pipeline:
 def _step(trace: dict[str, Any], name: str, started: float, **data: Any) -> None:
     trace["steps"].append({"step": name, "ms": round((time.perf_counter() - started) * 1000, 2),
                            **data})
+
+
+def _candidates(r: Retrieval) -> list[Candidate]:
+    return [Candidate(doc_id=h.passage.doc_id, score=round(h.fused, 4),
+                      label=h.passage.question or h.passage.label) for h in r.hits]
 
 
 def _retrieval_trace(r: Retrieval) -> dict[str, Any]:

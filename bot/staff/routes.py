@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -163,21 +163,13 @@ def _candidate(s: SessionDep, candidate_id: int) -> FaqCandidate:
     return cand
 
 
-@router.post("/faq/{candidate_id}/approve", dependencies=[Csrf])
-def approve(candidate_id: int, services: ServicesDep, s: SessionDep,
-            staff: StaffDep) -> Response:
+@router.post("/faq/{candidate_id}/{decision}", dependencies=[Csrf])
+def decide(candidate_id: int, decision: Annotated[str, Path(pattern="^(approve|reject)$")],
+           services: ServicesDep, s: SessionDep, staff: StaffDep) -> Response:
+    """承認（索引に入れる）または却下。"""
+    act = services.staff.approve_faq if decision == "approve" else services.staff.reject_faq
     try:
-        services.staff.approve_faq(s, staff, _candidate(s, candidate_id))
-    except StaffError as exc:
-        return back(f"/staff/faq?error={exc}")
-    return back("/staff/faq")
-
-
-@router.post("/faq/{candidate_id}/reject", dependencies=[Csrf])
-def reject(candidate_id: int, services: ServicesDep, s: SessionDep,
-           staff: StaffDep) -> Response:
-    try:
-        services.staff.reject_faq(s, staff, _candidate(s, candidate_id))
+        act(s, staff, _candidate(s, candidate_id))
     except StaffError as exc:
         return back(f"/staff/faq?error={exc}")
     return back("/staff/faq")
