@@ -131,9 +131,7 @@ class HybridRetriever:
             japanese=japanese,
             timings_ms={"tokenize": _ms(t0, t1), "keyword_and_embed": _ms(t1, t2),
                         "dense": _ms(t2, t3), "fuse": _ms(t3, t4)},
-            keyword_top=_named(gen, kw, 10), dense_top=[
-                (gen.passages[r].doc_id, round(float(_cos(gen, r, qvec)), 4))
-                for r in sorted(dense_rows, key=lambda r: -_cos(gen, r, qvec))[:10]],
+            keyword_top=_named(gen, kw, 10), dense_top=_dense_named(gen, dense_rows, qvec, 10),
         )
 
     def _dense_candidates(self, gen: Generation, qvec: np.ndarray,
@@ -183,8 +181,15 @@ def _named(gen: Generation, scores: np.ndarray, k: int) -> list[tuple[str, float
     return [(gen.passages[r].doc_id, round(float(scores[r]), 3)) for r in rows]
 
 
-def _cos(gen: Generation, row: int, qvec: np.ndarray) -> float:
-    return float((gen.head[row] @ qvec + gen.body[row] @ qvec) / 2)
+def _dense_named(gen: Generation, rows: set[int], qvec: np.ndarray,
+                 k: int) -> list[tuple[str, float]]:
+    """The dense side's own top k (mean of head and body cosine), for the trace."""
+    if not rows:
+        return []
+    idx = np.array(sorted(rows))
+    cos = (gen.head[idx] @ qvec + gen.body[idx] @ qvec) / 2
+    order = np.argsort(-cos, kind="stable")[:k]
+    return [(gen.passages[int(idx[i])].doc_id, round(float(cos[i]), 4)) for i in order]
 
 
 def _mask(passages: list[Passage], filters: dict[str, str] | None) -> np.ndarray:
