@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from bot.app import Services
+from bot.services import Services
 
 
 def get_services(request: Request) -> Services:
@@ -21,6 +20,6 @@ def get_session(request: Request) -> Iterator[Session]:
         yield s
 
 
-ServicesDep = Annotated["Services", Depends(get_services)]
+ServicesDep = Annotated[Services, Depends(get_services)]
 # scope="function": commit before the response is sent, so the next request sees the change.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

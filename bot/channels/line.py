@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from linebot.v3 import WebhookParser
@@ -37,11 +37,9 @@ from bot.channels import line_format as fmt
 from bot.channels.line_notifier import LineApi, LineNotifier, invalid_reply_token, record_follow
 from bot.deps import ServicesDep
 from bot.service.chat import ConversationNotFound, Turn
+from bot.services import Services
 from bot.store import repo
 from bot.store.models import Conversation
-
-if TYPE_CHECKING:  # bot.app imports this module
-    from bot.app import Services
 
 log = logging.getLogger(__name__)
 router = APIRouter()

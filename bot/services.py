@@ -1,0 +1,73 @@
+"""The services a request may need, built in one place from the settings.
+
+Its own module so routes, channels and dependencies can name `Services` without importing the
+app (which imports them): no import cycle.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+
+from bot import factory
+from bot.safety.ratelimit import RateLimiter, parse_limits
+from bot.service.chat import ChatService
+from bot.service.notifier import ChannelNotifier, Notifier, WebNotifier
+from bot.service.office_hours import OfficeHours
+from bot.service.staff import StaffService
+from bot.settings import Settings
+from bot.store.db import Database
+
+WEB = Path(__file__).resolve().parent / "web"
+
+
+@dataclass
+class Services:
+    """Everything a route may need, reachable as `request.app.state.services`."""
+
+    settings: Settings
+    db: Database
+    components: factory.Components
+    chat: ChatService
+    staff: StaffService
+    notifier: ChannelNotifier
+    templates: Jinja2Templates
+    extra: dict[str, Any]
+    resident_limiter: RateLimiter
+    ip_limiter: RateLimiter
+
+
+def build_services(settings: Settings, **overrides: Any) -> Services:
+    components = overrides.get("components") or factory.build(settings)
+    db = overrides.get("db") or Database(settings.database_url)
+    db.migrate()
+    h = settings.handoff
+    hours = OfficeHours.from_settings(h.weekdays, h.opens, h.closes, h.holidays_path, h.timezone)
+    adapters: dict[str, Notifier] = {"web": WebNotifier(), **overrides.get("notifiers", {})}
+    notifier = ChannelNotifier(adapters)
+    chat = ChatService(components.pipeline, hours, settings.city_phone,
+                       h.negative_feedback_limit)
+    faq_csv = settings.data_dir / "approved_faq" / "approved_faq.csv"
+
+    def reindex(path: Path) -> None:
+        from ingest.index import ingest
+
+        report = ingest([path], components.retriever.index.index_dir, components.embedder,
+                        factory.chroma_config(settings), progress=False)
+        if not report.ok:
+            raise RuntimeError("; ".join(str(p) for p in report.rejected))
+
+    st = settings.staff
+    staff = StaffService(notifier, faq_csv, overrides.get("reindex") or reindex,
+                         st.max_failed_logins, st.lock_minutes, st.faq_id_prefix)
+    templates = Jinja2Templates(directory=str(WEB / "templates"))
+    clock = overrides.get("clock", time.monotonic)
+    lim = settings.limits
+    return Services(settings, db, components, chat, staff, notifier, templates,
+                    dict(overrides.get("extra", {})),
+                    RateLimiter(parse_limits(lim.per_resident), clock=clock),
+                    RateLimiter(parse_limits(lim.per_ip), clock=clock))
