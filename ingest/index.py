@@ -22,7 +22,7 @@ from tqdm import tqdm
 from ingest import sources
 from ingest.embed import Embedder, EmbeddingCache
 from ingest.keyword import Bm25
-from ingest.schema import Passage, Problem
+from ingest.schema import SCHEMA_VERSION, Passage, Problem
 from ingest.sources.common import SourceError, sidecar_path
 from ingest.store import (
     ChromaConfig,
@@ -124,6 +124,7 @@ class _Previous:
     sources: dict[str, dict[str, Any]]
     passages: dict[str, Passage]
     embedder: str = ""
+    schema_version: int = 0
 
     @classmethod
     def read(cls, paths: IndexPaths) -> _Previous:
@@ -133,7 +134,8 @@ class _Previous:
         directory = paths.generation_dir(gen)
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
         passages = {p.doc_id: p for p in read_passages(directory)}
-        return cls(gen, manifest.get("sources", {}), passages, manifest.get("embedder", ""))
+        return cls(gen, manifest.get("sources", {}), passages, manifest.get("embedder", ""),
+                   int(manifest.get("schema_version", 0)))
 
 
 def ingest(
@@ -161,9 +163,8 @@ def ingest(
         catalog = _collect(files, roots, prev, report, progress)
         passages = _dedupe(catalog, report)
         _count_passages(prev, passages, report)
-        if prev.generation and prev.embedder == embedder.name and len(passages) == len(
-                prev.passages) and not (report.added or report.updated or report.removed):
-            report.generation = prev.generation
+        if _nothing_to_do(prev, embedder, passages, report):
+            report.generation = prev.generation or ""
             report.seconds = time.monotonic() - started
             return report
         generation = time.strftime("g%Y%m%dT%H%M%S") + f"-{int(time.time_ns() % 1e6):06d}"
@@ -180,6 +181,14 @@ def ingest(
         report.generation, report.swapped = generation, True
         report.seconds = time.monotonic() - started
         return report
+
+
+def _nothing_to_do(prev: _Previous, embedder: Embedder, passages: list[Passage],
+                   report: IngestReport) -> bool:
+    """Same sources, same embedder, same on-disk layout: keep the serving generation."""
+    return bool(prev.generation) and prev.embedder == embedder.name and (
+        prev.schema_version == SCHEMA_VERSION) and len(passages) == len(prev.passages) and not (
+        report.added or report.updated or report.removed)
 
 
 @dataclass

@@ -76,14 +76,35 @@ class Bm25:
         return sum(self.term_idf(t) for t in terms) * (K1 + 1)
 
     def save(self, path: Path) -> None:
-        np.savez(path.with_suffix(".npz"), idf=self.idf, indptr=self.indptr, docs=self.docs,
-                 weights=self.weights, n_docs=np.array([self.n_docs]))
-        path.with_suffix(".vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False),
-                                                   encoding="utf-8")
+        """One .npy per array (memory-mapped by readers) and the vocabulary as JSON."""
+        for name in _ARRAYS:
+            np.save(_array_path(path, name), getattr(self, name))
+        path.with_suffix(".vocab.json").write_text(
+            json.dumps({"n_docs": self.n_docs, "vocab": self.vocab}, ensure_ascii=False),
+            encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Bm25:
-        arrays = np.load(path.with_suffix(".npz"))
-        vocab = json.loads(path.with_suffix(".vocab.json").read_text(encoding="utf-8"))
-        return cls(vocab, arrays["idf"], arrays["indptr"], arrays["docs"], arrays["weights"],
-                   int(arrays["n_docs"][0]))
+        """Open a saved index; its arrays are memory-mapped, shared by every process."""
+        meta = json.loads(path.with_suffix(".vocab.json").read_text(encoding="utf-8"))
+        if not _array_path(path, "idf").exists():  # written before the .npy layout
+            with np.load(path.with_suffix(".npz")) as old:
+                return cls(meta, old["idf"], old["indptr"], old["docs"], old["weights"],
+                           int(old["n_docs"][0]))
+        idf, indptr, docs, weights = (load_array(_array_path(path, n)) for n in _ARRAYS)
+        return cls(meta["vocab"], idf, indptr, docs, weights, int(meta["n_docs"]))
+
+
+_ARRAYS = ("idf", "indptr", "docs", "weights")
+
+
+def _array_path(path: Path, name: str) -> Path:
+    return path.with_name(f"{path.name}.{name}.npy")
+
+
+def load_array(path: Path) -> np.ndarray:
+    """A saved array, memory-mapped read-only (an empty one cannot be mapped: read it)."""
+    try:
+        return np.load(path, mmap_mode="r")
+    except ValueError:
+        return np.load(path)

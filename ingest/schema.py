@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = 1
+# 2: vectors and keyword arrays as .npy files (memory-mapped by readers), doc_ids.json.
+SCHEMA_VERSION = 2
 
 
 class SourceType(StrEnum):

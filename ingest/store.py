@@ -4,15 +4,19 @@ with an atomically swapped CURRENT pointer so readers always see a complete gene
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import shutil
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
-from ingest.keyword import Bm25
+from ingest.keyword import Bm25, load_array
 from ingest.schema import SCHEMA_VERSION, Passage
 
 CURRENT = "CURRENT"
@@ -105,7 +109,11 @@ class IndexPaths:
 
 def drop_collection(generation: str, config: ChromaConfig) -> None:
     try:
-        chroma_client(Path("."), config).delete_collection(collection_name(config, generation))
+        client = chroma_client(Path("."), config)
+        try:
+            client.delete_collection(collection_name(config, generation))
+        finally:
+            close_client(client)
     except Exception:  # noqa: BLE001 - best effort cleanup of a server-side leftover
         pass
 
@@ -134,7 +142,11 @@ def write_generation(
     with open(gen_dir / "passages.jsonl", "w", encoding="utf-8") as fh:
         for p in passages:
             fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
-    np.savez(gen_dir / "vectors.npz", head=head, body=body)
+    # Plain .npy files, so every serving process memory-maps them (one copy in the page cache).
+    np.save(gen_dir / "head.npy", np.ascontiguousarray(head, dtype=np.float32))
+    np.save(gen_dir / "body.npy", np.ascontiguousarray(body, dtype=np.float32))
+    (gen_dir / "doc_ids.json").write_text(json.dumps([p.doc_id for p in passages],
+                                                     ensure_ascii=False), encoding="utf-8")
     keyword_full.save(gen_dir / "keyword_full")
     keyword_head.save(gen_dir / "keyword_head")
     _write_chroma(gen_dir, generation, passages, head, body, config)
@@ -154,6 +166,14 @@ def _write_chroma(
     config: ChromaConfig,
 ) -> None:
     client = chroma_client(gen_dir, config)
+    try:
+        _add_to_chroma(client, generation, passages, head, body, config)
+    finally:
+        close_client(client)
+
+
+def _add_to_chroma(client: Any, generation: str, passages: list[Passage], head: np.ndarray,
+                   body: np.ndarray, config: ChromaConfig) -> None:
     col = client.create_collection(collection_name(config, generation), embedding_function=None,
                                    configuration={"hnsw": {"space": "cosine"}})
     batch = 2000
@@ -170,19 +190,78 @@ def _write_chroma(
         col.add(ids=ids, documents=docs, metadatas=metas, embeddings=vecs)
 
 
+class PassageStore(Sequence[Passage]):
+    """The generation's passages, decoded by row from its memory-mapped passages.jsonl.
+
+    Nothing but line offsets is held per process (workers share the file's pages); recently
+    used rows are kept decoded, since residents ask about the same few things.
+    """
+
+    def __init__(self, path: Path, cached: int = 4096) -> None:
+        self._fh = open(path, "rb")
+        size = os.fstat(self._fh.fileno()).st_size
+        self._mm: Any = mmap.mmap(self._fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        raw = np.frombuffer(self._mm, dtype=np.uint8) if size else np.zeros(0, np.uint8)
+        ends = np.flatnonzero(raw == 0x0A)
+        del raw  # a live view would keep the map from closing
+        if size and (not len(ends) or ends[-1] != size - 1):
+            ends = np.append(ends, size)
+        starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+        keep = ends > starts  # blank lines are not passages
+        self._starts, self._ends = starts[keep], ends[keep].astype(np.int64)
+        self._decode = lru_cache(maxsize=cached)(self._read)
+
+    def _read(self, row: int) -> Passage:
+        line = self._mm[int(self._starts[row]):int(self._ends[row])]
+        return Passage.from_dict(json.loads(line))
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, row: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[Passage]: ...
+
+    def __getitem__(self, row: int | slice) -> Passage | list[Passage]:
+        if isinstance(row, slice):
+            return [self._decode(i) for i in range(*row.indices(len(self)))]
+        row = int(row)
+        if row < 0:
+            row += len(self)
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        return self._decode(row)
+
+    def __iter__(self) -> Iterator[Passage]:
+        for i in range(len(self)):
+            yield self._read(i)  # a full scan must not flush the cache of hot rows
+
+    def close(self) -> None:
+        self._decode.cache_clear()
+        if isinstance(self._mm, mmap.mmap):
+            self._mm.close()
+        self._fh.close()
+
+
 @dataclass
 class Generation:
-    """A complete generation, loaded for reading."""
+    """A complete generation, opened for reading: arrays memory-mapped, passages read by row."""
 
     name: str
     directory: Path
-    passages: list[Passage]
+    passages: PassageStore
     head: np.ndarray
     body: np.ndarray
     keyword_full: Bm25
     keyword_head: Bm25
     manifest: dict[str, Any]
     collection: Any
+    rows: dict[str, int]
+    client: Any = None
+    _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, paths: IndexPaths, config: ChromaConfig, name: str | None = None) -> Generation:
@@ -191,14 +270,58 @@ class Generation:
             raise FileNotFoundError(
                 f"索引がありません: {paths.root}（先に madoguchi ingest を実行してください）")
         directory = paths.generation_dir(name)
-        passages = read_passages(directory)
-        vectors = np.load(directory / "vectors.npz")
+        passages = PassageStore(directory / "passages.jsonl")
+        head, body = _vectors(directory)
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        col = chroma_client(directory, config).get_collection(
-            collection_name(config, name), embedding_function=None)
-        return cls(name, directory, passages, vectors["head"], vectors["body"],
+        client = chroma_client(directory, config)
+        col = client.get_collection(collection_name(config, name), embedding_function=None)
+        return cls(name, directory, passages, head, body,
                    Bm25.load(directory / "keyword_full"), Bm25.load(directory / "keyword_head"),
-                   manifest, col)
+                   manifest, col, _row_numbers(directory, passages), client)
+
+    def row_of(self, chroma_id: str) -> int | None:
+        """The passage row of a Chroma id (`head:<doc_id>` or `body:<doc_id>`)."""
+        return self.rows.get(chroma_id.split(":", 1)[-1])
+
+    def mask(self, filters: dict[str, str] | None) -> np.ndarray | None:
+        """1.0 for passages whose metadata match every filter (None: no filter); cached."""
+        if not filters:
+            return None
+        key = json.dumps(filters, sort_keys=True, ensure_ascii=False)
+        with self._lock:
+            if key not in self._masks:
+                self._masks[key] = np.array(
+                    [all(str(p.chroma_metadata().get(k, "")) == v for k, v in filters.items())
+                     for p in self.passages], dtype=np.float32)
+            return self._masks[key]
+
+    def close(self) -> None:
+        """Release the generation's files and its embedded Chroma client."""
+        self.passages.close()
+        close_client(self.client)
+
+
+def _vectors(directory: Path) -> tuple[np.ndarray, np.ndarray]:
+    if (directory / "head.npy").exists():
+        return load_array(directory / "head.npy"), load_array(directory / "body.npy")
+    with np.load(directory / "vectors.npz") as old:  # generations written before .npy files
+        return old["head"], old["body"]
+
+
+def _row_numbers(directory: Path, passages: PassageStore) -> dict[str, int]:
+    path = directory / "doc_ids.json"
+    ids = (json.loads(path.read_text(encoding="utf-8")) if path.exists()
+           else [p.doc_id for p in passages])
+    return {doc_id: row for row, doc_id in enumerate(ids)}
+
+
+def close_client(client: Any) -> None:
+    """Release a Chroma client. chromadb keeps each PersistentClient's system (its HNSW index
+    in memory) in a process-wide cache until the last client on that path is closed, so a
+    long-running process that opens or writes generation after generation must close them."""
+    close = getattr(client, "close", None)
+    if close is not None:
+        close()
 
 
 def read_passages(directory: Path) -> list[Passage]:

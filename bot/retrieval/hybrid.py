@@ -74,6 +74,7 @@ class IndexHandle:
         self._chroma = chroma
         self._lock = threading.Lock()
         self._gen: Generation | None = None
+        self._retired: Generation | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -86,8 +87,24 @@ class IndexHandle:
             return gen
         with self._lock:
             if self._gen is None or self._gen.name != name:
+                self._retire(self._gen)
                 self._gen = Generation.open(self._paths, self._chroma, name)
             return self._gen
+
+    def _retire(self, gen: Generation | None) -> None:
+        """Close the generation retired one swap ago (no request still reads it), keep the one
+        just replaced open for requests in flight."""
+        if self._retired is not None:
+            self._retired.close()
+        self._retired = gen
+
+    def close(self) -> None:
+        """Release every open generation (at shutdown)."""
+        with self._lock:
+            for gen in (self._retired, self._gen):
+                if gen is not None:
+                    gen.close()
+            self._retired = self._gen = None
 
 
 class HybridRetriever:
@@ -109,12 +126,14 @@ class HybridRetriever:
         expansions = self.synonyms.expand(normalized)
         tokens = self.tokenizer.query_tokens(" ".join([normalized, *expansions]))
         t1 = time.perf_counter()
-        mask = _mask(gen.passages, filters)
+        mask = gen.mask(filters)
         japanese = is_japanese(normalized)
         if not japanese:  # Japanese keywords mislead here; the embedder is cross-lingual
             tokens = []
-        kw = gen.keyword_full.scores(tokens) * mask
-        hd = gen.keyword_head.scores(tokens) * mask
+        kw = gen.keyword_full.scores(tokens)
+        hd = gen.keyword_head.scores(tokens)
+        if mask is not None:
+            kw, hd = kw * mask, hd * mask
         qvec = self.embedder.embed([query])[0]
         t2 = time.perf_counter()
         dense_rows = self._dense_candidates(gen, qvec, filters)
@@ -140,9 +159,11 @@ class HybridRetriever:
             return set()
         n = min(self.candidates * 2, 2 * len(gen.passages))
         where = _where(filters)
+        # Ids and distances only: fetching metadata (to read `row`) cost more than the search.
         res = gen.collection.query(query_embeddings=[qvec.tolist()], n_results=n,
-                                   include=["metadatas"], **({"where": where} if where else {}))
-        return {int(m["row"]) for m in (res["metadatas"] or [[]])[0] if m is not None}
+                                   include=["distances"], **({"where": where} if where else {}))
+        rows = (gen.row_of(i) for i in (res["ids"] or [[]])[0])
+        return {r for r in rows if r is not None}
 
     def _fuse(self, gen: Generation, rows: list[int], kw: np.ndarray, hd: np.ndarray,
               qvec: np.ndarray) -> list[Hit]:
@@ -190,13 +211,6 @@ def _dense_named(gen: Generation, rows: set[int], qvec: np.ndarray,
     cos = (gen.head[idx] @ qvec + gen.body[idx] @ qvec) / 2
     order = np.argsort(-cos, kind="stable")[:k]
     return [(gen.passages[int(idx[i])].doc_id, round(float(cos[i]), 4)) for i in order]
-
-
-def _mask(passages: list[Passage], filters: dict[str, str] | None) -> np.ndarray:
-    if not filters:
-        return np.ones(len(passages), dtype=np.float32)
-    return np.array([all(str(p.chroma_metadata().get(k, "")) == v for k, v in filters.items())
-                     for p in passages], dtype=np.float32)
 
 
 def _where(filters: dict[str, str] | None) -> dict[str, Any] | None:
