@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.llm.composer import make_composer
 from bot.pipeline.confidence import Calibration
 from bot.pipeline.decide import Thresholds
 from bot.pipeline.guard import Guard
@@ -17,6 +19,9 @@ from bot.settings import Settings
 from ingest.embed import Embedder, make_embedder
 from ingest.store import ChromaConfig
 from ingest.text import Tokenizer
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 def chroma_config(settings: Settings) -> ChromaConfig:
@@ -32,8 +37,11 @@ class Components:
 
 
 def build(settings: Settings, index_dir: Path | None = None,
-          embedder: Embedder | None = None) -> Components:
-    """Build the answering pipeline over the index; fails fast on a missing reply or file."""
+          embedder: Embedder | None = None, chat_model: BaseChatModel | None = None
+          ) -> Components:
+    """Build the answering pipeline over the index; fails fast on a missing reply or file.
+
+    `chat_model` replaces the model of `settings.llm` (tests use langchain-core fakes)."""
     embedder = embedder or make_embedder(settings.embedder)
     r, a = settings.retrieval, settings.answer
     retriever = HybridRetriever(
@@ -41,11 +49,12 @@ def build(settings: Settings, index_dir: Path | None = None,
         Tokenizer(), Synonyms.load(r.synonyms_path),
         FusionWeights(r.weight_keyword, r.weight_head, r.weight_dense), r.candidates)
     retriever.index.get()  # fail fast (FileNotFoundError with what to do) when there is no index
+    replies, safety = Replies.load(a.replies_path), Safety.load()
     pipeline = Pipeline(
-        retriever=retriever, guard=Guard.load(a.guard_path), replies=Replies.load(a.replies_path),
+        retriever=retriever, guard=Guard.load(a.guard_path), replies=replies,
         calibration=Calibration.load(a.calibration_path),
         thresholds=Thresholds(a.answer_threshold, a.handoff_threshold, a.clarify_margin),
         city={"city_name": settings.city_name, "city_phone": settings.city_phone},
-        safety=Safety.load(),
-        max_citations=a.max_citations, top_k=r.top_k)
+        safety=safety, max_citations=a.max_citations, top_k=r.top_k,
+        composer=make_composer(settings.llm, replies, safety.masker, chat_model))
     return Components(embedder, retriever, pipeline)

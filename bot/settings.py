@@ -5,6 +5,7 @@ LINE_CHANNEL_ACCESS_TOKEN) are read as they are."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,29 @@ class LineSettings(BaseModel):
                           "(MADOGUCHI_LINE__API_BASE; MADOGUCHI_LINE_API_BASE also read)")
 
 
+class LLMSettings(BaseModel):
+    provider: Literal["none", "openai", "azure"] = Field(
+        "none", description="none (extractive answers only) | openai (any OpenAI-compatible "
+                            "server: vLLM, Ollama, LM Studio, a gateway) | azure (Azure OpenAI)")
+    base_url: str = Field("", description="OpenAI-compatible API base, e.g. "
+                                          "http://127.0.0.1:11434/v1; for azure the endpoint")
+    model: str = Field("", description="Model name (for azure: the deployment if none is set)")
+    api_key: str = Field("", description="API key; local servers usually accept any value")
+    timeout_s: float = Field(8.0, gt=0, description="Seconds before the extractive reply is used")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
+    max_tokens: int = Field(600, ge=16, description="Largest completion, in tokens")
+    azure_api_version: str = Field("2024-10-21", description="Azure OpenAI API version")
+    azure_deployment: str = Field("", description="Azure OpenAI deployment name")
+    passages: int = Field(3, ge=1, le=10, description="Retrieved passages given to the model")
+    max_chars: int = Field(400, ge=50, description="Longest generated answer (characters)")
+    rewrite_followups: bool = Field(False, description="Let the model rewrite a follow-up "
+                                    "into a standalone question for retrieval (checked)")
+    prompt_path: Path = Field(PACKAGE_DATA / "llm_prompt.toml",
+                              description="Prompt texts of the generative composer")
+    judge_model: str = Field("", description="Eval only: a model on the same server that "
+                                             "judges faithfulness and relevance")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MADOGUCHI_", env_nested_delimiter="__",
                                       env_file=".env", extra="ignore")
@@ -87,6 +111,7 @@ class Settings(BaseSettings):
     handoff: HandoffSettings = HandoffSettings()
     staff: StaffSettings = StaffSettings()
     limits: LimitsSettings = LimitsSettings()
+    llm: LLMSettings = LLMSettings()
     data_dir: Path = Field(Path("data"), description="State beside the index (approved FAQ CSV)")
     database_url: str = Field("sqlite:///data/madoguchi.sqlite3",
                               validation_alias=AliasChoices("DATABASE_URL",

@@ -26,6 +26,28 @@ QUERY_STOPWORDS = {
 }
 
 
+_KANJI_DIGITS = dict(zip("〇一二三四五六七八九", range(10), strict=True))
+_KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
+_KANJI_LARGE = {"万": 10_000, "億": 100_000_000}
+
+
+def kanji_number(text: str) -> int:
+    """三百 → 300, 千五百 → 1500, 二〇二四 → 2024, 1万5千 → 15000."""
+    total = section = current = 0
+    for ch in text:
+        if ch.isdigit():
+            current = current * 10 + int(ch)
+        elif ch in _KANJI_DIGITS:
+            current = current * 10 + _KANJI_DIGITS[ch]
+        elif ch in _KANJI_SMALL:
+            section += (current or 1) * _KANJI_SMALL[ch]
+            current = 0
+        elif ch in _KANJI_LARGE:
+            total += (section + current or 1) * _KANJI_LARGE[ch]
+            section = current = 0
+    return total + section + current
+
+
 def fold_kana(text: str) -> str:
     """Katakana to hiragana, so ゴミ and ごみ meet."""
     return _KATAKANA.sub(lambda m: chr(ord(m.group(0)) - 0x60), text)

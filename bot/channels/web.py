@@ -69,6 +69,8 @@ class ChatResponse(BaseModel):
     choices: list[dict[str, Any]]
     confidence: float
     handoff_status: str = Field(description="'' (bot), open, assigned, answered or closed")
+    composer: str = Field("extractive", description="extractive | llm (a checked LLM answer)")
+    fallback_reason: str | None = Field(None, description="Why a generated answer was not used")
 
 
 class ThreadResponse(BaseModel):
@@ -89,7 +91,9 @@ def _response(turn: Turn) -> ChatResponse:
                         message_id=bot.id, decision=bot.decision or "handoff",
                         outcome=bot.outcome or "", answer=bot.text,
                         citations=bot.citations or [], choices=bot.choices or [],
-                        confidence=bot.confidence or 0.0, handoff_status=turn.handoff_status)
+                        confidence=bot.confidence or 0.0, handoff_status=turn.handoff_status,
+                        composer=turn.reply.composer if turn.reply else "extractive",
+                        fallback_reason=turn.reply.fallback_reason if turn.reply else None)
 
 
 def _conversation(services: ServicesDep, s: SessionDep, conversation_id: str | None,

@@ -15,6 +15,8 @@ from ingest.schema import Passage, SourceType
 class Draft:
     text: str
     citations: list[Citation]
+    composer: str = "extractive"  # or "llm" (bot/llm)
+    fallback_reason: str | None = None  # why a generated answer was not used
 
 
 def citation(n: int, p: Passage) -> Citation:

@@ -76,4 +76,8 @@ class Reply(BaseModel):
     choices: list[Choice] = Field(default=[], description="Options of a clarify reply")
     department: str = Field("", description="The department the best sources point to")
     contact: str = ""
+    composer: Literal["extractive", "llm"] = Field(
+        "extractive", description="Who wrote the answer: quoted sources, or a checked LLM answer")
+    fallback_reason: str | None = Field(
+        None, description="Why a generated answer was not used (the LLM was tried)")
     trace: dict[str, Any] = {}

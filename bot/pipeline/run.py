@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from bot.llm.composer import Composer, Extractive
 from bot.pipeline import compose, confidence
 from bot.pipeline.cite import verify
 from bot.pipeline.context import contextualize
@@ -32,6 +33,7 @@ class Pipeline:
     safety: Safety
     max_citations: int = 2
     top_k: int = 20
+    composer: Composer = field(default_factory=Extractive)
 
     def answer(self, question: str, filters: dict[str, str] | None = None,
                previous: str = "") -> Reply:
@@ -98,9 +100,12 @@ class Pipeline:
         if outcome is Outcome.ANSWERED:
             chosen = supporting(hits, self.max_citations, self.thresholds.clarify_margin)
             draft = compose.answer(chosen, self.replies)
+            draft = self.composer.compose(question, hits, draft, trace)  # checked, or as is
             verify(draft.text, draft.citations, hits)
             trace["steps"].append({"step": "cite", "cited": [c.doc_id for c in draft.citations]})
-            return reply.model_copy(update={"answer": draft.text, "citations": draft.citations})
+            return reply.model_copy(update={
+                "answer": draft.text, "citations": draft.citations, "composer": draft.composer,
+                "fallback_reason": draft.fallback_reason})
         if outcome is Outcome.CLARIFY:
             options = compose.choices(hits)
             text = compose.clarify_text(options, self.replies, self.replies.text(outcome))

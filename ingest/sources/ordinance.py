@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup, Tag
 from ingest.schema import LoadResult, Passage, SourceType
 from ingest.sources import html_text
 from ingest.sources.common import SourceError, confidentiality_of, decode, read_sidecar
+from ingest.text import kanji_number
 
 _NUM = r"[0-9０-９一二三四五六七八九十百千〇]+"
 ARTICLE = re.compile(rf"^第\s*({_NUM})\s*条(?:\s*の\s*({_NUM}))?(?:[\s　]+|$)")
@@ -21,24 +22,11 @@ SECTION = re.compile(rf"^第\s*{_NUM}\s*節(?:\s|$)")
 CAPTION = re.compile(r"^[（(][^（）()]{1,40}[）)]$")
 SUPPLEMENT = re.compile(r"^附\s*則")
 TITLE_SUFFIX = re.compile(r"(条例|規則|規程|要綱|訓令|告示)$")
-_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-                 "九": 9}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def to_int(numeral: str) -> int:
     """Arabic, full-width or kanji numerals (十二, 百三) to int."""
-    numeral = numeral.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if numeral.isdigit():
-        return int(numeral)
-    total, digit = 0, 0
-    for ch in numeral:
-        if ch in _KANJI_DIGITS:
-            digit = _KANJI_DIGITS[ch]
-        elif ch in _KANJI_UNITS:
-            total += (digit or 1) * _KANJI_UNITS[ch]
-            digit = 0
-    return total + digit
+    return kanji_number(numeral.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
 
 
 def article_key(line: str) -> str | None:
