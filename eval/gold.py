@@ -3,7 +3,9 @@
 A line looks like
 `{"id": "fa-001", "question": "住民票 手数料", "relevant": {"KZ-SHIMIN-002": 2}, "expect": "answer",
 "type": "faq", "split": "dev", "category": "住民票・戸籍・印鑑登録"}`. Grades: 2 = answers the
-question, 1 = related. Keys not listed in `GoldItem` (such as `note`) are ignored.
+question, 1 = related. A turn of a conversation also has `conversation`, `turn` and `history`
+(the resident's earlier messages); a message with two questions may list `topics`. Keys not
+listed in `GoldItem` (such as `note`) are ignored.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ class GoldItem(BaseModel):
     lang: str = ""
     pii: list[str] = Field(default_factory=list,
                            description="Personal data in the question a reply must not echo")
+    conversation: str = Field("", description="Id of the conversation this turn belongs to")
+    turn: int | None = Field(None, ge=1, description="1-based turn number in the conversation")
+    history: list[str] = Field(default_factory=list,
+                               description="The resident's earlier messages, oldest first")
+    topics: list[list[str]] = Field(
+        default_factory=list, description="For a message asking several things: the doc_ids "
+                                          "answering each question, one list per question")
 
 
 def gold_files(path: Path) -> list[Path]:
