@@ -48,6 +48,8 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
                    help="失敗例を種類ごとに最大 N 件載せる（既定: 10）")
     p.add_argument("--no-ablations", action="store_true",
                    help="keyword / dense / hybrid の比較を省く")
+    p.add_argument("--composer", choices=("extractive", "llm"), default="extractive",
+                   help="llm: 抜粋と生成（MADOGUCHI_LLM__*）の回答を並べて比べる")
     sub = p.add_subparsers(dest="eval_command", metavar="{compare,calibrate,gate}")
     c = sub.add_parser("compare", help="2 回の評価結果を比べる（改善・悪化）")
     c.add_argument("a", type=Path, metavar="A.json", help="前の report.json か results.jsonl")
@@ -106,17 +108,27 @@ def _pipeline(settings: Settings) -> Pipeline | int:
         return EXIT_USAGE
 
 
-def _evaluate(args: argparse.Namespace, settings: Settings, ablations: bool) -> EvalRun | int:
-    from tqdm import tqdm
-
-    from eval.runner import evaluate
-
+def _items_and_pipeline(args: argparse.Namespace, settings: Settings
+                        ) -> tuple[list[GoldItem], Pipeline] | int:
+    """The gold items and the pipeline, or the exit code saying why not."""
     items = _load_items(args)
     if isinstance(items, int):
         return items
     pipeline = _pipeline(settings)
     if isinstance(pipeline, int):
         return pipeline
+    return items, pipeline
+
+
+def _evaluate(args: argparse.Namespace, settings: Settings, ablations: bool) -> EvalRun | int:
+    from tqdm import tqdm
+
+    from eval.runner import evaluate
+
+    loaded = _items_and_pipeline(args, settings)
+    if isinstance(loaded, int):
+        return loaded
+    items, pipeline = loaded
     meta = {"gold": str(args.gold), "split": args.split,
             "started": dt.datetime.now().isoformat(timespec="seconds")}
     with tqdm(total=len(items), disable=args.quiet, desc="eval", file=sys.stderr) as bar:
@@ -149,11 +161,40 @@ def _summary(run: EvalRun) -> str:
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from eval.report import write_report
 
+    if args.composer == "llm":
+        return _cmd_composers(args, settings)
     run = _evaluate(args, settings, ablations=not args.no_ablations)
     if isinstance(run, int):
         return run
     paths = write_report(run, args.out, args.failures)
     print(_summary(run))
+    print("書き出し: " + ", ".join(str(p) for p in paths.values()))
+    return EXIT_OK
+
+
+def _cmd_composers(args: argparse.Namespace, settings: Settings) -> int:
+    """`--composer llm`: extractive and generative answers side by side (eval/generative.py)."""
+    from tqdm import tqdm
+
+    from bot.llm.model import chat_model
+    from eval.generative import Judge, compare_composers, summary_text, write
+
+    if settings.llm.provider == "none":
+        _err("--composer llm には生成モデルの設定が必要です: MADOGUCHI_LLM__PROVIDER など"
+             "（docs/llm.md）")
+        return EXIT_USAGE
+    loaded = _items_and_pipeline(args, settings)
+    if isinstance(loaded, int):
+        return loaded
+    items, pipeline = loaded
+    judge = None
+    if settings.llm.judge_model:  # the same server, another model
+        judge_model = chat_model(settings.llm, settings.llm.judge_model)
+        judge = Judge.load(judge_model) if judge_model is not None else None
+    with tqdm(total=2 * len(items), disable=args.quiet, desc="eval", file=sys.stderr) as bar:
+        data = compare_composers(pipeline, items, judge, progress=lambda n: _tick(bar))
+    paths = write(data, args.out)
+    print(summary_text(data))
     print("書き出し: " + ", ".join(str(p) for p in paths.values()))
     return EXIT_OK
 

@@ -86,9 +86,10 @@ def check_every_sentence_cited(answer: str, ctx: Context) -> Check:
     return Check("every_sentence_cited", True)
 
 
-def _unsupported(sentence: str, cited: list[Passage], ctx: Context) -> list[str]:
-    said = f.facts(sentence, ctx.names)
-    sources = [f.facts(haystack(p), ctx.names) for p in cited]
+def unsupported(sentence: str, cited: list[Passage], names: f.NameFinder) -> list[str]:
+    """The facts of one sentence that none of the passages it cites states."""
+    said = f.facts(sentence, names)
+    sources = [f.facts(haystack(p), names) for p in cited]
     texts = [haystack(p) for p in cited]
     found = {n for s in sources for n in s.numbers}
     bare = {v for v, _ in found}
@@ -106,7 +107,7 @@ def check_facts(answer: str, ctx: Context) -> Check:
     problems = []
     for s in sentences(answer):
         cited = [ctx.passages[n - 1] for n in markers(s) if 1 <= n <= len(ctx.passages)]
-        missing = _unsupported(s, cited, ctx)
+        missing = unsupported(s, cited, ctx.names)
         if missing:
             problems.append(f"{'・'.join(missing)}（{s[:40]}）")
     if problems:

@@ -16,7 +16,8 @@ PASSAGE = re.compile(r'<passage id="(\d+)" source="[^"]*">\n(.*?)\n</passage>', 
 def faithful(user: str, n: int = 1) -> str:
     """The first two sentences of passage n, each citing it."""
     text = dict(PASSAGE.findall(user))[str(n)]
-    parts = [s.strip() for s in text.split("。") if s.strip()][:2]
+    parts = [s.strip() for s in re.split(r"[。\n]", text)
+             if s.strip() and not re.fullmatch(r"[（(].*[)）]", s.strip())][:2]
     return "".join(f"{s}[{n}]。" for s in parts)
 
 
@@ -31,6 +32,7 @@ def content_for(model: str, user: str) -> str:
         "refusal": lambda: "NO_ANSWER",
         "personal": lambda: "担当の山田太郎さん（090-1234-5678）が対応します[1]。",
         "hang": lambda: faithful(user),
+        "judge": lambda: '{"faithfulness": 1.0, "answer_relevance": 0.75, "reason": "テスト"}',
     }
     return answers[model]()
 
