@@ -50,7 +50,7 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
                    help="keyword / dense / hybrid の比較を省く")
     p.add_argument("--composer", choices=("extractive", "llm"), default="extractive",
                    help="llm: 抜粋と生成（MADOGUCHI_LLM__*）の回答を並べて比べる")
-    sub = p.add_subparsers(dest="eval_command", metavar="{compare,calibrate,gate}")
+    sub = p.add_subparsers(dest="eval_command", metavar="{compare,calibrate,gate,pii}")
     c = sub.add_parser("compare", help="2 回の評価結果を比べる（改善・悪化）")
     c.add_argument("a", type=Path, metavar="A.json", help="前の report.json か results.jsonl")
     c.add_argument("b", type=Path, metavar="B.json", help="後の report.json か results.jsonl")
@@ -68,13 +68,20 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
                    help="下限値の JSON（既定: eval/floors.json）")
     g.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="報告書もこのフォルダに書き出す")
+    q = sub.add_parser("pii", help="個人情報マスキングの再現率と誤検出率（種類別）")
+    q.add_argument("--gold", type=Path, default=None, metavar="FILE.jsonl",
+                   help="個人情報の正解データ（既定: tests/fixtures/pii_gold.jsonl）")
+    q.add_argument("--split", choices=("dev", "test"), default="dev",
+                   help="この split で測る（既定: dev。調整は dev だけで）")
+    q.add_argument("--json", action="store_true", help="結果を JSON で出力")
+    q.add_argument("--quiet", action="store_true", help="見逃し・誤検出の一覧を出さない")
     return p
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Dispatch `madoguchi eval [compare|calibrate|gate]`."""
     handlers = {None: _cmd_run, "compare": _cmd_compare, "calibrate": _cmd_calibrate,
-                "gate": _cmd_gate}
+                "gate": _cmd_gate, "pii": _cmd_pii}
     return handlers[getattr(args, "eval_command", None)](args, settings)
 
 
@@ -294,6 +301,31 @@ def _cmd_gate(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_GATE_FAILED
     print(f"eval gate: OK — {checked} headline metrics within their floors "
           f"({run.meta['n']} questions, split {args.split})")
+    return EXIT_OK
+
+
+def _cmd_pii(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.safety.pii import Masker
+    from eval import pii
+
+    path = args.gold or pii.DEFAULT_GOLD
+    if not path.exists():
+        _err(f"正解データが見つかりません: {path}")
+        return EXIT_USAGE
+    try:
+        gold = pii.load(path, args.split)
+    except (ValueError, KeyError, TypeError) as exc:
+        _err(f"正解データを読めません: {exc}")
+        return EXIT_REJECTED
+    masker = Masker.load()
+    report = pii.evaluate(gold, lambda t: [(s.start, s.end) for s in masker.find(t)],
+                          args.split)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        lines = report.lines()
+        print("\n".join(lines if not args.quiet else lines[:len(report.recall_by_kind)
+                                                                + len(report.recall_by_style) + 2]))
     return EXIT_OK
 
 

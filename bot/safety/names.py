@@ -12,6 +12,12 @@ Rules (on the folded text, Sudachi SplitMode.C):
    (「私は学生です」 is not a name).
 4. Words listed in `not_names` (the city's place names, 百日せき, 者 …) and department-like
    words (…課, …センター) are never names; a name that overlaps one is trimmed.
+5. Spellings Sudachi cannot read (いしかわ さくら, Nguyen Van Minh, グエン・ヴァン・ミン,
+   マスダヒナ) are found by where they stand: after a label (名前は, 名義, 氏名：), after
+   私は / 私、 before です or と申します, before と申します / といいます, alone on a line
+   (a signature or the first line of a contact block, also ―― 田中 / 田中より), at the end
+   of the message after a space, or as 「グエン・ヴァン・ミンです」 at a clause start. They
+   must still look like a name (see `_looks_like_name`): 「名前はカタカナですか」 is kept.
 Once a name is found, its other occurrences in the message are masked too.
 """
 
@@ -33,12 +39,50 @@ _LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯�
                     r"(?:は|:|が)?[ ]?$")
 _PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あたし)は[ ]?$")
 _RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親)"
-                       r"(?:の|は|が|、)[ ]?$")
+                       r"(?:の|は|が|、|\(|（)[ ]?$")
 _KANA = re.compile(r"^[ぁ-んァ-ヴー]{1,3}$")
 _DEPARTMENT = re.compile(r"(?:課|係|室|部|局|所|センター|会|店|社|署|館|園|校|病院|組合|協会|窓口|"
                          r"支所|出張所)$")
 _ENGLISH = re.compile(r"(?i:\bmy name is) (?P<n>[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){0,2})")
 _BOUNDARY_POS = {"補助記号", "空白"}
+
+# --- names by position (rule 5) -----------------------------------------------------------
+_LATIN_WORD = r"(?:[A-Z][a-z'\-]+|[A-Z]{2,}|[A-Z]\.)"
+_NAME = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
+         r"|[ァ-ヴ][ァ-ヴー]*(?:[・=＝ ][ァ-ヴ][ァ-ヴー]*){0,3}"
+         r"|[ぁ-ゖ]{2,6}(?:[ ・][ぁ-ゖ]{1,6})?"
+         r"|[一-龥々]{1,4}(?:[ ]?(?:[一-龥々]{1,4}|[ぁ-ゖ]{2,4}|[ァ-ヴ][ァ-ヴー]{1,5}))?)")
+_INTRO_AHEAD = r"(?=[ ]?(?:と申し|と申す|ともうし|と言い|といい|って言い|っていい))"
+_END_AHEAD = (r"(?=[ ]?(?:です|でございます|だよ|と申し|と申す|ともうし|と言い|といい|って言い"
+              r"|っていい|$|[。、,.!?！？\n)）]|様|さま|さん|宛)|[ ])")
+_PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ]))")
+_POSITIONAL = (
+    # after a label: 名前は…, 名義：…, 氏名 …
+    re.compile(rf"(?:名前|氏名|名義人?|申請者|差出人|宛名|フリガナ|ふりがな|契約者|世帯主|届出人"
+               rf"|本人|name|Name|NAME)(?:は|が|:|：|=)?[ ]?(?P<n>{_NAME}){_END_AHEAD}"),
+    # after 私は / 私、 …
+    re.compile(rf"(?:私|わたし|わたくし|僕|ぼく|自分)(?:は|、|,)[ ]?(?P<n>{_NAME})"
+               rf"(?=[ ]?(?:です|でございます|と申し|と申す|ともうし|と言い|といい|って言い"
+               r"|っていい|[。、]))"),
+    # before と申します / といいます, at a clause start
+    re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME}){_INTRO_AHEAD}"),
+    # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
+    re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?(?=\n|$)"),
+    # the end of the message after a space: 「…連絡はこちらへ 090… たなか はなこ」
+    re.compile(rf"(?<=[ ])(?P<n>{_NAME})[ ]?$"),
+    # 「グエン・ヴァン・ミンです」 at a clause start
+    re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME})"
+               r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$))"),
+)
+_LATIN_STOP = frozenset("""i my the a an please thank thanks you hello hi dear best regards kind
+    sincerely kazamino city hall japan tokyo office fax tel email e-mail mail phone address name
+    ok yes no mr ms mrs dr sir madam help thank-you good morning bye it is am are this that
+    what how when where why who can could would should will do does did my-number card
+    resident registration tax insurance""".split())
+_NOT_A_NAME = frozenset({"何", "なに", "なん", "どこ", "だれ", "誰", "どなた", "いつ", "よろしく",
+                         "以上", "宜しく", "必要", "不要", "本人", "代理", "代理人", "同じ", "あと",
+                         "ここ", "そこ", "それ", "これ", "あれ", "大丈夫", "まだ", "もう",
+                         "ありがとう"})
 
 
 @dataclass(frozen=True)
@@ -89,6 +133,7 @@ class NameFinder:
         """(start, end) of every personal name in `text` (already folded), sorted."""
         toks = self.tokens(text)
         spans = set(_tagged(text, toks)) | set(_untagged(text, toks)) | set(_english(text))
+        spans |= set(self._positional(text))
         spans = {s for s in (self._trim(text, s) for s in spans) if s is not None}
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
@@ -98,8 +143,41 @@ class NameFinder:
     def _blocked(self, text: str) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
         for word in self.not_names:
-            out.extend((m.start(), m.end()) for m in re.finditer(re.escape(word), text))
+            # A one-character word (夫, 父, 者) blocks only on its own, not inside 和夫.
+            guard = r"(?<![一-龥々])" if len(word) == 1 else ""
+            out.extend((m.start(), m.end())
+                       for m in re.finditer(guard + re.escape(word), text))
         return out
+
+    def _positional(self, text: str) -> Iterator[tuple[int, int]]:
+        """Names found by where they stand (rule 5)."""
+        for pattern in _POSITIONAL:
+            for m in pattern.finditer(text):
+                name = m.group("n").strip()
+                if name and self._looks_like_name(name):
+                    start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
+                    yield start, start + len(name)
+
+    def _looks_like_name(self, name: str) -> bool:
+        """Not a question word, a common noun (カタカナ, 学生) or an English phrase."""
+        if name in _NOT_A_NAME or name in self.not_names or _DEPARTMENT.search(name):
+            return False
+        if name.isascii():
+            words = name.replace(".", " ").split()
+            return not any(w.lower() in _LATIN_STOP for w in words)
+        toks = [t for t in self.tokens(name) if t.pos[0] not in _BOUNDARY_POS]
+        if not toks or any(t.pos[0] not in {"名詞", "接頭辞", "接尾辞"} and not t.oov
+                           for t in toks):
+            return False
+        spaced = " " in name or "・" in name
+        kana = re.fullmatch(r"[ぁ-ゖァ-ヴー・ ]+", name) is not None
+        if spaced and not kana and not all(self._proper(p) for p in re.split(r"[ ・]", name)
+                                           if re.search(r"[一-龥々]", p)):
+            return False  # 「伊藤健一 児童手当」: the second part is not a name
+        return any(self._proper(t.surface) for t in toks) or (spaced and kana)
+
+    def _proper(self, word: str) -> bool:
+        return any(t.person or t.oov or t.pos[1] == "固有名詞" for t in self.tokens(word))
 
     def _trim(self, text: str, span: tuple[int, int]) -> tuple[int, int] | None:
         """Cut away any part of the span that belongs to a word that is never a name."""

@@ -26,11 +26,11 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "pii.yaml"
 
 # Kinds in priority order: when two detections overlap, the earlier kind wins.
 KINDS = ("email", "my_number", "bank_account", "insurance_number", "id_number", "phone",
-         "postal_code", "birth_date", "address", "name")
+         "vehicle_number", "postal_code", "birth_date", "address", "name")
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
 # The order a resident reads them in the warning.
 _WARNING_ORDER = ("name", "address", "postal_code", "phone", "email", "birth_date", "my_number",
-                  "bank_account", "insurance_number", "id_number")
+                  "bank_account", "insurance_number", "id_number", "vehicle_number")
 _MAX_PASSES = 4
 _LABEL_PREFIX = re.compile(r"^[^0-9０-９A-Za-zＡ-Ｚａ-ｚ+＋〒]+")
 
@@ -69,6 +69,17 @@ class PiiConfig:
     notes: Mapping[str, str] = field(default_factory=dict)
     allow_phones: frozenset[str] = frozenset()
     names: NameFinder = field(default_factory=NameFinder, compare=False)
+    allow_addresses: frozenset[str] = frozenset()
+    allow_postal_codes: frozenset[str] = frozenset()
+
+    def allowed(self, kind: str, folded_value: str) -> bool:
+        """True for a published address or postal code of the city (folded spelling)."""
+        if kind == "postal_code":
+            return re.sub(r"[^0-9]", "", folded_value) in self.allow_postal_codes
+        if kind == "address":
+            key = pii_rules.address_key(folded_value)
+            return any(key.endswith(a) for a in self.allow_addresses)
+        return False
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH, extra_allow: Iterable[str] = ()) -> PiiConfig:
@@ -81,7 +92,11 @@ class PiiConfig:
         return cls(placeholders=dict(data["placeholders"]), labels=dict(data["labels"]),
                    warning=data["warning"], notes=dict(data.get("notes", {})),
                    allow_phones=frozenset(pii_rules.national_digits(str(n)) for n in allow),
-                   names=NameFinder(data.get("not_names", [])))
+                   names=NameFinder(data.get("not_names", [])),
+                   allow_addresses=frozenset(pii_rules.address_key(fold(str(a), True).text)
+                                             for a in data.get("allow_addresses", [])),
+                   allow_postal_codes=frozenset(re.sub(r"[^0-9]", "", fold(str(p)).text)
+                                                for p in data.get("allow_postal_codes", [])))
 
 
 @lru_cache(maxsize=1)
@@ -97,17 +112,17 @@ def find(text: str, config: PiiConfig | None = None) -> list[PiiSpan]:
     no rule would match them on their own (「口座番号1234567…1234567に」).
     """
     config = config or default_config()
-    folded = fold(text)
-    hits = list(pii_rules.structured(folded.text, config.allow_phones))
-    hits += [pii_rules.Hit("name", s, e) for s, e in config.names.find(folded.text)]
-    chosen: list[pii_rules.Hit] = []
-    for hit in sorted(hits, key=lambda h: (_PRIORITY[h.kind], h.start - h.end, h.start)):
-        if hit.end > hit.start and not any(_overlaps(hit, c) for c in chosen):
-            chosen.append(hit)
-    spans = []
-    for hit in chosen:
-        start, end = folded.source_span(hit.start, hit.end)
-        spans.append(PiiSpan(hit.kind, start, end, text[start:end]))
+    numeric, plain = fold(text, numbers=True), fold(text)
+    found = [PiiSpan(h.kind, *numeric.source_span(h.start, h.end), "")
+             for h in pii_rules.structured(numeric.text, config.allow_phones)
+             if h.end > h.start and not config.allowed(h.kind, numeric.text[h.start:h.end])]
+    found += [PiiSpan("name", *plain.source_span(s, e), "") for s, e in
+              config.names.find(plain.text) if e > s]
+    chosen: list[PiiSpan] = []
+    for span in sorted(found, key=lambda h: (_PRIORITY[h.kind], h.start - h.end, h.start)):
+        if not any(_overlaps(span, c) for c in chosen):
+            chosen.append(span)
+    spans = [PiiSpan(s.kind, s.start, s.end, text[s.start:s.end]) for s in chosen]
     return sorted(_with_repeats(text, spans), key=lambda s: s.start)
 
 

@@ -36,46 +36,72 @@ _SEP = r"(?:は|が|:|の)?[ ]?"
 
 def _labelled(labels: str, value: str) -> re.Pattern[str]:
     """`value` right after one of `labels` (and は / : / a space); only the value is masked."""
-    return re.compile(rf"(?:{labels}){_SEP}(?P<n>{value})", re.IGNORECASE)
+    return re.compile(rf"(?:{labels}){_SEP}(?:is[ ]|was[ ])?(?P<n>{value})", re.IGNORECASE)
 
 
 # --- e-mail -------------------------------------------------------------------------------
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}"
-                    r"(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}")
+# Spelled-out @ and dot: 「(at)」「[at]」「アットマーク」「 at 」「ドット」「(dot)」.
+_AT = (r"(?:[ ]?@[ ]?|[ ]?[(\[<{][ ]?at[ ]?[)\]>}][ ]?"
+       r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと)[ ]?"
+       r"|[ ](?:at|AT)[ ])")
+_DOT = r"(?:\.|[ ]?[(\[<{][ ]?dot[ ]?[)\]>}][ ]?|[ ]?(?:ドット|どっと)[ ]?|[ ](?:dot|DOT)[ ])"
+_EMAIL = re.compile(rf"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{{1,64}}{_AT}[A-Za-z0-9\-]{{1,63}}"
+                    rf"(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}[A-Za-z]{{2,24}}(?![A-Za-z0-9])",
+                    re.IGNORECASE)
 
 
 def emails(text: str) -> list[Hit]:
-    """Addresses like taro.suzuki@example.com (＠ and full-width letters are folded already)."""
+    """Addresses like taro.suzuki@example.com, also spelled out (tanaka (at) example.com,
+    tanaka アットマーク example ドット com); ＠ and full-width letters are folded already."""
     return _hits("email", [_EMAIL], text)
 
 
-# --- My Number ----------------------------------------------------------------------------
-_TWELVE = re.compile(r"(?<![0-9\-])[0-9]{4}[ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![0-9]|-[0-9])")
+# --- digit runs (My Number, phones) -------------------------------------------------------
+# Groups of digits joined by what residents type between them: - . ・ / space, parentheses,
+# 「の」 (〇九〇の一二三四…). Hidden characters and dash look-alikes are folded away already.
+_JOIN = r"(?:[ ]?[\-./・][ ]?|[ ]?[()][ ]?|[ ]|の)"
+_DIGIT_RUN = re.compile(rf"""
+    (?<![0-9A-Za-z+\-./])
+    (?P<run>(?:\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+(?:{_JOIN}{{1,2}}\(?[0-9]+\)?)*)
+    (?![0-9]|[\-.][0-9])
+""", re.VERBOSE)
 _MYNUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号|マイナ|my ?number", re.IGNORECASE)
 
 
+_GROUP = re.compile(r"(?:\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+\)?")
+
+
+def _runs(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, digits) of every run of up to five consecutive digit groups inside a
+    longer run, so 「090-1234-5678 / 03-1234-5678」 yields both numbers."""
+    for m in _DIGIT_RUN.finditer(text):
+        run_start = m.start("run")
+        groups = [(run_start + g.start(), run_start + g.end())
+                  for g in _GROUP.finditer(m.group("run"))]
+        for i in range(len(groups)):
+            for j in range(i, min(i + 5, len(groups))):
+                start, end = groups[i][0], groups[j][1]
+                if text[end - 1] == ")" and "(" not in text[start:end]:
+                    end -= 1
+                if text[start] == "(" and ")" not in text[start:end]:
+                    start += 1
+                yield start, end, re.sub(r"[^0-9+]", "", text[start:end])
+
+
 def my_numbers(text: str) -> list[Hit]:
-    """12 digits (4-4-4 with optional spaces or hyphens): a valid check digit, or any 12 digits
-    within 20 characters after マイナンバー / 個人番号 (a mistyped number is still personal)."""
+    """12 digits in any grouping: a valid check digit, or any 12 digits within 30 characters
+    after マイナンバー / 個人番号 (a mistyped number is still personal)."""
     out = []
-    for m in _TWELVE.finditer(text):
-        digits = re.sub(r"[ \-]", "", m.group(0))
-        near = text[max(0, m.start() - 20):m.start()]
+    for start, end, digits in _runs(text):
+        if len(digits) != 12 or not digits.isdigit():
+            continue
+        near = text[max(0, start - 30):start]
         if mynumber.is_valid(digits) or _MYNUMBER_CONTEXT.search(near):
-            out.append(Hit("my_number", m.start(), m.end()))
+            out.append(Hit("my_number", start, end))
     return out
 
 
 # --- phone numbers ------------------------------------------------------------------------
-_PHONE = re.compile(r"""
-    (?<![0-9+\-])
-    (?:
-        \+81[ \-]?(?:\(0\)[ \-]?)?[0-9]{1,4}[ \-]?[0-9]{1,4}[ \-]?[0-9]{3,4}
-      | \(0[0-9]{1,4}\)[ ]?[0-9]{1,4}[ \-]?[0-9]{3,4}
-      | 0[0-9]{1,4}[ \-]?\(?[0-9]{1,4}\)?[ \-]?[0-9]{3,4}
-    )
-    (?![0-9]|-[0-9])
-""", re.VERBOSE)
 _ELEVEN_DIGIT_PREFIXES = ("020", "050", "070", "080", "090", "0800")
 
 
@@ -95,12 +121,13 @@ def is_phone(digits: str) -> bool:
 
 
 def phones(text: str, allow: frozenset[str] = frozenset()) -> list[Hit]:
-    """Japanese phone numbers in any common spelling, except those in `allow` (digits only)."""
+    """Japanese phone numbers in any common spelling (090-1234-5678, 090.1234.5678,
+    090・1234・5678, (03)1234-5678, +81 90 …), except those in `allow` (digits only)."""
     out = []
-    for m in _PHONE.finditer(text):
-        digits = national_digits(m.group(0))
+    for start, end, _ in _runs(text):
+        digits = national_digits(text[start:end])
         if is_phone(digits) and digits not in allow:
-            out.append(Hit("phone", m.start(), m.end()))
+            out.append(Hit("phone", start, end))
     return out
 
 
@@ -112,14 +139,20 @@ _POSTAL = (re.compile(r"〒[ ]?[0-9]{3}-?[0-9]{4}(?![0-9])"),
            re.compile(rf"(?<![0-9\-〒 ])[0-9]{{3}}-[0-9]{{4}}(?![0-9\-]){_PLACE_AHEAD}"))
 
 _NUM = "(?:[0-9]+|[一二三四五六七八九十]+)"
+# A building and room after the house number: 「グリーンハイツ203号室」「メゾン若葉 305」「-402」.
+_BUILDING = (r"(?:[ァ-ヴA-Za-z][ァ-ヴー・A-Za-z一-龥々がヶノ]{1,15}"
+             r"|[一-龥々ヶが]{1,10}(?:荘|寮|団地|住宅|ビル|棟|館|ハイツ|マンション|コーポ|ハウス))")
+_ROOM = (rf"(?:[ ]?(?:{_BUILDING}[ ]?)?[0-9]{{1,4}}(?:号室|号棟|号|階|F)?"
+         r"(?![0-9]|[年月日円歳人時分]|-[0-9])|-[0-9]{3,4}(?![0-9]))?")
 _HOUSE = re.compile(rf"""
-    (?<![0-9\-])
+    (?<![0-9\-〒])(?<!〒[ ])
     (?:
-        {_NUM}丁目[ ]?{_NUM}(?:番地?|-)[ ]?(?:[0-9]+号?)?
+        {_NUM}丁目[ ]?{_NUM}(?:番地?|-)[ ]?(?:(?:の|-)?[0-9]+号?)?
       | [0-9]+番地(?:の?[0-9]+号?)?
       | [0-9]+番[0-9]+号
-      | (?P<dashed>[1-9][0-9]{{0,3}}(?:-[0-9]{{1,4}}){{1,2}})(?:号)?
+      | (?P<dashed>[1-9][0-9]{{0,3}}(?:-[0-9]{{1,4}}){{1,3}})(?:号)?
     )
+    (?P<room>{_ROOM})
     (?![0-9]|-[0-9])
 """, re.VERBOSE)
 _PLACE_CHAR = re.compile(r"[一-龥々〆ヵヶァ-ヴー]")
@@ -127,6 +160,13 @@ _PLACE_INFIX = "がヶケノの"
 _ADDRESS_LABELS = ("新住所", "旧住所", "現住所", "住所地", "住所", "本籍地", "本籍", "所在地",
                    "在住")
 _MUNICIPALITY_END = re.compile(r"[都道府県市区町村郡]$")
+
+
+def address_key(folded: str) -> str:
+    """An address reduced for comparison with the published ones: 風見野市本町1丁目1番1号 →
+    風見野市本町1-1-1."""
+    key = re.sub(r"丁目|番地の?|番|号|の(?=[0-9])", "-", folded.replace(" ", ""))
+    return re.sub(r"-+", "-", key).strip("-")
 
 
 def postal_codes(text: str) -> list[Hit]:
@@ -169,18 +209,33 @@ def addresses(text: str) -> list[Hit]:
     out = []
     for m in _HOUSE.finditer(text):
         start = _place_start(text, m.start())
+        if text[start:m.start()].startswith("丁目"):
+            continue  # inside a …丁目… address found whole
         if _is_house_number(text[start:m.start()], m.group("dashed")):
             out.append(Hit("address", start, m.end()))
     return out
 
 
+
 # --- dates of birth -------------------------------------------------------------------------
-_ERA = r"(?:明治|大正|昭和|平成|令和|[MTSHRmtshr]\.?)"
-_DATE = (rf"(?:{_ERA}[ ]?(?:[0-9]{{1,2}}|元)年[ ]?[0-9]{{1,2}}月[ ]?[0-9]{{1,2}}日"
-         r"|[0-9]{4}年[ ]?[0-9]{1,2}月[ ]?[0-9]{1,2}日"
-         rf"|(?:[0-9]{{4}}|{_ERA}[0-9]{{1,2}})[/.\-][0-9]{{1,2}}[/.\-][0-9]{{1,2}}(?![0-9]))")
-_BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:生まれ|うまれ|生(?![一-龥])|誕生|出生))"),
-          _labelled("生年月日|誕生日|date of birth|birthday|born(?: on)?", _DATE))
+_ERA = r"(?:明治|大正|昭和|平成|令和|[MTSHRmtshr](?:\.[ ]?)?)"
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_Y4 = r"(?:18|19|20)[0-9]{2}"
+_M = r"(?:0?[1-9]|1[0-2])"
+_D = r"(?:0?[1-9]|[12][0-9]|3[01])"
+_DATE = (rf"(?<![0-9\-/.])(?:{_ERA}[ ]?(?:[0-9]{{1,2}}|元)[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
+         rf"|{_Y4}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
+         rf"|(?:{_Y4}|{_ERA}(?:[0-9]{{1,2}}|元))[/.\-]{_M}[/.\-]{_D}(?![0-9])"
+         rf"|{_D}[/.\-]{_M}[/.\-]{_Y4}(?![0-9])"
+         rf"|{_D}(?:st|nd|rd|th)?[ ]?{_MONTH},?[ ]?{_Y4}(?![0-9])"
+         rf"|{_MONTH}[ ]?{_D}(?:st|nd|rd|th)?,?[ ]?{_Y4}(?![0-9]))")
+_BIRTH_AFTER = r"(?:生まれ|うまれ|生(?![一-龥])|誕生|出生)"
+_BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", re.IGNORECASE),
+          _labelled(r"生年月日|誕生日|生日|date of birth|birth ?date|birthday|d\.?o\.?b\.?"
+                    r"|born(?: on| in)?|誕生", _DATE),
+          re.compile(rf"(?<!［)(?:生年月日|誕生日|date of birth|birthday|born)[^。\n［]{{0,12}}?"
+                     rf"(?P<n>{_DATE})", re.IGNORECASE))
 
 
 def birth_dates(text: str) -> list[Hit]:
@@ -194,22 +249,28 @@ def birth_dates(text: str) -> list[Hit]:
 
 # --- bank accounts, insurance and other personal numbers ----------------------------------
 _BANK = (re.compile(rf"(?:[一-龥ァ-ヴー]{{1,10}}支店[ ]?)?(?:(?:普通|当座|貯蓄)(?:預金)?[ ]?)?"
-                    rf"(?:口座)?(?:番号)?{_SEP}(?<![0-9])[0-9]{{7}}(?![0-9])"),
+                    rf"(?:口座)?(?:番号)?{_SEP}(?<![0-9])[0-9]{{3}}-?[0-9]{{4}}(?![0-9]|-[0-9])"),
+         re.compile(r"(?:銀行|信金|信用金庫|信組|信用組合|労金|農協|JA|ゆうちょ|バンク|口座|振込先|振替)"
+                    r"[^0-9。\n]{0,16}?(?<![0-9])(?P<n>[0-9]{3}-?[0-9]{4})(?![0-9]|-[0-9])"),
          re.compile(rf"店番(?:号)?{_SEP}[0-9]{{3}}(?![0-9])"),
          re.compile(r"記号[ ]?1[0-9]{4}[ ,、]?番号[ ]?[0-9]{8}(?![0-9])"))
-_BANK_WORDS = ("支店", "普通", "当座", "貯蓄", "口座", "店番", "記号")
+_BANK_WORDS = ("支店", "普通", "当座", "貯蓄", "口座", "店番", "記号", "銀行", "信金", "信用",
+               "信組", "労金", "農協", "JA", "ゆうちょ", "バンク", "振込先", "振替")
 
 _INSURANCE = (
     _labelled("被保険者(?:証)?(?:の)?番号|保険証(?:の)?番号", r"[0-9A-Za-z\-]{4,12}"),
-    _labelled("基礎年金番号|年金番号", r"[0-9]{4}-?[0-9]{6}(?![0-9])"),
+    _labelled("基礎年金番号|年金番号|年金手帳(?:の番号)?|年金の番号",
+              r"[0-9]{4}[ \-]?[0-9]{6}(?![0-9])"),
     re.compile(rf"記号{_SEP}[0-9A-Za-z\-]{{1,10}}[ ,、・]?(?:の)?番号{_SEP}[0-9\-]{{0,12}}[0-9]"),
     re.compile(r"(?<![0-9\-])[0-9]{4}-[0-9]{6}(?![0-9]|-[0-9])"))
 
 _ID_LABELS = ("お客様番号|お客さま番号|顧客番号|カード番号|会員番号|受給者番号|受給者証番号"
               "|手帳番号|受付番号|利用者番号|登録番号|整理番号|免許証番号|免許証の番号|旅券番号"
               "|パスポート番号|在留カード番号|証明書番号|宛名番号")
-_ID_NUMBER = (_labelled(_ID_LABELS, r"[A-Za-z]{0,2}[0-9][0-9A-Za-z\-]{3,15}[0-9A-Za-z]"),
-              re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])"))
+_ID_NUMBER = (_labelled(_ID_LABELS, r"第?[A-Za-z]{0,2}[0-9][0-9A-Za-z\-]{3,15}[0-9A-Za-z]号?"),
+              # 在留カード: AB12345678CD; passport: TK1234567 (any case, optional spaces)
+              re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ ]?[0-9]{8}[ ]?[A-Za-z]{2}(?![A-Za-z0-9])"),
+              re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{2}[0-9]{7}(?![A-Za-z0-9])"))
 
 
 def bank_accounts(text: str) -> list[Hit]:
@@ -224,13 +285,28 @@ def insurance_numbers(text: str) -> list[Hit]:
 
 
 def id_numbers(text: str) -> list[Hit]:
-    """Numbers after お客様番号 / カード番号 / 免許証番号 …, and 在留カード numbers."""
+    """Numbers after お客様番号 / カード番号 / 免許証番号 …, 在留カード and passport numbers."""
     return _hits("id_number", _ID_NUMBER, text)
+
+
+# --- number plates ------------------------------------------------------------------------
+# 品川300あ1234, 練馬 330 ね 45-67, なにわ501わ・・12: area name, class number, one kana,
+# then up to four digits (a hyphen after two, dots for leading blanks).
+_PLATE = re.compile(r"""
+    (?:[一-龥]{1,4}|[ぁ-ん]{2,4})[ ]?
+    (?<![0-9])[0-9]{1,3}[ ]?[あ-ろわを][ ]?
+    (?:[0-9]{2}-[0-9]{2}|[・.]{1,3}[ ]?[0-9]{1,3}|[0-9]{1,4})(?![0-9]|-[0-9])
+""", re.VERBOSE)
+
+
+def vehicle_numbers(text: str) -> list[Hit]:
+    """Car number plates."""
+    return _hits("vehicle_number", [_PLATE], text)
 
 
 Detector = Callable[[str], list[Hit]]
 _BEFORE_PHONES: tuple[Detector, ...] = (emails, my_numbers, bank_accounts, insurance_numbers,
-                                        id_numbers)
+                                        id_numbers, vehicle_numbers)
 _AFTER_PHONES: tuple[Detector, ...] = (postal_codes, birth_dates, addresses)
 
 
