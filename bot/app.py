@@ -8,8 +8,10 @@ import secrets
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.channels import line, web
@@ -23,15 +25,16 @@ log = logging.getLogger(__name__)
 class BodyLimit:
     """Refuse request bodies above a size with 413 before any route reads them."""
 
-    def __init__(self, app: Any, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: Any, max_bytes: int, per_path: dict[str, int] | None = None) -> None:
+        self.app, self.max_bytes, self.per_path = app, max_bytes, per_path or {}
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.per_path.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _too_large(scope, receive, send)
             return
         seen = 0
@@ -40,7 +43,7 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise _BodyTooLarge
             return message
 
@@ -59,6 +62,29 @@ async def _too_large(scope: Any, receive: Any, send: Any) -> None:
     await response(scope, receive, send)
 
 
+async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    """422 with where and why, never the input itself: it may hold personal data, and a lone
+    surrogate in it cannot be encoded (FastAPI's own handler then fails with a 500)."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    detail = [{"loc": [_printable(part) for part in e.get("loc", ())],
+               "msg": _printable(e.get("msg", "")), "type": _printable(e.get("type", ""))}
+              for e in errors]
+    return JSONResponse({"detail": detail or "リクエストを読めません"}, status_code=422)
+
+
+async def out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    """A number the database cannot hold (an id past 2**63 on a route without its own bound)
+    is the client's mistake, not a fault."""
+    log.info("value out of range on %s: %s", request.url.path, type(exc).__name__)
+    return JSONResponse({"detail": "値が範囲外です"}, status_code=422)
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, int):
+        return value
+    return str(value).encode("utf-8", "replace").decode("utf-8")
+
+
 def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     """The service: resident web chat, JSON API, staff console (and LINE when configured)."""
     settings = settings or Settings()
@@ -72,7 +98,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="madoguchi_staff",
                        max_age=settings.staff.session_hours * 3600, same_site="strict",
                        https_only=settings.staff.cookie_secure, path="/staff")
-    app.add_middleware(BodyLimit, max_bytes=settings.limits.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.limits.max_body_bytes,
+                       per_path={"/line/webhook": line.MAX_BODY})
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(web.router)
     app.include_router(staff_routes.router)
@@ -80,6 +107,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
         line.install(app, services, **overrides.get("line", {}))
     else:
         log.warning(line.DISABLED)
+
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(OverflowError, out_of_range)
+    app.add_exception_handler(DataError, out_of_range)
 
     @app.exception_handler(Exception)
     async def _fault(request: Request, exc: Exception) -> JSONResponse:

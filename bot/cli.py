@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.channels import line_sim
@@ -53,6 +54,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=None,
                    help="保存期間（日）。既定: MADOGUCHI_LIMITS__RETENTION_DAYS（365）")
     p.add_argument("--mode", choices=["delete", "anonymise"], default="delete")
+    p.add_argument("--no-scrub", action="store_true",
+                   help="残す会話・トレース・エスカレーションを現在のマスキングでかけ直さない")
     line_sim.add_parser(sub)
     add_eval_parsers(sub)
     return root
@@ -163,14 +166,23 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     db.migrate()
     try:
         with db.session() as s:
-            report = purge(s, days, args.mode)
+            report = purge(s, days, args.mode, None if args.no_scrub else _mask_text())
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     verb = "削除" if report.mode == "delete" else "匿名化"
     print(f"{days} 日より前の会話 {report.conversations} 件"
           f"（メッセージ {report.messages} 件）を{verb}しました")
+    if not args.no_scrub:
+        print(f"残りの会話を現在のマスキングでかけ直しました（変更 {report.scrubbed} 件）")
     return EXIT_OK
+
+
+def _mask_text() -> Callable[[str], str]:
+    from bot.safety.pii import Masker
+
+    masker = Masker.load()
+    return lambda text: masker.mask(text).text
 
 
 def _batch(pipeline, path: Path) -> int:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from bot.channels import line_format as fmt
 from bot.channels.line_notifier import LineApi, LineNotifier, invalid_reply_token, record_follow
 from bot.deps import ServicesDep
+from bot.safety.intake import Incoming
 from bot.service.chat import ConversationNotFound, Turn
 from bot.services import Services
 from bot.store import repo
@@ -43,7 +44,13 @@ from bot.store.models import Conversation
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-MAX_BODY = 1_000_000
+# LINE's own maxima size the webhook body: a text message holds up to 5,000 characters,
+# which JSON may spell as \uXXXX escapes (12 bytes for a character outside the BMP), plus the
+# event's envelope (ids, source, mention and emoji lists: a few KiB). LINE batches events; 15
+# such worst-case events fit, and real bodies are far smaller.
+LINE_MAX_TEXT = 5000
+MAX_EVENT_BYTES = LINE_MAX_TEXT * 12 + 4096
+MAX_BODY = 15 * MAX_EVENT_BYTES  # 961,440 bytes
 MAX_QUESTION = 1000
 DISABLED = ("LINE 連携は無効です: LINE_CHANNEL_SECRET と LINE_CHANNEL_ACCESS_TOKEN を設定すると "
             "/line/webhook が有効になります。 / LINE channel disabled: set LINE_CHANNEL_SECRET "
@@ -115,6 +122,7 @@ class Context:
 
     event: Any
     received: float
+    incoming: Incoming | None = None
 
     @property
     def reply_token(self) -> str | None:
@@ -149,7 +157,17 @@ class LineChannel:
     def enqueue(self, events: list[Event]) -> None:
         received = self.options.clock()
         for ev in events:
-            self.worker.submit(_chat_key(ev), partial(self.handle, Context(ev, received)))
+            ctx = Context(ev, received, self.receive(ev))
+            self.worker.submit(_chat_key(ev), partial(self.handle, ctx))
+
+    def receive(self, ev: Event) -> Incoming | None:
+        """The channel boundary: a text message is masked as it arrives, and the event keeps
+        only the masked text (nothing queued, logged or stored holds the raw words)."""
+        if not (isinstance(ev, MessageEvent) and isinstance(ev.message, TextMessageContent)):
+            return None
+        incoming = self.services.chat.receive(ev.message.text.strip() or ev.message.text)
+        ev.message.text = incoming.text
+        return incoming
 
     def join(self, timeout: float | None = 30.0) -> bool:
         return self.worker.join(timeout)
@@ -186,7 +204,7 @@ class LineChannel:
         """The messages that answer one event of a 1:1 chat (none for some events)."""
         ev = ctx.event
         if isinstance(ev, MessageEvent) and isinstance(ev.message, TextMessageContent):
-            return self._text(user, ev.message.text)
+            return self._text(user, ctx.incoming or self.receive(ev))
         if isinstance(ev, MessageEvent):
             return fmt.text_messages(fmt.ONLY_TEXT)
         if isinstance(ev, PostbackEvent):
@@ -207,9 +225,10 @@ class LineChannel:
         except IntegrityError:
             return False
 
-    def _text(self, user: str, text: str) -> list[Any]:
+    def _text(self, user: str, message: Incoming | None) -> list[Any]:
+        assert message is not None
         self._loading(user)
-        question = text.strip()[:MAX_QUESTION] or text
+        question = replace(message, text=message.text[:MAX_QUESTION])
         with self.services.db.session() as s:
             conv = repo.conversation_for_line_user(s, user)
             out = self._outgoing(self.services.chat.ask(s, conv, question))

@@ -20,6 +20,19 @@ from bot.store.models import Conversation, Message
 
 router = APIRouter()
 MAX_MESSAGE = 1000
+MAX_ID = 2**31 - 1  # the largest id every supported database stores (PostgreSQL integer)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "この会話を見る権限がありません（X-Conversation-Token が違うか、"
+                         "ありません）"},
+    404: {"description": "会話（またはメッセージ）が見つかりません"},
+    413: {"description": "リクエストが大きすぎます"},
+    422: {"description": "入力が正しくありません（理由は detail に。入力値はエコーしません）"},
+    429: {"description": "短時間に送信が多すぎます（Retry-After 秒後に再送してください）"},
+}
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: ERRORS[code] for code in codes}
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 ConversationId = Annotated[str, Path(pattern=UUID, description="会話ID")]
 TokenHeader = Annotated[str | None, Header(alias="X-Conversation-Token", max_length=128)]
@@ -35,6 +48,8 @@ class ChatRequest(BaseModel):
     def _printable(cls, v: str) -> str:
         if any(ord(c) < 32 and c not in "\n\r\t" for c in v):
             raise ValueError("制御文字は使えません")
+        if any("\ud800" <= c <= "\udfff" for c in v):
+            raise ValueError("文字化けした文字（対になっていないサロゲート）は使えません")
         if not v.strip():
             raise ValueError("質問を入力してください")
         return v
@@ -80,7 +95,7 @@ class ThreadResponse(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    message_id: int = Field(ge=1)
+    message_id: int = Field(ge=1, le=MAX_ID)
     helpful: bool
 
 
@@ -125,21 +140,23 @@ def _limit(services: ServicesDep, request: Request, conversation_id: str | None)
 
 
 @router.post("/api/chat", response_model=ChatResponse, tags=["resident"],
-             responses={429: {"description": "短時間に送信が多すぎます"}})
+             responses=_errors(403, 404, 413, 422, 429))
 def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionDep,
          x_conversation_token: TokenHeader = None) -> ChatResponse:
     """住民の質問に答えます。新しい会話では conversation_id を省略し、返される token を保存して
     以後の呼び出しで X-Conversation-Token ヘッダーに付けてください。"""
+    message = services.chat.receive(body.message)  # masked before anything else runs
     _limit(services, request, body.conversation_id)
     conv, token = _conversation(services, s, body.conversation_id, x_conversation_token)
-    turn = services.chat.ask(s, conv, body.message, token)
+    turn = services.chat.ask(s, conv, message, token)
     if not turn.handoff_status:
         turn.handoff_status = _status(s, conv)
     return _response(turn)
 
 
 @router.post("/api/chat/stream", tags=["resident"],
-             responses={200: {"content": {"text/event-stream": {}}}})
+             responses={200: {"content": {"text/event-stream": {}}},
+                        **_errors(403, 404, 413, 422, 429)})
 def chat_stream(body: ChatRequest, request: Request, services: ServicesDep, s: SessionDep,
                 x_conversation_token: TokenHeader = None) -> StreamingResponse:
     """/api/chat と同じ処理を Server-Sent Events で返します（meta → delta… → done）。"""
@@ -159,10 +176,12 @@ def chat_stream(body: ChatRequest, request: Request, services: ServicesDep, s: S
 
 
 @router.get("/api/conversations/{conversation_id}", response_model=ThreadResponse,
-            tags=["resident"])
+            tags=["resident"], responses=_errors(403, 404, 422))
 def thread(conversation_id: ConversationId,
            services: ServicesDep, s: SessionDep, x_conversation_token: TokenHeader = None,
-           after: Annotated[int, Query(ge=0)] = 0) -> ThreadResponse:
+           after: Annotated[int, Query(ge=0, le=MAX_ID,
+                                       description="このメッセージIDより後だけを返す")] = 0
+           ) -> ThreadResponse:
     """住民自身の会話（職員からの返信を含む）。会話のトークンが必要です。"""
     conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
     return ThreadResponse(conversation_id=conv.id, handoff_status=_status(s, conv),
@@ -170,7 +189,8 @@ def thread(conversation_id: ConversationId,
                                                                                   after)])
 
 
-@router.post("/api/conversations/{conversation_id}/feedback", tags=["resident"])
+@router.post("/api/conversations/{conversation_id}/feedback", tags=["resident"],
+             responses=_errors(403, 404, 413, 422))
 def feedback(conversation_id: ConversationId, body: FeedbackRequest, services: ServicesDep,
              s: SessionDep, x_conversation_token: TokenHeader = None) -> dict[str, Any]:
     """回答への評価（役に立った / 役に立たなかった）。
@@ -187,7 +207,7 @@ def feedback(conversation_id: ConversationId, body: FeedbackRequest, services: S
 
 
 @router.post("/api/conversations/{conversation_id}/handoff", response_model=ChatResponse,
-             tags=["resident"])
+             tags=["resident"], responses=_errors(403, 404, 422, 429))
 def handoff(conversation_id: ConversationId, request: Request, services: ServicesDep,
             s: SessionDep, x_conversation_token: TokenHeader = None) -> ChatResponse:
     """「職員に相談する」ボタン。"""

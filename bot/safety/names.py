@@ -41,6 +41,7 @@ _PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あ�
 _RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親)"
                        r"(?:の|は|が|、|\(|（)[ ]?$")
 _KANA = re.compile(r"^[ぁ-んァ-ヴー]{1,3}$")
+_KANA_CHAR = re.compile(r"[ぁ-ゖァ-ヴー]")
 _DEPARTMENT = re.compile(r"(?:課|係|室|部|局|所|センター|会|店|社|署|館|園|校|病院|組合|協会|窓口|"
                          r"支所|出張所)$")
 _ENGLISH = re.compile(r"(?i:\bmy name is) (?P<n>[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){0,2})")
@@ -54,31 +55,52 @@ _NAME = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
          r"|[一-龥々]{1,4}(?:[ ]?(?:[一-龥々]{1,4}|[ぁ-ゖ]{2,4}|[ァ-ヴ][ァ-ヴー]{1,5}))?)")
 _INTRO_AHEAD = r"(?=[ ]?(?:と申し|と申す|ともうし|と言い|といい|って言い|っていい))"
 _END_AHEAD = (r"(?=[ ]?(?:です|でございます|だよ|と申し|と申す|ともうし|と言い|といい|って言い"
-              r"|っていい|$|[。、,.!?！？\n)）]|様|さま|さん|宛)|[ ])")
+              r"|っていい|$|[。、,.!?！？\n()（）]|様|さま|さん|宛)|[ ])")
 _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ]))")
-_POSITIONAL = (
-    # after a label: 名前は…, 名義：…, 氏名 …
-    re.compile(rf"(?:名前|氏名|名義人?|申請者|差出人|宛名|フリガナ|ふりがな|契約者|世帯主|届出人"
-               rf"|本人|name|Name|NAME)(?:は|が|:|：|=)?[ ]?(?P<n>{_NAME}){_END_AHEAD}"),
+_RELATIVES = (r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女"
+              r"|孫|家族|親)")
+# (pattern, weak): a weak position (a line of its own, the end of the message, after 娘の)
+# also holds ordinary words, so what stands there must look like a person's name itself.
+_POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
+    # after a label: 名前は…, 名義：…, 氏名 …, 送信者 …
+    (re.compile(rf"(?:名前|氏名|名義人?|申請者|差出人|送信者|送り主|署名|宛名|フリガナ|ふりがな"
+                rf"|契約者|世帯主|届出人|本人|name|Name|NAME|From|FROM)(?:は|が|:|：|=)?[ ]?"
+                rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
+    # English: I am …, I'm …, This is …, … here.
+    (re.compile(rf"(?:\bI am|\bI'm|\bthis is|\bThis is|\bTHIS IS|\bRegards,|\bFrom:)[ ]"
+                rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})(?![A-Za-z])"), False),
+    (re.compile(rf"(?:^|(?<=[。.!?\n]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})"
+                r"[ ]here\b"), False),
+    # a reading in brackets after a name: 藤田裕子（フジタユウコ）
+    (re.compile(r"[一-龥々][ ]?\((?P<n>[ぁ-ゖァ-ヴー][ぁ-ゖァ-ヴー ・]{1,20})\)"), False),
+    # a name in brackets after contact details: 「090-…（オオニシ ミサキ）」 (not 「（四輪）」)
+    (re.compile(rf"\((?P<n>{_NAME})\)"), True),
     # after 私は / 私、 …
-    re.compile(rf"(?:私|わたし|わたくし|僕|ぼく|自分)(?:は|、|,)[ ]?(?P<n>{_NAME})"
-               rf"(?=[ ]?(?:です|でございます|と申し|と申す|ともうし|と言い|といい|って言い"
-               r"|っていい|[。、]))"),
+    (re.compile(rf"(?:私|わたし|わたくし|僕|ぼく|自分)(?:は|、|,)[ ]?(?P<n>{_NAME})"
+                rf"(?=[ ]?(?:です|でございます|と申し|と申す|ともうし|と言い|といい|って言い"
+                r"|っていい|[。、]))"), False),
     # before と申します / といいます, at a clause start
-    re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME}){_INTRO_AHEAD}"),
-    # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
-    re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?(?=\n|$)"),
-    # the end of the message after a space: 「…連絡はこちらへ 090… たなか はなこ」
-    re.compile(rf"(?<=[ ])(?P<n>{_NAME})[ ]?$"),
+    (re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME}){_INTRO_AHEAD}"), False),
     # 「グエン・ヴァン・ミンです」 at a clause start
-    re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME})"
-               r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$))"),
+    (re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME})"
+                r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$))"), False),
+    # a family member: 娘の…が, 夫の…と
+    (re.compile(rf"{_RELATIVES}(?:の|は|が|、)[ ]?(?P<n>{_NAME})"
+                r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（))"), True),
+    # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
+    (re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?"
+                r"(?=\n|$)"), True),
+    # the end of the message after a space or a sentence: 「…連絡はこちらへ 090… たなか はなこ」
+    (re.compile(rf"(?<=[ 。、!！])(?P<n>{_NAME})[ ]?$"), True),
 )
 _LATIN_STOP = frozenset("""i my the a an please thank thanks you hello hi dear best regards kind
     sincerely kazamino city hall japan tokyo office fax tel email e-mail mail phone address name
     ok yes no mr ms mrs dr sir madam help thank-you good morning bye it is am are this that
     what how when where why who can could would should will do does did my-number card
-    resident registration tax insurance""".split())
+    resident registration tax insurance japanese vietnamese chinese korean american filipino
+    nepali brazilian indian english foreigner foreign student new not sorry here living looking
+    trying going calling writing from in at on to for and or with about also""".split())
+_KANA_ENDINGS = re.compile(r"(?:ます|です|さい|ました|ない|たい|って|ので|から|けど|よね|ません)$")
 _NOT_A_NAME = frozenset({"何", "なに", "なん", "どこ", "だれ", "誰", "どなた", "いつ", "よろしく",
                          "以上", "宜しく", "必要", "不要", "本人", "代理", "代理人", "同じ", "あと",
                          "ここ", "そこ", "それ", "これ", "あれ", "大丈夫", "まだ", "もう",
@@ -151,30 +173,56 @@ class NameFinder:
 
     def _positional(self, text: str) -> Iterator[tuple[int, int]]:
         """Names found by where they stand (rule 5)."""
-        for pattern in _POSITIONAL:
+        for pattern, weak in _POSITIONAL:
             for m in pattern.finditer(text):
                 name = m.group("n").strip()
-                if name and self._looks_like_name(name):
-                    start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
-                    yield start, start + len(name)
+                if not name or not self._looks_like_name(name, label=not weak):
+                    continue
+                before = text[:m.start("n")].rstrip()[-1:]
+                if weak and not (self._personal(name) or (
+                        _spaced_kana(name) and before and not _KANA_CHAR.match(before))):
+                    continue  # a whole message 「げんつき はいしゃ」 is a search, not a name
+                start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
+                yield start, start + len(name)
 
-    def _looks_like_name(self, name: str) -> bool:
-        """Not a question word, a common noun (カタカナ, 学生) or an English phrase."""
+    def _looks_like_name(self, name: str, label: bool = False) -> bool:
+        """Not a question word, a common noun (カタカナ, 学生) or an English phrase. After a
+        label (`label`), a run of hiragana Sudachi cannot read as one word counts too
+        (申請者はまるやまれんです)."""
         if name in _NOT_A_NAME or name in self.not_names or _DEPARTMENT.search(name):
             return False
         if name.isascii():
             words = name.replace(".", " ").split()
+            if len(words) == 1 and name.isupper():
+                return False  # DAN, NHK, JR
             return not any(w.lower() in _LATIN_STOP for w in words)
+        parts = [p for p in re.split(r"[ ・]", name) if p]
+        spaced = len(parts) > 1
+        if re.fullmatch(r"[ぁ-ゖァ-ヴー・ ]+", name) and spaced:
+            # いしかわ さくら, ヤマモト・タロウ: a spaced kana name, unless a part is a phrase
+            return all(len(p) >= 2 and p not in _NOT_A_NAME and not _KANA_ENDINGS.search(p)
+                       for p in parts)
         toks = [t for t in self.tokens(name) if t.pos[0] not in _BOUNDARY_POS]
+        if (label and re.fullmatch(r"[ぁ-ゖ]{3,10}", name) and len(toks) > 1
+                and not _KANA_ENDINGS.search(name)):
+            return True
         if not toks or any(t.pos[0] not in {"名詞", "接頭辞", "接尾辞"} and not t.oov
                            for t in toks):
             return False
-        spaced = " " in name or "・" in name
-        kana = re.fullmatch(r"[ぁ-ゖァ-ヴー・ ]+", name) is not None
-        if spaced and not kana and not all(self._proper(p) for p in re.split(r"[ ・]", name)
-                                           if re.search(r"[一-龥々]", p)):
+        if spaced and any(len(p) >= 3 and re.search(r"[一-龥々]", p) and not self._proper(p)
+                          for p in parts):
             return False  # 「伊藤健一 児童手当」: the second part is not a name
-        return any(self._proper(t.surface) for t in toks) or (spaced and kana)
+        return any(self._proper(t.surface) for t in toks)
+
+    def _personal(self, name: str) -> bool:
+        """A word Sudachi knows as a person's name (or cannot read at all), or romaji of two
+        words or more: what a weak position needs (「げんつき はいしゃ」 is a search)."""
+        if name.isascii():  # two words or more, one of them Capitalised (YAMADA Taro)
+            words = name.split()
+            return len(words) >= 2 and any(w[:1].isupper() and w[1:].islower() for w in words)
+        if any(word in name for word in self.not_names if len(word) > 1):
+            return False  # 「マイナカード」 holds マイナ, which is never a name
+        return any(t.person or (t.oov and t.pos[1] != "数詞") for t in self.tokens(name))
 
     def _proper(self, word: str) -> bool:
         return any(t.person or t.oov or t.pos[1] == "固有名詞" for t in self.tokens(word))
@@ -191,6 +239,11 @@ class NameFinder:
         if not name or name in self.not_names or _DEPARTMENT.search(name):
             return None
         return start, end
+
+
+def _spaced_kana(name: str) -> bool:
+    """Two kana words with one space or ・ between them (ますだ けいこ)."""
+    return re.fullmatch(r"[ぁ-ゖァ-ヴー]{2,8}[ ・][ぁ-ゖァ-ヴー]{2,8}", name) is not None
 
 
 def _chunks(toks: list[Token]) -> Iterator[tuple[int, int]]:

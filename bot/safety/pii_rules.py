@@ -83,8 +83,9 @@ def _runs(text: str) -> Iterator[tuple[int, int, str]]:
                 start, end = groups[i][0], groups[j][1]
                 if text[end - 1] == ")" and "(" not in text[start:end]:
                     end -= 1
-                if text[start] == "(" and ")" not in text[start:end]:
-                    start += 1
+                if text[start] == "(" and (")" not in text[start:end] or text[end - 1] == ")"):
+                    start += 1  # 「（080-0000-7890）」: the brackets are the sentence's
+                    end -= text[end - 1] == ")"
                 yield start, end, re.sub(r"[^0-9+]", "", text[start:end])
 
 

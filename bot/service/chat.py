@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.pipeline.outcome import Outcome, Reply
 from bot.pipeline.run import Pipeline
+from bot.safety.intake import Incoming, receive
 from bot.service.office_hours import OfficeHours, handoff_notice
 from bot.store import repo
 from bot.store.models import Conversation, EscalationStatus, Message, Priority, Role
@@ -60,11 +61,17 @@ class ChatService:
             raise NotAuthorised(conversation_id)
         return conv, None
 
-    def ask(self, s: Session, conv: Conversation, text: str, token: str | None = None,
+    def receive(self, raw: str) -> Incoming:
+        """The channel boundary: mask a resident's raw text before anything else runs."""
+        return receive(raw, self.pipeline.safety.masker)
+
+    def ask(self, s: Session, conv: Conversation, message: Incoming, token: str | None = None,
             at: datetime | None = None) -> Turn:
-        """Handle one resident message in the conversation."""
+        """Handle one resident message (already masked by `receive`) in the conversation."""
+        if not isinstance(message, Incoming):
+            raise TypeError("ChatService.ask takes Incoming from receive(), never raw text")
         at = at or datetime.now(UTC)
-        masked, warning = self._mask(text)
+        masked, warning = message.text, message.warning
         resident = repo.add_message(s, conv, Role.RESIDENT.value, masked)
         esc = repo.active_escalation(s, conv.id)
         if esc is not None and esc.status in repo.STAFF_OWNED:
@@ -89,12 +96,6 @@ class ChatService:
             choices=[c.model_dump() for c in reply.choices], trace=reply.trace)
         return Turn(conv, token, resident, bot, reply, status, notices)
 
-    def _mask(self, text: str) -> tuple[str, str]:
-        """Mask before anything is stored; the same masker the pipeline uses."""
-        result = self.pipeline.safety.masker.mask(text)
-        return result.text, (self.pipeline.safety.masker.warning(result.kinds)
-                             if result.spans else "")
-
     def _escalate(self, s: Session, conv: Conversation, msg: Message, reply: Reply) -> str:
         priority = {Outcome.EMERGENCY: Priority.EMERGENCY,
                     Outcome.HANDOFF_REQUESTED: Priority.REQUESTED}.get(reply.outcome,
@@ -105,7 +106,7 @@ class ChatService:
 
     def request_person(self, s: Session, conv: Conversation, at: datetime | None = None) -> Turn:
         """The 「職員に相談する」 button."""
-        return self.ask(s, conv, "職員に相談したい", at=at)
+        return self.ask(s, conv, Incoming.fixed("職員に相談したい"), at=at)
 
     def feedback(self, s: Session, conv: Conversation, message_id: int, helpful: bool,
                  at: datetime | None = None) -> Turn | None:

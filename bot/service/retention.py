@@ -1,19 +1,35 @@
 """Retention: conversations older than the configured period are deleted or anonymised
-(`madoguchi purge`). Audit entries stay; they never hold a resident's words."""
+(`madoguchi purge`), and what is kept is masked again with today's masker (`scrub`: messages,
+their traces and the escalations' traces, so data an older masker missed goes too). An admin
+can erase one conversation's remaining free text (`erase`). Audit entries stay; they never
+hold a resident's words."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.store import repo
-from bot.store.models import Conversation, Escalation, FaqCandidate, Feedback, Message, now
+from bot.store.models import (
+    Conversation,
+    Escalation,
+    FaqCandidate,
+    Feedback,
+    Message,
+    Role,
+    Staff,
+    now,
+)
 
 REMOVED = "［保存期間を過ぎたため削除しました］"
+ERASED = "［管理者が個人情報を削除しました］"
+FREE_TEXT_ROLES = (Role.RESIDENT.value, Role.STAFF.value)
 
 
 @dataclass
@@ -21,10 +37,65 @@ class PurgeReport:
     conversations: int
     messages: int
     mode: str
+    scrubbed: int = 0
 
 
-def purge(s: Session, days: int, mode: str = "delete") -> PurgeReport:
-    """Delete (or anonymise) every conversation whose last activity is older than `days`."""
+def purge(s: Session, days: int, mode: str = "delete",
+          mask: Callable[[str], str] | None = None) -> PurgeReport:
+    """Delete (or anonymise) every conversation whose last activity is older than `days`;
+    with `mask`, then `scrub` what is kept."""
+    report = _expire(s, days, mode)
+    if mask is not None:
+        report.scrubbed = scrub(s, mask)
+        repo.audit(s, None, "purge.scrub", f"{report.scrubbed} rows")
+    return report
+
+
+def scrub(s: Session, mask: Callable[[str], str]) -> int:
+    """Mask again every resident and staff text, every message trace and every escalation
+    trace; returns how many rows changed. Idempotent."""
+    changed = 0
+    for msg in s.scalars(select(Message)):
+        text = mask(msg.text) if msg.role in FREE_TEXT_ROLES else msg.text
+        trace = _masked_tree(msg.trace, mask)
+        if text != msg.text or trace != msg.trace:
+            msg.text, msg.trace = text, trace
+            changed += 1
+    for esc in s.scalars(select(Escalation)):
+        trace = _masked_tree(esc.trace, mask)
+        if trace != esc.trace:
+            esc.trace = trace
+            changed += 1
+    return changed
+
+
+def erase(s: Session, staff: Staff, conv: Conversation) -> int:
+    """「この会話の個人情報を削除」: the conversation's resident and staff texts and every trace
+    (messages and escalations) are removed; the bot's own replies, times and statuses stay.
+    Audited; returns how many messages lost their text."""
+    erased = 0
+    for msg in s.scalars(select(Message).where(Message.conversation_id == conv.id,
+                                               Message.role.in_(FREE_TEXT_ROLES))):
+        erased += msg.text != ERASED
+        msg.text = ERASED
+    s.flush()
+    s.execute(update(Message).where(Message.conversation_id == conv.id).values(trace={}))
+    s.execute(update(Escalation).where(Escalation.conversation_id == conv.id).values(trace={}))
+    repo.audit(s, staff, "conversation.erase", f"conversation:{conv.id}", messages=erased)
+    return erased
+
+
+def _masked_tree(value: Any, mask: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [_masked_tree(v, mask) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked_tree(v, mask) for k, v in value.items()}
+    return value
+
+
+def _expire(s: Session, days: int, mode: str) -> PurgeReport:
     if mode not in ("delete", "anonymise"):
         raise ValueError("mode は delete か anonymise です")
     if days < 1:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from bot.deps import ServicesDep, SessionDep
+from bot.service import retention
 from bot.service.staff import StaffError
 from bot.store import repo
 from bot.store.models import Conversation, Escalation, FaqCandidate, Message, Staff
@@ -123,6 +124,17 @@ def reply(escalation_id: int, services: ServicesDep, s: SessionDep, staff: Staff
         services.staff.reply(s, staff, _escalation(s, escalation_id), text)
     except StaffError as exc:
         return back(f"/staff/escalations/{escalation_id}?error={exc}")
+    return back(f"/staff/escalations/{escalation_id}")
+
+
+@router.post("/escalations/{escalation_id}/erase", dependencies=[Csrf])
+def erase(escalation_id: int, s: SessionDep, staff: StaffDep) -> Response:
+    """「この会話の個人情報を削除」 (admins): the conversation's remaining free text goes."""
+    if staff.role != "admin":
+        raise HTTPException(403, "会話の個人情報の削除は管理者だけができます")
+    conv = s.get(Conversation, _escalation(s, escalation_id).conversation_id)
+    assert conv is not None
+    retention.erase(s, staff, conv)
     return back(f"/staff/escalations/{escalation_id}")
 
 
