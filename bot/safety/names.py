@@ -90,6 +90,9 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?"
                 r"(?=\n|$)"), True),
+    # the head of a contact line: 「Abe Shigeru, 本町…, tel …」
+    (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})[ ]?[,、]"),
+     True),
     # the end of the message after a space or a sentence: 「…連絡はこちらへ 090… たなか はなこ」
     (re.compile(rf"(?<=[ 。、!！])(?P<n>{_NAME})[ ]?$"), True),
 )
