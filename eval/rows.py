@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.pipeline.outcome import Reply
+from bot.safety import pii
 from eval import metrics as m
 from eval.gold import GoldItem
 
@@ -124,7 +125,8 @@ def _signals(reply: Reply) -> dict[str, float] | None:
 def result_row(item: GoldItem, reply: Reply, latency_ms: float) -> ResultRow:
     """One result row from a gold item and the pipeline's reply."""
     row = ResultRow(
-        id=item.id, question=item.question, type=item.type, category=item.category,
+        id=item.id, question=pii.mask(item.question).text,  # rows never hold raw data
+        type=item.type, category=item.category,
         lang=item.lang, split=item.split, expect=item.expect, relevant=dict(item.relevant),
         decision=reply.decision, outcome=reply.outcome.value, confidence=reply.confidence,
         answer=reply.answer, citations=[c.doc_id for c in reply.citations],

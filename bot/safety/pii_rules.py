@@ -251,8 +251,7 @@ def birth_dates(text: str) -> list[Hit]:
 # --- bank accounts, insurance and other personal numbers ----------------------------------
 _BANK = (re.compile(rf"(?:[一-龥ァ-ヴー]{{1,10}}支店[ ]?)?(?:(?:普通|当座|貯蓄)(?:預金)?[ ]?)?"
                     rf"(?:口座)?(?:番号)?{_SEP}(?<![0-9])[0-9]{{3}}-?[0-9]{{4}}(?![0-9]|-[0-9])"),
-         re.compile(r"(?:銀行|信金|信用金庫|信組|信用組合|労金|農協|JA|ゆうちょ|バンク|口座|振込先|振替)"
-                    r"[^0-9。\n]{0,16}?(?<![0-9])(?P<n>[0-9]{3}-?[0-9]{4})(?![0-9]|-[0-9])"),
+
          re.compile(rf"店番(?:号)?{_SEP}[0-9]{{3}}(?![0-9])"),
          re.compile(r"記号[ ]?1[0-9]{4}[ ,、]?番号[ ]?[0-9]{8}(?![0-9])"))
 _BANK_WORDS = ("支店", "普通", "当座", "貯蓄", "口座", "店番", "記号", "銀行", "信金", "信用",
@@ -274,10 +273,18 @@ _ID_NUMBER = (_labelled(_ID_LABELS, r"第?[A-Za-z]{0,2}[0-9][0-9A-Za-z\-]{3,15}[
               re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{2}[0-9]{7}(?![A-Za-z0-9])"))
 
 
+# Seven digits a little after a bank's name: 「振込先は風見野銀行の1234567」.
+_BANK_NEAR = re.compile(r"(?:銀行|信金|信用金庫|信組|信用組合|労金|農協|JA|ゆうちょ|バンク|口座"
+                        r"|振込先|振替)[^0-9。\n]{0,16}?(?<![0-9])(?P<n>[0-9]{3}-?[0-9]{4})"
+                        r"(?![0-9]|-[0-9])")
+
+
 def bank_accounts(text: str) -> list[Hit]:
-    """口座番号 1234567, 本町支店 普通 1234567, 店番 123, ゆうちょ 記号1xxxx 番号xxxxxxxx."""
-    hits = _hits("bank_account", _BANK, text)
-    return [h for h in hits if any(w in text[h.start:h.end] for w in _BANK_WORDS)]
+    """口座番号 1234567, 本町支店 普通 1234567, 店番 123, ゆうちょ 記号1xxxx 番号xxxxxxxx,
+    and seven digits shortly after a bank's name."""
+    hits = [h for h in _hits("bank_account", _BANK, text)
+            if any(w in text[h.start:h.end] for w in _BANK_WORDS)]
+    return hits + _hits("bank_account", [_BANK_NEAR], text)
 
 
 def insurance_numbers(text: str) -> list[Hit]:

@@ -1,0 +1,76 @@
+"""The shapes issue 13 found stored unmasked, one by one, and the look-alikes that must stay."""
+
+import pytest
+
+from bot.safety import pii
+from bot.safety.folding import fold
+
+MASKED = [
+    ("いしかわ さくらです。転入届について", "いしかわ さくら"),
+    ("名前はNguyen Van Minhです", "Nguyen Van Minh"),
+    ("私、グエン・ヴァン・ミンと申します", "グエン・ヴァン・ミン"),
+    ("電話は090.3382.1194です", "090.3382.1194"),
+    ("電話は090・1005・8334です", "090・1005・8334"),
+    ("携帯 090\u20661234\u20695678 まで", "090\u20661234\u20695678"),
+    ("携帯 0901\u00ad2345678 まで", "0901\u00ad2345678"),
+    ("マイナンバーは1234\u180e5678\u180e9012です", "1234\u180e5678\u180e9012"),
+    ("子どもは令和2年5月5日生まれです", "令和2年5月5日"),
+    ("父は昭和三十八年二月十一日生まれです", "昭和三十八年二月十一日"),
+    ("I was born on 14 March 1980.", "14 March 1980"),
+    ("連絡は tanaka.h (at) example.com へ", "tanaka.h (at) example.com"),
+    ("tanaka.h アットマーク example ドット com にください",
+     "tanaka.h アットマーク example ドット com"),
+    ("車は品川300あ1234です", "品川300あ1234"),
+    ("練馬 330 ね 45-67 の車が止まっています", "練馬 330 ね 45-67"),
+    ("住所は本町三丁目十二番五号 グリーンハイツ203号室です",
+     "本町三丁目十二番五号 グリーンハイツ203号室"),
+    ("パスポート番号はTK1234567です", "TK1234567"),
+    ("基礎年金番号 1234 567890 の件", "1234 567890"),
+    ("振込先は風見野銀行の1234567です", "1234567"),
+    ("―― 田中 花子", "田中 花子"),
+]
+KEPT = [
+    "市民課（0199-21-1201）に電話したけどつながらない",
+    "住民票の手数料は1,200円ですか",
+    "令和7年5月5日の環境フェアは予約が必要？",
+    "条例第12条について教えて",
+    "〒999-0101の市役所に送ればいいですか",
+    "市役所（風見野市本町1丁目1番1号）の駐車場は？",
+    "KZ-SHIMIN-002 の内容をもう少し詳しく",
+    "昭和36年4月2日以降生まれの年金について",
+    "げんつき はいしゃ",
+    "5歳の子供のマイナカード、受け取りは親だけで行っていい？",
+    "名前はカタカナで書きますか",
+    "軽自動車（四輪）の廃車はどこで？",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), MASKED)
+def test_issue_shapes_are_masked(text, value):
+    masked = pii.mask(text).text
+    assert value not in masked, masked
+    assert "［" in masked
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_look_alikes_stay(text):
+    assert pii.mask(text).text == text
+
+
+def test_a_wrong_check_digit_is_masked_only_with_context():
+    wrong = "123456789010"  # the check digit of 12345678901 is 8
+    assert pii.mask(f"マイナンバーは{wrong}です").text == "マイナンバーは［マイナンバー］です"
+    assert "［マイナンバー］" not in pii.mask(f"整理番号{wrong}").text
+
+
+def test_kanji_numerals_fold_for_numbers_only():
+    assert fold("昭和三十八年二月十一日", numbers=True).text == "昭和38年2月11日"
+    assert fold("〇九〇ー一二三四ー五六七八", numbers=True).text == "090-1234-5678"
+    assert fold("田中三郎さん", numbers=True).text == "田中三郎さん"
+    assert fold("一番町", numbers=True).text == "一番町"
+    assert fold("昭和三十八年").text == "昭和三十八年"  # the names' view keeps kanji
+
+
+def test_every_hidden_character_is_seen_through():
+    for hidden in "\u200b\u00ad\u2066\u2069\u180e\ufeff\u2060\u200d\u034f\ufe0f":
+        assert fold(f"09{hidden}0").text == "090"
