@@ -193,6 +193,8 @@ def _place_start(text: str, end: int, limit: int = 24) -> int:
 def _is_house_number(place: str, dashed: str | None) -> bool:
     if place.endswith(("番号", "番", "号")):
         return False
+    if dashed is not None and place.endswith(("の", "が")):
+        return False  # 「手順の1-2-3」: a place name does not end in a particle
     if dashed is None:
         return True
     if dashed.count("-") == 1:
