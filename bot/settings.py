@@ -87,6 +87,8 @@ class LLMSettings(BaseModel):
     azure_deployment: str = Field("", description="Azure OpenAI deployment name")
     passages: int = Field(3, ge=1, le=10, description="Retrieved passages given to the model")
     max_chars: int = Field(400, ge=50, description="Longest generated answer (characters)")
+    rewrite_followups: bool = Field(False, description="Let the model rewrite a follow-up "
+                                    "into a standalone question for retrieval (checked)")
     prompt_path: Path = Field(PACKAGE_DATA / "llm_prompt.toml",
                               description="Prompt texts of the generative composer")
     judge_model: str = Field("", description="Eval only: a model on the same server that "

@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
 
 from bot.llm import checks
 from bot.llm.facts import MARKER, NameFinder
-from bot.llm.model import chat_model, model_name
+from bot.llm.model import chat_model, fault_reason, invoke, model_name
 from bot.llm.prompt import Prompt, target_language
+from bot.llm.rewrite import Rewriter
 from bot.pipeline.compose import Draft, citation, sources_block
 from bot.pipeline.replies import Replies
 from bot.retrieval.hybrid import Hit
 from bot.safety.pii import Masker
 from bot.settings import LLMSettings
 from ingest.schema import Passage
+from ingest.text import Tokenizer
 
 
 class Composer(Protocol):
@@ -35,9 +34,17 @@ class Composer(Protocol):
                 trace: dict[str, Any]) -> Draft:
         """The answer to show: `draft` (extractive) or a checked generated one."""
 
+    def standalone(self, question: str, previous: str, query: str,
+                   trace: dict[str, Any]) -> str:
+        """The query to search with: `query` (the keyword one) or a checked rewrite."""
+
 
 class Extractive:
     """The default composer: the extractive draft, unchanged. Calls nothing."""
+
+    def standalone(self, question: str, previous: str, query: str,
+                   trace: dict[str, Any]) -> str:
+        return query
 
     def compose(self, question: str, hits: list[Hit], draft: Draft,
                 trace: dict[str, Any]) -> Draft:
@@ -54,6 +61,14 @@ class Generative:
     max_chars: int = 400
     timeout_s: float = 8.0
     names: NameFinder = field(default_factory=NameFinder)
+    rewriter: Rewriter | None = None
+
+    def standalone(self, question: str, previous: str, query: str,
+                   trace: dict[str, Any]) -> str:
+        """A follow-up rewritten by the model (when enabled and it passes its checks)."""
+        if self.rewriter is None:
+            return query
+        return self.rewriter.query(question, previous, query, trace)
 
     def compose(self, question: str, hits: list[Hit], draft: Draft,
                 trace: dict[str, Any]) -> Draft:
@@ -69,10 +84,10 @@ class Generative:
         trace["steps"].append(step)
         started = time.perf_counter()
         try:
-            out = self._invoke(messages)
+            out = invoke(self.model, messages, self.timeout_s)
         except Exception as exc:  # noqa: BLE001 - any model fault means the extractive reply
             _timed(step, prior, started, error=f"{type(exc).__name__}: {exc}"[:500])
-            return _fallback(draft, step, _fault_reason(exc))
+            return _fallback(draft, step, fault_reason(exc))
         raw = out.text
         finish = (out.response_metadata or {}).get("finish_reason")
         _timed(step, prior, started, raw_output=raw, finish_reason=finish,
@@ -96,17 +111,6 @@ class Generative:
         rest = [h.passage for h in hits if h.passage not in chosen]
         return (chosen + rest)[:max(self.passages, len(chosen))]
 
-    def _invoke(self, messages: list[BaseMessage]) -> AIMessage:
-        """One call with a hard deadline, whatever the model's own timeout does."""
-        pool = ThreadPoolExecutor(max_workers=1)
-        try:
-            result = pool.submit(self.model.invoke, messages).result(timeout=self.timeout_s)
-        finally:
-            pool.shutdown(wait=False)
-        if not isinstance(result, AIMessage):
-            raise TypeError(f"unexpected model output: {type(result).__name__}")
-        return result
-
     def _draft(self, raw: str, passages: list[Passage]) -> Draft:
         """Renumber citations in order of first use, then append the label and the sources."""
         order: dict[int, int] = {}
@@ -123,15 +127,6 @@ def _timed(step: dict[str, Any], prior: float, started: float, **data: Any) -> N
     step.update(latency_ms=round(latency, 2), ms=round(prior + latency, 2), **data)
 
 
-def _fault_reason(exc: BaseException) -> str:
-    name = type(exc).__name__
-    if isinstance(exc, FutureTimeout | TimeoutError) or "Timeout" in name:
-        return "timeout"
-    if "Validation" in name or "Decode" in name or isinstance(exc, TypeError | ValueError):
-        return "malformed_output"
-    return "model_error"
-
-
 def _fallback(draft: Draft, step: dict[str, Any], reason: str) -> Draft:
     step.update(used=False, fallback_reason=reason)
     return Draft(draft.text, draft.citations, composer="extractive", fallback_reason=reason)
@@ -143,5 +138,8 @@ def make_composer(s: LLMSettings, replies: Replies, masker: Masker,
     model = model or chat_model(s)
     if model is None:
         return Extractive()
-    return Generative(model, Prompt.load(s.prompt_path), replies, masker, s.passages,
-                      s.max_chars, s.timeout_s)
+    prompt = Prompt.load(s.prompt_path)
+    rewriter = (Rewriter(model, prompt, masker, Tokenizer(), s.timeout_s)
+                if s.rewrite_followups else None)
+    return Generative(model, prompt, replies, masker, s.passages, s.max_chars, s.timeout_s,
+                      rewriter=rewriter)

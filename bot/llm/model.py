@@ -4,8 +4,11 @@ Nothing is built, imported or called when the provider is `none`."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
+from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import SecretStr
 
 from bot.settings import LLMSettings
@@ -44,6 +47,28 @@ def chat_model(s: LLMSettings, model: str = "") -> BaseChatModel | None:
     return AzureChatOpenAI(azure_endpoint=s.base_url, azure_deployment=deployment,
                            api_version=s.azure_api_version, api_key=key,
                            **common)
+
+
+def invoke(model: BaseChatModel, messages: list[BaseMessage], timeout_s: float) -> AIMessage:
+    """One call with a hard deadline, whatever the model's own timeout does."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        result = pool.submit(model.invoke, messages).result(timeout=timeout_s)
+    finally:
+        pool.shutdown(wait=False)
+    if not isinstance(result, AIMessage):
+        raise TypeError(f"unexpected model output: {type(result).__name__}")
+    return result
+
+
+def fault_reason(exc: BaseException) -> str:
+    """`timeout`, `malformed_output` (not a chat completion) or `model_error`."""
+    name = type(exc).__name__
+    if isinstance(exc, FutureTimeout | TimeoutError) or "Timeout" in name:
+        return "timeout"
+    if "Validation" in name or "Decode" in name or isinstance(exc, TypeError | ValueError):
+        return "malformed_output"
+    return "model_error"
 
 
 def model_name(model: BaseChatModel) -> str:

@@ -15,7 +15,7 @@ from bot.retrieval.language import is_japanese
 from ingest.schema import Passage
 
 KEYS = ("system.text", "user.text", "passage.text", "language.ja", "language.easy_ja",
-        "language.other", "answer.label")
+        "language.other", "answer.label", "rewrite.system", "rewrite.user")
 # A resident asking for やさしい日本語 (easy Japanese) gets it.
 EASY_JAPANESE = re.compile(r"やさしい(日本語|にほんご)|易しい日本語|優しい日本語|簡単な日本語|"
                            r"かんたんな(日本語|にほんご)|ひらがなで")
@@ -28,13 +28,13 @@ def target_language(question: str) -> str:
     return "ja" if is_japanese(question) else "other"
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """Data cannot close or open a delimiter: angle brackets become full-width."""
     return text.replace("<", "＜").replace(">", "＞")
 
 
 def source_label(p: Passage) -> str:
-    return _quoted(p.question or p.label).replace('"', "”")
+    return quoted(p.question or p.label).replace('"', "”")
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,10 @@ class Prompt:
     def messages(self, question: str, passages: list[Passage], language: str,
                  max_chars: int) -> list[BaseMessage]:
         """System text (fixed) and user text (passages numbered from 1, then the question)."""
-        quoted = "\n".join(self.texts["passage.text"].format(
-            n=n, source=source_label(p), text=_quoted(p.text))
+        sources = "\n".join(self.texts["passage.text"].format(
+            n=n, source=source_label(p), text=quoted(p.text))
             for n, p in enumerate(passages, start=1))
-        user = self.texts["user.text"].format(passages=quoted, question=_quoted(question),
+        user = self.texts["user.text"].format(passages=sources, question=quoted(question),
                                               language=self.texts[f"language.{language}"])
         return [SystemMessage(self.texts["system.text"].format(max_chars=max_chars)),
                 HumanMessage(user)]

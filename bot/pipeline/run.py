@@ -77,7 +77,8 @@ class Pipeline:
             return self._requested(question, guarded, trace, started)
         if guarded is not None:
             return self._guarded(question, guarded, trace)
-        query = contextualize(self.safety.searchable(question), previous)
+        query = self.composer.standalone(  # a checked LLM rewrite of a follow-up, if enabled
+            question, previous, contextualize(self.safety.searchable(question), previous), trace)
         retrieval = self.retriever.retrieve(query, self.top_k, filters)
         _step(trace, "retrieve", started, query=query, **_retrieval_trace(retrieval))
         features = confidence.signals(retrieval)
