@@ -26,6 +26,11 @@ CASES = {
 }
 
 
+def timeout_for(model: str) -> float:
+    """Short where the server hangs; generous elsewhere, so a loaded machine is no timeout."""
+    return 0.5 if model == "hang" else 20.0
+
+
 @pytest.fixture(scope="module")
 def server():
     with FakeOpenAI(hang_s=3.0) as s:
@@ -36,7 +41,7 @@ def llm_env(monkeypatch, server, model, embedder=None):
     if embedder is not None:  # the session's embedder: `main` would load its own each time
         monkeypatch.setattr("bot.factory.make_embedder", lambda name: embedder)
     for key, value in {"PROVIDER": "openai", "BASE_URL": server.base_url, "MODEL": model,
-                       "TIMEOUT_S": "0.5"}.items():
+                       "TIMEOUT_S": str(timeout_for(model))}.items():
         monkeypatch.setenv(f"MADOGUCHI_LLM__{key}", value)
 
 
@@ -103,7 +108,7 @@ def clients(server, mini_index, embedder, tmp_path_factory):
             settings = Settings(index_dir=mini_index, data_dir=tmp / "data",
                                 database_url=f"sqlite:///{tmp}/app.db",
                                 llm=LLMSettings(provider="openai", base_url=server.base_url,
-                                                model=model, timeout_s=0.5))
+                                                model=model, timeout_s=timeout_for(model)))
             db = Database(settings.database_url)
             dbs.append(db)
             made[model] = TestClient(create_app(
