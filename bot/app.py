@@ -17,6 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot.channels import line, web
 from bot.services import WEB, build_services
 from bot.settings import Settings
+from bot.staff import accounts, analytics_routes, faq_routes
 from bot.staff import routes as staff_routes
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(web.router)
     app.include_router(staff_routes.router)
+    for module in (faq_routes, accounts, analytics_routes):
+        app.include_router(module.router)
     if settings.line_channel_secret and settings.line_channel_access_token:
         line.install(app, services, **overrides.get("line", {}))
     else:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.channels import line_sim
 from bot.settings import Settings
+from bot.staff import cli as staff_cli
 from eval.cli import add_parsers as add_eval_parsers
 from eval.cli import cmd_eval
 
@@ -42,14 +43,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     _index_arg(p)
-    p = sub.add_parser("staff", help="職員アカウントの管理")
-    staff_sub = p.add_subparsers(dest="staff_command", required=True)
-    add = staff_sub.add_parser("add", help="職員アカウントを作成する（パスワードは対話入力）")
-    add.add_argument("name")
-    add.add_argument("--role", choices=["staff", "admin"], default="staff")
-    add.add_argument("--department", default="")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="パスワードを標準入力から読む（自動化用）")
+    staff_cli.add_parser(sub)
     p = sub.add_parser("purge", help="保存期間を過ぎた会話を削除または匿名化する")
     p.add_argument("--days", type=int, default=None,
                    help="保存期間（日）。既定: MADOGUCHI_LIMITS__RETENTION_DAYS（365）")
@@ -67,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "index", None) is not None:
         settings.index_dir = args.index
     handler = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve,
-               "staff": cmd_staff, "purge": cmd_purge, "line-sim": line_sim.run,
+               "staff": staff_cli.run, "purge": cmd_purge, "line-sim": line_sim.run,
                "eval": cmd_eval}[args.command]
     return handler(args, settings)
 
@@ -126,34 +120,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     print(f"madoguchi: http://{args.host}:{args.port}/ （職員コンソール /staff 、API 文書 /docs）")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
-    return EXIT_OK
-
-
-def cmd_staff(args: argparse.Namespace, settings: Settings) -> int:
-    import getpass
-
-    from bot.service.notifier import ChannelNotifier
-    from bot.service.staff import StaffError, StaffService
-    from bot.store.db import Database
-
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("パスワード（10文字以上）: ")
-        if password != getpass.getpass("もう一度: "):
-            print("パスワードが一致しません", file=sys.stderr)
-            return EXIT_USAGE
-    db = Database(settings.database_url)
-    db.migrate()
-    service = StaffService(ChannelNotifier({}), settings.data_dir / "approved_faq.csv",
-                           lambda _path: None)
-    try:
-        with db.session() as s:
-            service.add(s, args.name, password, args.role, args.department)
-    except StaffError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_USAGE
-    print(f"職員 {args.name}（{args.role}）を作成しました")
     return EXIT_OK
 
 

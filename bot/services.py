@@ -16,10 +16,12 @@ from fastapi.templating import Jinja2Templates
 from bot import factory
 from bot.safety.ratelimit import RateLimiter, parse_limits
 from bot.service.chat import ChatService
+from bot.service.faq import FaqService
 from bot.service.notifier import ChannelNotifier, Notifier, WebNotifier
 from bot.service.office_hours import OfficeHours
 from bot.service.staff import StaffService
 from bot.settings import Settings
+from bot.staff import view
 from bot.store.db import Database
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -34,6 +36,7 @@ class Services:
     components: factory.Components
     chat: ChatService
     staff: StaffService
+    faq: FaqService
     notifier: ChannelNotifier
     templates: Jinja2Templates
     extra: dict[str, Any]
@@ -62,12 +65,14 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
             raise RuntimeError("; ".join(str(p) for p in report.rejected))
 
     st = settings.staff
-    staff = StaffService(notifier, faq_csv, overrides.get("reindex") or reindex,
-                         st.max_failed_logins, st.lock_minutes, st.faq_id_prefix)
+    staff = StaffService(notifier, st.max_failed_logins, st.lock_minutes)
+    faq = FaqService(faq_csv, overrides.get("reindex") or reindex,
+                     lambda: components.retriever.index.get().passages, st.faq_id_prefix)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
+    view.install(templates, st.timezone)
     clock = overrides.get("clock", time.monotonic)
     lim = settings.limits
-    return Services(settings, db, components, chat, staff, notifier, templates,
+    return Services(settings, db, components, chat, staff, faq, notifier, templates,
                     dict(overrides.get("extra", {})),
                     RateLimiter(parse_limits(lim.per_resident), clock=clock),
                     RateLimiter(parse_limits(lim.per_ip), clock=clock))

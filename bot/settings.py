@@ -58,6 +58,11 @@ class StaffSettings(BaseModel):
     lock_minutes: int = Field(15, description="How long a locked account stays locked")
     session_hours: int = Field(8, description="Staff session lifetime")
     faq_id_prefix: str = Field("STAFF-FAQ", description="ID prefix of approved FAQ entries")
+    timezone: str = Field("Asia/Tokyo", description="Zone the console shows times in")
+    events_interval_seconds: float = Field(2.0, description="How often the live-update stream "
+                                           "checks the database for changes")
+    events_lifetime_seconds: float = Field(300.0, description="A live-update stream ends after "
+                                           "this long; the browser reconnects by itself")
 
 
 class LimitsSettings(BaseModel):

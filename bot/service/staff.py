@@ -1,15 +1,13 @@
-"""Staff work: accounts and login, replies, assignment, closing, and FAQ candidates that enter
-the index only after a second staff member approves them (four eyes). Every action is audited."""
+"""Staff work: accounts and login, replies, assignment and department, closing. Every action is
+audited. (FAQ candidates and their four-eyes approval are in bot/service/faq.py.)"""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.service.chat import RESUMED_TEXT
@@ -19,15 +17,13 @@ from bot.store.models import (
     Conversation,
     Escalation,
     EscalationStatus,
-    FaqCandidate,
     Message,
     Role,
     Staff,
-    now,
 )
 
-FAQ_HEADER = ["ID", "分類", "質問", "回答", "担当課", "電話番号", "URL", "更新日", "機密性"]
 ROLES = ("staff", "admin")
+MIN_PASSWORD = 10
 
 
 class StaffError(ValueError):
@@ -37,28 +33,26 @@ class StaffError(ValueError):
 @dataclass
 class StaffService:
     notifier: Notifier
-    faq_csv: Path
-    reindex: Callable[[Path], None]
     max_failed_logins: int = 5
     lock_minutes: int = 15
-    faq_id_prefix: str = "STAFF-FAQ"
 
     def __post_init__(self) -> None:
         self._hasher = PasswordHasher()
 
     def add(self, s: Session, name: str, password: str, role: str = "staff",
-            department: str = "") -> Staff:
+            department: str = "", actor: Staff | None = None) -> Staff:
         if role not in ROLES:
             raise StaffError(f"役割は {' / '.join(ROLES)} のいずれかです")
-        if len(password) < 10:
-            raise StaffError("パスワードは10文字以上にしてください")
+        _check_password(password)
+        if not name.strip() or len(name) > 64:
+            raise StaffError("職員名は1〜64文字で指定してください")
         if repo.staff_by_name(s, name) is not None:
             raise StaffError(f"職員 {name} はすでに登録されています")
         staff = Staff(name=name, password_hash=self._hasher.hash(password), role=role,
                       department=department)
         s.add(staff)
         s.flush()
-        repo.audit(s, None, "staff.add", name, role=role)
+        repo.audit(s, actor, "staff.add", name, role=role)
         return staff
 
     def login(self, s: Session, name: str, password: str) -> Staff:
@@ -80,9 +74,98 @@ class StaffService:
         repo.audit(s, staff, "login", name)
         return staff
 
+    # ---- accounts (CLI and the admin page; actor None = the command line) ----------------
+    def accounts(self, s: Session) -> list[Staff]:
+        return list(s.scalars(select(Staff).order_by(Staff.name)))
+
+    def account(self, s: Session, name: str) -> Staff:
+        staff = repo.staff_by_name(s, name)
+        if staff is None:
+            raise StaffError(f"職員 {name} は登録されていません")
+        return staff
+
+    def set_active(self, s: Session, actor: Staff | None, name: str, active: bool) -> Staff:
+        staff = self.account(s, name)
+        if not active:
+            if actor is not None and actor.id == staff.id:
+                raise StaffError("自分のアカウントは無効にできません")
+            self._keep_an_admin(s, staff)
+        staff.active = active
+        if active:
+            staff.failed_logins, staff.locked_until = 0, None
+        repo.audit(s, actor, "staff.enable" if active else "staff.disable", name)
+        return staff
+
+    def reset_password(self, s: Session, actor: Staff | None, name: str,
+                       password: str) -> Staff:
+        """Set a temporary password; the member must choose a new one at the next login."""
+        _check_password(password)
+        staff = self.account(s, name)
+        staff.password_hash = self._hasher.hash(password)
+        staff.must_change_password = True
+        staff.failed_logins, staff.locked_until = 0, None
+        repo.audit(s, actor, "staff.reset_password", name)
+        return staff
+
+    def set_role(self, s: Session, actor: Staff | None, name: str, role: str) -> Staff:
+        if role not in ROLES:
+            raise StaffError(f"役割は {' / '.join(ROLES)} のいずれかです")
+        staff = self.account(s, name)
+        if role != "admin":
+            self._keep_an_admin(s, staff)
+        old, staff.role = staff.role, role
+        repo.audit(s, actor, "staff.set_role", name, old=old, new=role)
+        return staff
+
+    def change_password(self, s: Session, staff: Staff, current: str, new: str) -> None:
+        """The member's own change (forced after a reset)."""
+        try:
+            self._hasher.verify(staff.password_hash, current)
+        except (VerifyMismatchError, InvalidHashError) as exc:
+            raise StaffError("現在のパスワードが違います") from exc
+        _check_password(new)
+        if new == current:
+            raise StaffError("新しいパスワードは現在のものと別にしてください")
+        staff.password_hash = self._hasher.hash(new)
+        staff.must_change_password = False
+        repo.audit(s, staff, "staff.change_password", staff.name)
+
+    def _keep_an_admin(self, s: Session, staff: Staff) -> None:
+        if staff.role != "admin" or not staff.active:
+            return
+        admins = s.scalar(select(func.count()).select_from(Staff).where(
+            Staff.role == "admin", Staff.active.is_(True))) or 0
+        if admins <= 1:
+            raise StaffError("有効な管理者が1人もいなくなるため、この操作はできません")
+
+    # ---- the queue ---------------------------------------------------------------------------
     def assign(self, s: Session, staff: Staff, esc: Escalation) -> None:
-        esc.status, esc.assignee_id = EscalationStatus.ASSIGNED.value, staff.id
-        repo.audit(s, staff, "escalation.assign", f"escalation:{esc.id}")
+        if esc.status == EscalationStatus.CLOSED.value:
+            raise StaffError("完了した問い合わせは担当できません")
+        previous = esc.assignee.name if esc.assignee else ""
+        if esc.status == EscalationStatus.OPEN.value:
+            esc.status = EscalationStatus.ASSIGNED.value
+        esc.assignee_id = staff.id
+        repo.audit(s, staff, "escalation.assign", f"escalation:{esc.id}", previous=previous)
+
+    def release(self, s: Session, staff: Staff, esc: Escalation) -> None:
+        """担当を外れる: back to the open queue (an answered one stays answered)."""
+        if esc.assignee_id is None:
+            raise StaffError("この問い合わせには担当者がいません")
+        if esc.status == EscalationStatus.ASSIGNED.value:
+            esc.status = EscalationStatus.OPEN.value
+        esc.assignee_id = None
+        repo.audit(s, staff, "escalation.release", f"escalation:{esc.id}")
+
+    def reassign_department(self, s: Session, staff: Staff, esc: Escalation,
+                            department: str) -> None:
+        """担当課の変更 (the bot's guess is often wrong); audited with both values."""
+        department = department.strip()
+        if department == esc.department:
+            return
+        old, esc.department = esc.department, department
+        repo.audit(s, staff, "escalation.department", f"escalation:{esc.id}",
+                   old=old, new=department)
 
     def reply(self, s: Session, staff: Staff, esc: Escalation, text: str) -> Message:
         """Answer the resident in their thread (and over their channel)."""
@@ -100,6 +183,8 @@ class StaffService:
 
     def close(self, s: Session, staff: Staff, esc: Escalation) -> None:
         """Close the escalation; the bot takes the conversation back and says so."""
+        if esc.status == EscalationStatus.CLOSED.value:
+            raise StaffError("この問い合わせはすでに完了しています")
         conv = s.get(Conversation, esc.conversation_id)
         assert conv is not None
         esc.status = EscalationStatus.CLOSED.value
@@ -107,54 +192,7 @@ class StaffService:
         repo.audit(s, staff, "escalation.close", f"escalation:{esc.id}")
         self.notifier.notify(conv, note)
 
-    def propose_faq(self, s: Session, staff: Staff, message: Message, question: str,
-                    category: str = "") -> FaqCandidate:
-        """「FAQ候補にする」: a staff answer becomes a candidate, not yet in the index."""
-        if message.role != Role.STAFF.value:
-            raise StaffError("FAQ候補にできるのは職員の回答だけです")
-        esc = repo.active_escalation(s, message.conversation_id)
-        cand = FaqCandidate(question=question.strip(), answer=message.text, category=category,
-                            department=(esc.department if esc else "") or staff.department,
-                            source_message_id=message.id, created_by=staff.id)
-        s.add(cand)
-        s.flush()
-        repo.audit(s, staff, "faq.propose", f"faq_candidate:{cand.id}")
-        return cand
 
-    def approve_faq(self, s: Session, staff: Staff, cand: FaqCandidate) -> str:
-        """The second pair of eyes: write the entry to the FAQ CSV and re-index it."""
-        if cand.status != "proposed":
-            raise StaffError("この候補はすでに処理済みです")
-        if cand.created_by == staff.id:
-            raise StaffError("自分が作成した候補は承認できません（別の職員の承認が必要です）")
-        cand.doc_id = repo.next_faq_id(s, self.faq_id_prefix)
-        cand.status, cand.decided_by, cand.decided_at = "approved", staff.id, now()
-        before = self.faq_csv.read_bytes() if self.faq_csv.exists() else None
-        self._append_csv(cand)
-        try:
-            self.reindex(self.faq_csv)
-        except Exception:
-            # The database rolls back; put the CSV back too so the two never disagree.
-            if before is None:
-                self.faq_csv.unlink(missing_ok=True)
-            else:
-                self.faq_csv.write_bytes(before)
-            raise
-        repo.audit(s, staff, "faq.approve", f"faq_candidate:{cand.id}", doc_id=cand.doc_id)
-        return cand.doc_id
-
-    def reject_faq(self, s: Session, staff: Staff, cand: FaqCandidate) -> None:
-        if cand.status != "proposed":
-            raise StaffError("この候補はすでに処理済みです")
-        cand.status, cand.decided_by, cand.decided_at = "rejected", staff.id, now()
-        repo.audit(s, staff, "faq.reject", f"faq_candidate:{cand.id}")
-
-    def _append_csv(self, cand: FaqCandidate) -> None:
-        self.faq_csv.parent.mkdir(parents=True, exist_ok=True)
-        new = not self.faq_csv.exists()
-        with open(self.faq_csv, "a", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            if new:
-                w.writerow(FAQ_HEADER)
-            w.writerow([cand.doc_id, cand.category or "職員回答", cand.question, cand.answer,
-                        cand.department, cand.contact, "", now().date().isoformat(), "公開"])
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise StaffError(f"パスワードは{MIN_PASSWORD}文字以上にしてください")

@@ -1,24 +1,26 @@
-"""The staff console at /staff: login, queue, conversation with traces, reply, assign, close,
-FAQ candidates (four eyes) and the audit log (admins)."""
+"""The staff console at /staff: login, queue, conversation with traces, reply, assign / release,
+department, close, live updates (SSE) and the audit log (admins). FAQ candidates, accounts and
+analytics have their own route modules beside this one."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from bot.deps import ServicesDep, SessionDep
 from bot.service import retention
 from bot.service.staff import StaffError
+from bot.staff import live
 from bot.store import repo
-from bot.store.models import Conversation, Escalation, FaqCandidate, Message, Staff
+from bot.store.models import Conversation, Escalation, Staff
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-STATUS_JA = {"open": "未対応", "assigned": "対応中", "answered": "回答済み", "closed": "完了"}
-PRIORITY_JA = {0: "緊急", 1: "職員希望", 2: "評価低", 3: "自動応答不可"}
+# Pages a member with a temporary password may still reach.
+PASSWORD_FREE = ("/staff/password", "/staff/logout")
 
 
 def csrf_token(request: Request) -> str:
@@ -40,20 +42,35 @@ def current_staff(request: Request, s: SessionDep) -> Staff:
     staff = s.get(Staff, staff_id) if staff_id else None
     if staff is None or not staff.active:
         raise HTTPException(303, headers={"Location": "/staff/login"})
+    if staff.must_change_password and request.url.path not in PASSWORD_FREE:
+        raise HTTPException(303, headers={"Location": "/staff/password"})
+    return staff
+
+
+def admin_staff(staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
+    if staff.role != "admin":
+        raise HTTPException(403, "この画面は管理者だけが使えます")
     return staff
 
 
 StaffDep = Annotated[Staff, Depends(current_staff)]
+AdminDep = Annotated[Staff, Depends(admin_staff)]
 Csrf = Depends(check_csrf)
 
 
-def render(request: Request, services: ServicesDep, name: str, **ctx: Any) -> HTMLResponse:
-    ctx.update(csrf=csrf_token(request), status_ja=STATUS_JA, priority_ja=PRIORITY_JA,
-               city_name=services.settings.city_name)
-    return services.templates.TemplateResponse(request, f"staff/{name}", ctx)
+def render(request: Request, services: ServicesDep, name: str, status_code: int = 200,
+           **ctx: Any) -> HTMLResponse:
+    ctx.update(csrf=csrf_token(request), city_name=services.settings.city_name)
+    return services.templates.TemplateResponse(request, f"staff/{name}", ctx,
+                                               status_code=status_code)
 
 
-def back(url: str) -> RedirectResponse:
+def back(url: str, error: str = "", notice: str = "") -> RedirectResponse:
+    """Redirect after a POST, carrying a message for the next page."""
+    if error or notice:
+        sep = "&" if "?" in url else "?"
+        key, text = ("error", error) if error else ("notice", notice)
+        url = f"{url}{sep}{key}={quote(text)}"
     return RedirectResponse(url, status_code=303)
 
 
@@ -82,14 +99,47 @@ def logout(request: Request, staff: StaffDep, s: SessionDep) -> Response:
     return back("/staff/login")
 
 
+@router.get("/password", response_class=HTMLResponse)
+def password_page(request: Request, services: ServicesDep, staff: StaffDep,
+                  error: str = "") -> HTMLResponse:
+    return render(request, services, "password.html", staff=staff, error=error)
+
+
+@router.post("/password", dependencies=[Csrf])
+def change_password(request: Request, services: ServicesDep, s: SessionDep, staff: StaffDep,
+                    current: Annotated[str, Form(max_length=256)],
+                    new: Annotated[str, Form(max_length=256)],
+                    again: Annotated[str, Form(max_length=256)]) -> Response:
+    try:
+        if new != again:
+            raise StaffError("新しいパスワードが一致しません")
+        services.staff.change_password(s, staff, current, new)
+    except StaffError as exc:
+        return render(request, services, "password.html", status_code=400, staff=staff,
+                      error=str(exc))
+    return back("/staff", notice="パスワードを変更しました")
+
+
 @router.get("", response_class=HTMLResponse)
 def queue(request: Request, services: ServicesDep, s: SessionDep, staff: StaffDep,
           department: Annotated[str, Query(max_length=128)] = "",
-          status: Annotated[str, Query(pattern="^(|open|assigned|answered|closed)$")] = ""
-          ) -> HTMLResponse:
-    items = repo.queue(s, department, status)
+          status: Annotated[str, Query(pattern="^(|open|assigned|answered|closed)$")] = "",
+          notice: str = "") -> HTMLResponse:
+    items = [(e, repo.trigger_text(s, e)) for e in repo.queue(s, department, status)]
     return render(request, services, "queue.html", staff=staff, items=items,
-                  departments=repo.departments(s), department=department, status=status)
+                  departments=repo.departments(s), department=department, status=status,
+                  notice=notice)
+
+
+@router.get("/events")
+async def events(request: Request, services: ServicesDep, staff: StaffDep) -> Response:
+    """Server-sent events: one `change` event whenever the queue or a thread changes. One
+    connection per open page; the database is checked server-side every few seconds."""
+    st = services.settings.staff
+    stream = live.changes(request, lambda: live.version(services.db),
+                          st.events_interval_seconds, st.events_lifetime_seconds)
+    return StreamingResponse(stream, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
 def _escalation(s: SessionDep, escalation_id: int) -> Escalation:
@@ -101,30 +151,53 @@ def _escalation(s: SessionDep, escalation_id: int) -> Escalation:
 
 @router.get("/escalations/{escalation_id}", response_class=HTMLResponse)
 def conversation(request: Request, escalation_id: int, services: ServicesDep, s: SessionDep,
-                 staff: StaffDep, error: str = "") -> HTMLResponse:
+                 staff: StaffDep, error: str = "", notice: str = "") -> HTMLResponse:
     esc = _escalation(s, escalation_id)
     conv = s.get(Conversation, esc.conversation_id)
     assert conv is not None
     repo.audit(s, staff, "escalation.view", f"escalation:{esc.id}")
+    known = sorted({*services.faq.departments(), *repo.departments(s)})
     return render(request, services, "conversation.html", staff=staff, esc=esc, conv=conv,
-                  messages=repo.messages_after(s, conv.id), error=error)
+                  messages=repo.messages_after(s, conv.id), trigger_id=esc.message_id,
+                  trigger=repo.trigger_text(s, esc), known_departments=known, error=error,
+                  notice=notice)
+
+
+def _act(escalation_id: int, action: Any, *args: Any) -> Response:
+    try:
+        action(*args)
+    except StaffError as exc:
+        return back(f"/staff/escalations/{escalation_id}", error=str(exc))
+    return back(f"/staff/escalations/{escalation_id}")
 
 
 @router.post("/escalations/{escalation_id}/assign", dependencies=[Csrf])
 def assign(escalation_id: int, services: ServicesDep, s: SessionDep,
            staff: StaffDep) -> Response:
-    services.staff.assign(s, staff, _escalation(s, escalation_id))
-    return back(f"/staff/escalations/{escalation_id}")
+    """自分が担当する（他の職員からの引き継ぎも）。"""
+    return _act(escalation_id, services.staff.assign, s, staff, _escalation(s, escalation_id))
+
+
+@router.post("/escalations/{escalation_id}/release", dependencies=[Csrf])
+def release(escalation_id: int, services: ServicesDep, s: SessionDep,
+            staff: StaffDep) -> Response:
+    """担当を外れる。"""
+    return _act(escalation_id, services.staff.release, s, staff, _escalation(s, escalation_id))
+
+
+@router.post("/escalations/{escalation_id}/department", dependencies=[Csrf])
+def department(escalation_id: int, services: ServicesDep, s: SessionDep, staff: StaffDep,
+               department: Annotated[str, Form(max_length=128)]) -> Response:
+    """担当課を変更する（監査ログに変更前後を記録）。"""
+    return _act(escalation_id, services.staff.reassign_department, s, staff,
+                _escalation(s, escalation_id), department)
 
 
 @router.post("/escalations/{escalation_id}/reply", dependencies=[Csrf])
 def reply(escalation_id: int, services: ServicesDep, s: SessionDep, staff: StaffDep,
           text: Annotated[str, Form(max_length=4000)]) -> Response:
-    try:
-        services.staff.reply(s, staff, _escalation(s, escalation_id), text)
-    except StaffError as exc:
-        return back(f"/staff/escalations/{escalation_id}?error={exc}")
-    return back(f"/staff/escalations/{escalation_id}")
+    return _act(escalation_id, services.staff.reply, s, staff, _escalation(s, escalation_id),
+                text)
 
 
 @router.post("/escalations/{escalation_id}/erase", dependencies=[Csrf])
@@ -139,57 +212,21 @@ def erase(escalation_id: int, s: SessionDep, staff: StaffDep) -> Response:
 
 
 @router.post("/escalations/{escalation_id}/close", dependencies=[Csrf])
-def close(escalation_id: int, services: ServicesDep, s: SessionDep,
-          staff: StaffDep) -> Response:
-    services.staff.close(s, staff, _escalation(s, escalation_id))
-    return back("/staff")
-
-
-@router.post("/messages/{message_id}/faq", dependencies=[Csrf])
-def propose(message_id: int, services: ServicesDep, s: SessionDep, staff: StaffDep,
-            question: Annotated[str, Form(min_length=2, max_length=500)],
-            category: Annotated[str, Form(max_length=128)] = "") -> Response:
-    msg = s.get(Message, message_id)
-    if msg is None:
-        raise HTTPException(404, "メッセージが見つかりません")
+def close(request: Request, escalation_id: int, services: ServicesDep, s: SessionDep,
+          staff: StaffDep, confirm: Annotated[str, Form(max_length=8)] = "") -> Response:
+    """完了にする。`confirm=yes` が無ければ確認画面を返す（スクリプトが無効でも確認される）。"""
+    esc = _escalation(s, escalation_id)
+    if confirm != "yes":
+        return render(request, services, "close_confirm.html", staff=staff, esc=esc,
+                      trigger=repo.trigger_text(s, esc))
     try:
-        services.staff.propose_faq(s, staff, msg, question, category)
+        services.staff.close(s, staff, esc)
     except StaffError as exc:
-        raise HTTPException(400, str(exc)) from exc
-    return back("/staff/faq")
-
-
-@router.get("/faq", response_class=HTMLResponse)
-def candidates(request: Request, services: ServicesDep, s: SessionDep, staff: StaffDep,
-               error: str = "") -> HTMLResponse:
-    rows = list(s.scalars(select(FaqCandidate).order_by(FaqCandidate.id.desc())))
-    names = {st.id: st.name for st in s.scalars(select(Staff))}
-    return render(request, services, "faq.html", staff=staff, rows=rows, names=names,
-                  error=error)
-
-
-def _candidate(s: SessionDep, candidate_id: int) -> FaqCandidate:
-    cand = s.get(FaqCandidate, candidate_id)
-    if cand is None:
-        raise HTTPException(404, "FAQ候補が見つかりません")
-    return cand
-
-
-@router.post("/faq/{candidate_id}/{decision}", dependencies=[Csrf])
-def decide(candidate_id: int, decision: Annotated[str, Path(pattern="^(approve|reject)$")],
-           services: ServicesDep, s: SessionDep, staff: StaffDep) -> Response:
-    """承認（索引に入れる）または却下。"""
-    act = services.staff.approve_faq if decision == "approve" else services.staff.reject_faq
-    try:
-        act(s, staff, _candidate(s, candidate_id))
-    except StaffError as exc:
-        return back(f"/staff/faq?error={exc}")
-    return back("/staff/faq")
+        return back(f"/staff/escalations/{escalation_id}", error=str(exc))
+    return back("/staff", notice=f"問い合わせ #{escalation_id} を完了にしました")
 
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit(request: Request, services: ServicesDep, s: SessionDep,
-          staff: StaffDep) -> HTMLResponse:
-    if staff.role != "admin":
-        raise HTTPException(403, "監査ログは管理者だけが見られます")
+          staff: AdminDep) -> HTMLResponse:
     return render(request, services, "audit.html", staff=staff, rows=repo.audit_log(s))

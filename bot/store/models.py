@@ -115,6 +115,7 @@ class Staff(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 
@@ -135,6 +136,48 @@ class FaqCandidate(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=now)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    # new | replace | withdraw; replace and withdraw name the approved FAQ in target_doc_id.
+    kind: Mapped[str] = mapped_column(String(16), default="new")
+    target_doc_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    variants: Mapped[list[Any]] = mapped_column(default=list)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+
+class ApprovedFaq(Base):
+    """An FAQ entry published by the four-eyes process; the approved FAQ CSV is written from
+    these rows (withdrawn rows stay, for the history, but leave the index)."""
+
+    __tablename__ = "approved_faqs"
+
+    doc_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(128), default="")
+    department: Mapped[str] = mapped_column(String(128), default="")
+    contact: Mapped[str] = mapped_column(String(64), default="")
+    url: Mapped[str] = mapped_column(String(512), default="")
+    variants: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("faq_candidates.id"),
+                                                     default=None)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    approved_at: Mapped[datetime] = mapped_column(default=now)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class FaqEvent(Base):
+    """The history of an FAQ candidate: each save, submission and decision, with a snapshot."""
+
+    __tablename__ = "faq_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("faq_candidates.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    action: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=now)
 
 
 class AuditLog(Base):

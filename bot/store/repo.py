@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.store.models import (
@@ -17,7 +17,6 @@ from bot.store.models import (
     Conversation,
     Escalation,
     EscalationStatus,
-    FaqCandidate,
     Feedback,
     Message,
     ProcessedEvent,
@@ -90,6 +89,8 @@ def escalate(s: Session, conv: Conversation, message: Message | None, reason: st
     if current is not None:
         if priority < current.priority:
             current.priority, current.reason = priority, reason
+            # The queue shows what raised it (an emergency, not the earlier question).
+            current.message_id = message.id if message else current.message_id
         return current
     esc = Escalation(conversation_id=conv.id, message_id=message.id if message else None,
                      reason=reason, priority=priority, department=department, trace=trace)
@@ -105,6 +106,17 @@ def queue(s: Session, department: str = "", status: str = "") -> list[Escalation
     if department:
         q = q.where(Escalation.department == department)
     return list(s.scalars(q.order_by(Escalation.priority, Escalation.created_at)))
+
+
+def trigger_text(s: Session, esc: Escalation) -> str:
+    """The resident's words that caused the escalation (for feedback: the question the
+    unhelpful answer was for)."""
+    msg = s.get(Message, esc.message_id) if esc.message_id else None
+    if msg is None:
+        return ""
+    if msg.role == "resident":
+        return msg.text
+    return last_resident_text(s, esc.conversation_id, msg.id)
 
 
 def departments(s: Session) -> list[str]:
@@ -143,12 +155,6 @@ def lock_if_needed(staff: Staff, max_failures: int, lock_minutes: int) -> None:
 
 def is_locked(staff: Staff, at: datetime | None = None) -> bool:
     return staff.locked_until is not None and staff.locked_until > (at or now())
-
-
-def next_faq_id(s: Session, prefix: str) -> str:
-    count = s.scalar(select(func.count()).select_from(FaqCandidate)
-                     .where(FaqCandidate.doc_id.is_not(None))) or 0
-    return f"{prefix}-{count + 1:04d}"
 
 
 def mark_event(s: Session, event_id: str) -> bool:

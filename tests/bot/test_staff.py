@@ -115,7 +115,12 @@ def test_full_handoff_cycle(app):
     assert thread["messages"][-1]["role"] == "staff"
     assert "0199-25-5310" in thread["messages"][-1]["text"]
     assert thread["handoff_status"] == "answered"
-    staff.post(f"/staff/escalations/{esc}/close", data={"csrf": token})
+    # Closing asks first (the page works without script too).
+    ask = staff.post(f"/staff/escalations/{esc}/close", data={"csrf": token})
+    assert "完了にしますか" in ask.text
+    assert resident.get(f"/api/conversations/{cid}", headers=auth).json()[
+        "handoff_status"] == "answered"
+    staff.post(f"/staff/escalations/{esc}/close", data={"csrf": token, "confirm": "yes"})
     thread = resident.get(f"/api/conversations/{cid}", headers=auth).json()
     last = thread["messages"][-1]
     assert last["role"] == "system" and "自動応答" in last["text"]
@@ -142,15 +147,19 @@ def test_four_eyes_faq_approval_then_the_bot_answers_from_it(app):
     suzuki.post(f"/staff/escalations/{esc}/reply", data={"csrf": token, "text": answer})
     with app.state.services.db.session() as s:
         staff_msg = [m for m in repo.messages_after(s, cid) if m.role == "staff"][0].id
-    suzuki.post(f"/staff/messages/{staff_msg}/faq",
-                data={"csrf": token, "question": "ペットの大型ケージは粗大ごみで出せますか",
-                      "category": "ごみ・リサイクル"})
+    editor = suzuki.get(f"/staff/faq/new?message_id={staff_msg}")
+    assert editor.status_code == 200 and answer in editor.text
+    r = suzuki.post("/staff/faq/new", data={
+        "csrf": token, "question": "ペットの大型ケージは粗大ごみで出せますか",
+        "answer": answer, "category": "ごみ・リサイクル", "department": "生活環境課",
+        "contact": "0199-25-5310", "variants": "", "source_message_id": staff_msg,
+        "action": "submit"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/staff/faq/1")
     faq_page = suzuki.get("/staff/faq")
     assert "承認待ち" in faq_page.text
     # The author cannot approve their own candidate.
     r = suzuki.post("/staff/faq/1/approve", data={"csrf": csrf(faq_page.text)})
-    assert "別の職員の承認が必要" in suzuki.get(r.headers.get("location", "/staff/faq")).text \
-        if r.status_code == 303 else "別の職員の承認が必要" in r.text
+    assert "別の職員の確認が必要" in r.text
     pipeline = app.state.services.components.pipeline
     assert pipeline.answer("ペットの大型ケージ 捨て方").candidates[0].doc_id != "STAFF-FAQ-0001"
     tanaka = login(app, "tanaka")

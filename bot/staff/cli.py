@@ -1,0 +1,111 @@
+"""`madoguchi staff list|add|disable|enable|reset-password|set-role`: staff accounts from the
+command line, through the same service as the admin page. Every failure is one Japanese line
+on stderr and exit status 64, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_USAGE = 0, 64
+ROLE_CHOICES = ["staff", "admin"]
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("staff", help="職員アカウントの管理")
+    staff_sub = p.add_subparsers(dest="staff_command", required=True)
+    staff_sub.add_parser("list", help="職員アカウントの一覧")
+    add = staff_sub.add_parser("add", help="職員アカウントを作成する（パスワードは対話入力）")
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLE_CHOICES, default="staff")
+    add.add_argument("--department", default="")
+    _password_stdin(add)
+    for name, text in (("disable", "アカウントを無効にする（ログインできなくなる）"),
+                       ("enable", "無効にしたアカウントを有効に戻す")):
+        staff_sub.add_parser(name, help=text).add_argument("name")
+    reset = staff_sub.add_parser("reset-password",
+                                 help="仮パスワードを設定する（次回ログイン時に変更が必要）")
+    reset.add_argument("name")
+    _password_stdin(reset)
+    role = staff_sub.add_parser("set-role", help="役割を変更する")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLE_CHOICES)
+
+
+def _password_stdin(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--password-stdin", action="store_true",
+                   help="パスワードを標準入力から1行読む（自動化用）")
+
+
+class CliError(Exception):
+    """A message for stderr."""
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise CliError("端末がないためパスワードを対話入力できません。"
+                       "--password-stdin を付けて標準入力から渡してください")
+    try:
+        password = getpass.getpass("パスワード（10文字以上）: ")
+        again = getpass.getpass("もう一度: ")
+    except (EOFError, KeyboardInterrupt) as exc:
+        raise CliError("パスワードの入力が中断されました") from exc
+    if password != again:
+        raise CliError("パスワードが一致しません")
+    return password
+
+
+def run(args: argparse.Namespace, settings: Any) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.service.notifier import ChannelNotifier
+    from bot.service.staff import StaffError, StaffService
+    from bot.store.db import Database
+
+    try:
+        password = (read_password(args.password_stdin)
+                    if args.staff_command in ("add", "reset-password") else "")
+        db = Database(settings.database_url)
+        db.migrate()
+        service = StaffService(ChannelNotifier({}))
+        with db.session() as s:
+            lines = _do(service, s, args, password)
+    except (CliError, StaffError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except (SQLAlchemyError, OSError) as exc:
+        where = settings.database_url.split("@")[-1]
+        print(f"データベースを使えません（{where}）: {exc.__class__.__name__}: "
+              f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _do(service: Any, s: Any, args: argparse.Namespace, password: str) -> list[str]:
+    cmd, name = args.staff_command, getattr(args, "name", "")
+    if cmd == "list":
+        rows = service.accounts(s)
+        return [_row(a) for a in rows] or ["職員アカウントはありません"]
+    if cmd == "add":
+        service.add(s, name, password, args.role, args.department)
+        return [f"職員 {name}（{args.role}）を作成しました"]
+    if cmd in ("disable", "enable"):
+        service.set_active(s, None, name, cmd == "enable")
+        return [f"職員 {name} を{'有効' if cmd == 'enable' else '無効'}にしました"]
+    if cmd == "reset-password":
+        service.reset_password(s, None, name, password)
+        return [f"職員 {name} のパスワードを再設定しました（次回ログイン時に変更が必要です）"]
+    service.set_role(s, None, name, args.role)
+    return [f"職員 {name} の役割を {args.role} にしました"]
+
+
+def _row(a: Any) -> str:
+    state = "有効" if a.active else "無効"
+    if a.must_change_password:
+        state += "・要パスワード変更"
+    return f"{a.name}\t{a.role}\t{a.department or '-'}\t{state}"
