@@ -120,7 +120,7 @@ class FaqService:
         esc = s.scalars(select(Escalation).where(
             Escalation.conversation_id == message.conversation_id,
             Escalation.created_at <= message.created_at).order_by(Escalation.id.desc())).first()
-        question = repo.trigger_text(s, esc) if esc else ""
+        question = repo.trigger_question(s, esc) if esc else ""
         question = question or repo.last_resident_text(s, message.conversation_id, message.id)
         department = esc.department if esc else ""
         return FaqFields(question=question, answer=faq_answer(message.text, self.courtesies),

@@ -110,13 +110,27 @@ def queue(s: Session, department: str = "", status: str = "") -> list[Escalation
 
 def trigger_text(s: Session, esc: Escalation) -> str:
     """The resident's words that caused the escalation (for feedback: the question the
-    unhelpful answer was for)."""
+    unhelpful answer was for). A bare request for a person ("職員に相談したい") carries the
+    question asked just before it, which is what staff need to see."""
     msg = s.get(Message, esc.message_id) if esc.message_id else None
     if msg is None:
         return ""
-    if msg.role == "resident":
-        return msg.text
-    return last_resident_text(s, esc.conversation_id, msg.id)
+    question = trigger_question(s, esc)
+    if msg.role == "resident" and question != msg.text:
+        return f"{msg.text}（直前の質問: {question}）"
+    return question
+
+
+def trigger_question(s: Session, esc: Escalation) -> str:
+    """The question behind the escalation (what an FAQ written for it should answer)."""
+    msg = s.get(Message, esc.message_id) if esc.message_id else None
+    if msg is None:
+        return ""
+    if msg.role != "resident":
+        return last_resident_text(s, esc.conversation_id, msg.id)
+    if esc.reason == "handoff_requested":
+        return last_resident_text(s, esc.conversation_id, msg.id) or msg.text
+    return msg.text
 
 
 def departments(s: Session) -> list[str]:

@@ -1,0 +1,90 @@
+"""Browser fixtures: the real app served by uvicorn on a free port, Debian's Chromium driven
+by Playwright, staff login, and the directory where screenshots are kept (printed)."""
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct-horse-battery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(app):
+    """Run `app` in a thread; returns (base url, stop function)."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            timeout_graceful_shutdown=2)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+
+    def stop() -> None:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+    return f"http://127.0.0.1:{port}", stop
+
+
+@pytest.fixture
+def artifacts(request, tmp_path_factory) -> Path:
+    """Screenshots of this test: $MADOGUCHI_ARTIFACTS/<test> or a pytest tmp dir."""
+    root = os.environ.get("MADOGUCHI_ARTIFACTS")
+    base = Path(root) if root else tmp_path_factory.getbasetemp() / "artifacts"
+    path = base / request.node.name
+    path.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {path}")
+    return path
+
+
+@pytest.fixture
+def server(app_factory, tmp_path):
+    app = app_factory(database_url=f"sqlite:///{tmp_path}/browser.db")
+    services = app.state.services
+    with services.db.session() as s:
+        services.staff.add(s, "suzuki", PASSWORD, "staff", "生活環境課")
+        services.staff.add(s, "tanaka", PASSWORD, "staff", "市民課")
+        services.staff.add(s, "admin", PASSWORD, "admin")
+    base, stop = serve(app)
+    yield base
+    stop()
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def staff_login(browser, base, name, password=PASSWORD, landing="/staff"):
+    page = browser.new_context(timezone_id="Asia/Tokyo", locale="ja-JP",
+                               accept_downloads=True).new_page()
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("職員名").fill(name)
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{base}{landing}")
+    return page
