@@ -155,7 +155,8 @@ def conversation(request: Request, escalation_id: int, services: ServicesDep, s:
     esc = _escalation(s, escalation_id)
     conv = s.get(Conversation, esc.conversation_id)
     assert conv is not None
-    repo.audit(s, staff, "escalation.view", f"escalation:{esc.id}")
+    if "x-live-refresh" not in request.headers:  # a live refresh is not a new view
+        repo.audit(s, staff, "escalation.view", f"escalation:{esc.id}")
     known = sorted({*services.faq.departments(), *repo.departments(s)})
     return render(request, services, "conversation.html", staff=staff, esc=esc, conv=conv,
                   messages=repo.messages_after(s, conv.id), trigger_id=esc.message_id,

@@ -53,7 +53,8 @@ def artifacts(request, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def server(app_factory, tmp_path):
+def served_app(app_factory, tmp_path):
+    """(app, base url) with three accounts: suzuki and tanaka (staff), admin."""
     app = app_factory(database_url=f"sqlite:///{tmp_path}/browser.db")
     services = app.state.services
     with services.db.session() as s:
@@ -61,8 +62,13 @@ def server(app_factory, tmp_path):
         services.staff.add(s, "tanaka", PASSWORD, "staff", "市民課")
         services.staff.add(s, "admin", PASSWORD, "admin")
     base, stop = serve(app)
-    yield base
+    yield app, base
     stop()
+
+
+@pytest.fixture
+def server(served_app):
+    return served_app[1]
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def test_full_handoff_cycle_on_line(line, fake):
     handoff = line.say(ASK_PERSON)
     assert "職員におつなぎします" in handoff.texts[0] and "quickReply" not in handoff.messages[-1]
     staff, esc, token = staff_page(line)
-    assert "経路: line" in staff.get(f"/staff/escalations/{esc}").text
+    assert "<dt>経路</dt><dd>LINE</dd>" in staff.get(f"/staff/escalations/{esc}").text
     staff.post(f"/staff/escalations/{esc}/assign", data={"csrf": token})
 
     # While staff own the conversation the bot says a person is on it, and nothing more.
@@ -58,7 +58,7 @@ def test_full_handoff_cycle_on_line(line, fake):
 
     assert line.say("ありがとうございます").texts == [STAFF_HANDLING_TEXT]  # answered: still staff
 
-    staff.post(f"/staff/escalations/{esc}/close", data={"csrf": token})
+    staff.post(f"/staff/escalations/{esc}/close", data={"csrf": token, "confirm": "yes"})
     assert line.channel.join(10)
     assert fake.pushes[-1].texts == [RESUMED_TEXT]
 
@@ -77,7 +77,7 @@ def test_unfollowed_user_gets_no_push(line, fake):
         assert s.scalars(select(Message).where(Message.role == Role.STAFF.value)).one()
 
     line.send(make_event("follow"))  # the resident unblocks the account
-    staff.post(f"/staff/escalations/{esc}/close", data={"csrf": token})
+    staff.post(f"/staff/escalations/{esc}/close", data={"csrf": token, "confirm": "yes"})
     assert line.channel.join(10)
     assert [p.texts for p in fake.pushes] == [[RESUMED_TEXT]]
 
