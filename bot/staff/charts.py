@@ -37,7 +37,7 @@ def stacked_bars(label: str, categories: Sequence[str], series: Mapping[str, Seq
     totals = [sum(vals[i] for vals in series.values()) for i in range(len(categories))]
     peak = max(totals, default=0) or 1
     slot = (WIDTH - LEFT) / n
-    bar = max(slot * 0.7, 1.0)
+    bar = min(max(slot * 0.7, 1.0), 60.0)
     scale = (HEIGHT - BOTTOM - TOP) / peak
     body = _axis(peak)
     step = _label_step(len(categories))
