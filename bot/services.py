@@ -66,8 +66,11 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
 
     st = settings.staff
     staff = StaffService(notifier, st.max_failed_logins, st.lock_minutes)
-    faq = FaqService(faq_csv, overrides.get("reindex") or reindex,
-                     lambda: components.retriever.index.get().passages, st.faq_id_prefix)
+    def catalog() -> tuple[str, Any]:
+        generation = components.retriever.index.get()
+        return generation.name, generation.passages
+
+    faq = FaqService(faq_csv, overrides.get("reindex") or reindex, catalog, st.faq_id_prefix)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     view.install(templates, st.timezone)
     clock = overrides.get("clock", time.monotonic)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,13 +104,44 @@ def _text(value: str | list[str]) -> str:
     return "\n".join(value) if isinstance(value, list) else value
 
 
+@dataclass(frozen=True)
+class CorpusFacts:
+    """What the editor's defaults need from the serving index, computed once per generation."""
+
+    generation: str
+    departments: list[str]
+    contacts: dict[str, str]  # department → its most frequent contact
+    categories: dict[str, str]  # doc_id → category
+
+    @classmethod
+    def of(cls, generation: str, passages: Sequence[Passage]) -> CorpusFacts:
+        counts: dict[str, Counter[str]] = {}
+        categories = {}
+        for p in passages:
+            if p.department and p.contact:
+                counts.setdefault(p.department, Counter())[p.contact] += 1
+            if p.category:
+                categories[p.doc_id] = p.category
+        departments = sorted({p.department for p in passages if p.department})
+        contacts = {d: c.most_common(1)[0][0] for d, c in counts.items()}
+        return cls(generation, departments, contacts, categories)
+
+
 @dataclass
 class FaqService:
     csv_path: Path
     reindex: Callable[[Path], None]
-    catalog: Callable[[], list[Passage]]
+    # The serving generation's name and passages (re-read when the name changes).
+    catalog: Callable[[], tuple[str, Sequence[Passage]]]
     id_prefix: str = "STAFF-FAQ"
     courtesies: Courtesies = field(default_factory=Courtesies.load)
+    _facts: CorpusFacts | None = field(default=None, init=False, repr=False)
+
+    def facts(self) -> CorpusFacts:
+        generation, passages = self.catalog()
+        if self._facts is None or self._facts.generation != generation:
+            self._facts = CorpusFacts.of(generation, passages)
+        return self._facts
 
     # ---- prefill -----------------------------------------------------------------------------
     def draft_from_message(self, s: Session, message: Message) -> FaqFields:
@@ -129,27 +160,22 @@ class FaqService:
 
     def contact_for(self, department: str) -> str:
         """The contact the corpus gives most often for a department."""
-        if not department:
-            return ""
-        counts = Counter(p.contact for p in self.catalog()
-                         if p.department == department and p.contact)
-        return counts.most_common(1)[0][0] if counts else ""
+        return self.facts().contacts.get(department, "") if department else ""
 
     def _category_near(self, s: Session, message: Message) -> str:
         """The category of the passage the bot cited last in this conversation, if any."""
         cited = s.scalars(select(Message).where(
             Message.conversation_id == message.conversation_id, Message.role == Role.BOT.value,
             Message.id < message.id).order_by(Message.id.desc())).all()
-        by_id = {p.doc_id: p for p in self.catalog()}
+        categories = self.facts().categories
         for m in cited:
             for c in m.citations or []:
-                p = by_id.get(c.get("doc_id", ""))
-                if p is not None and p.category:
-                    return p.category
+                if categories.get(c.get("doc_id", "")):
+                    return categories[c["doc_id"]]
         return ""
 
     def departments(self) -> list[str]:
-        return sorted({p.department for p in self.catalog() if p.department})
+        return self.facts().departments
 
     # ---- candidate lifecycle -----------------------------------------------------------------
     def create(self, s: Session, staff: Staff, fields: FaqFields,
