@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     _index_arg(p)
     staff_cli.add_parser(sub)
+    staff_cli.add_faq_parser(sub)
     p = sub.add_parser("purge", help="保存期間を過ぎた会話を削除または匿名化する")
     p.add_argument("--days", type=int, default=None,
                    help="保存期間（日）。既定: MADOGUCHI_LIMITS__RETENTION_DAYS（365）")
@@ -61,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "index", None) is not None:
         settings.index_dir = args.index
     handler = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve,
-               "staff": staff_cli.run, "purge": cmd_purge, "line-sim": line_sim.run,
-               "eval": cmd_eval}[args.command]
+               "staff": staff_cli.run, "faq": staff_cli.run_faq, "purge": cmd_purge,
+               "line-sim": line_sim.run, "eval": cmd_eval}[args.command]
     return handler(args, settings)
 
 

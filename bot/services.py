@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot import factory
 from bot.safety.ratelimit import RateLimiter, parse_limits
+from bot.service import faq_index
 from bot.service.chat import ChatService
 from bot.service.faq import FaqService
 from bot.service.notifier import ChannelNotifier, Notifier, WebNotifier
@@ -54,7 +55,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     notifier = ChannelNotifier(adapters)
     chat = ChatService(components.pipeline, hours, settings.city_phone,
                        h.negative_feedback_limit)
-    faq_csv = settings.data_dir / "approved_faq" / "approved_faq.csv"
+    faq_csv = faq_index.export_path(settings.data_dir)
 
     def reindex(path: Path) -> None:
         from ingest.index import ingest

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import ApprovedFaq
 
+EXPORT_NAME = Path("approved_faq") / "approved_faq.csv"
 FAQ_HEADER = ["ID", "分類", "質問", "回答", "担当課", "電話番号", "URL", "更新日", "機密性",
               "質問の言い換え"]
 
@@ -44,6 +45,11 @@ class FaqRow:
         return [self.doc_id, self.category or "職員回答", self.question, self.answer,
                 self.department, self.contact, self.url, self.updated, "公開",
                 "\n".join(self.variants)]
+
+
+def export_path(data_dir: Path) -> Path:
+    """Where the approved FAQs are exported beside the index's other state."""
+    return data_dir / EXPORT_NAME
 
 
 def approved_rows(s: Session) -> list[FaqRow]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from bot.retrieval.language import HAN, HANGUL, KANA, LATIN, is_japanese
 from bot.staff import charts
@@ -110,8 +110,12 @@ class Tools:
 
 def build_report(s: Session, period: Period, tools: Tools) -> Report:
     lo, hi = period.utc_bounds(tools.tz)
-    messages = list(s.scalars(select(Message).where(Message.created_at >= lo,
-                                                    Message.created_at < hi)
+    # Everything but the traces (large JSON, not needed here).
+    columns = load_only(Message.id, Message.conversation_id, Message.role, Message.text,
+                        Message.decision, Message.outcome, Message.citations,
+                        Message.created_at)
+    messages = list(s.scalars(select(Message).options(columns)
+                              .where(Message.created_at >= lo, Message.created_at < hi)
                               .order_by(Message.id)))
     departments = _conversation_departments(s, messages)
     if period.department:

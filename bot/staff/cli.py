@@ -1,12 +1,15 @@
 """`madoguchi staff list|add|disable|enable|reset-password|set-role`: staff accounts from the
-command line, through the same service as the admin page. Every failure is one Japanese line
-on stderr and exit status 64, never a traceback."""
+command line, through the same service as the admin page; and `madoguchi faq publish`, which
+writes the approved FAQs from the database into the index again (after an index was rebuilt
+from scratch). Every failure is one Japanese line on stderr and exit status 64, never a
+traceback."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_USAGE = 0, 64
@@ -109,3 +112,44 @@ def _row(a: Any) -> str:
     if a.must_change_password:
         state += "・要パスワード変更"
     return f"{a.name}\t{a.role}\t{a.department or '-'}\t{state}"
+
+
+def add_faq_parser(sub: Any) -> None:
+    p = sub.add_parser("faq", help="承認済み FAQ の管理")
+    faq_sub = p.add_subparsers(dest="faq_command", required=True)
+    publish = faq_sub.add_parser("publish", help="データベースの承認済み FAQ を索引に反映する")
+    publish.add_argument("--index", type=Path, default=None, metavar="DIR",
+                         help="索引ディレクトリ（既定: MADOGUCHI_INDEX_DIR または ./data/index）")
+
+
+def run_faq(args: argparse.Namespace, settings: Any) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.factory import chroma_config
+    from bot.service import faq_index
+    from bot.store.db import Database
+    from ingest.embed import make_embedder
+    from ingest.index import ingest
+
+    path = faq_index.export_path(settings.data_dir)
+
+    def reindex(csv_path: Path) -> None:
+        report = ingest([csv_path], settings.index_dir, make_embedder(settings.embedder),
+                        chroma_config(settings), progress=False)
+        if not report.ok:
+            raise CliError("索引に反映できませんでした: "
+                           + "; ".join(str(p) for p in report.rejected))
+
+    try:
+        db = Database(settings.database_url)
+        db.migrate()
+        with db.session() as s:
+            count = faq_index.publish(s, path, reindex)
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except (SQLAlchemyError, OSError) as exc:
+        print(f"反映できませんでした: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"承認済み FAQ {count} 件を索引 {settings.index_dir} に反映しました（{path}）")
+    return EXIT_OK

@@ -153,3 +153,31 @@ def test_editor_prefilled_from_a_topic_and_bad_input(app, login):
     assert suzuki.get("/staff/faq/new?message_id=999").status_code == 404
     assert suzuki.post("/staff/faq/approved/NOPE/withdraw",
                        data={"csrf": token, "reason": "x"}).status_code == 404
+
+
+def test_faq_publish_restores_approved_faqs_into_a_fresh_index(app, login, embedder, tmp_path,
+                                                               monkeypatch, capsys):
+    from bot.cli import main
+    from ingest.index import ingest
+    from ingest.store import IndexPaths, read_passages
+
+    suzuki, tanaka = login("suzuki"), login("tanaka")
+    token = csrf(suzuki.get("/staff/faq/new").text)
+    r = suzuki.post("/staff/faq/new", data=_form(token, action="submit"),
+                    follow_redirects=False)
+    cand = r.headers["location"].split("?")[0]
+    tanaka.post(f"{cand}/approve", data={"csrf": csrf(tanaka.get(cand).text)})
+    settings = app.state.services.settings
+    fresh = tmp_path / "fresh-index"
+    ingest([MINI], fresh, embedder, progress=False)
+
+    def doc_ids() -> set[str]:
+        paths = IndexPaths(fresh)
+        return {p.doc_id for p in read_passages(paths.generation_dir(paths.current_generation()))}
+
+    assert "STAFF-FAQ-0001" not in doc_ids()
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("MADOGUCHI_DATA_DIR", str(settings.data_dir))
+    assert main(["faq", "publish", "--index", str(fresh)]) == 0
+    assert "承認済み FAQ 1 件" in capsys.readouterr().out
+    assert "STAFF-FAQ-0001" in doc_ids()
