@@ -101,7 +101,7 @@ def test_event_stream_sends_ready_then_change():
 
     async def collect():
         out = []
-        async for chunk in live.changes(Req(), lambda: next(values), 0.0, 0.05):
+        async for chunk in live.changes(Req(), lambda: next(values), 0.0, 60.0):
             out.append(chunk)
             if "change" in chunk:
                 break
