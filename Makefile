@@ -36,11 +36,14 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest eval
 
-# Regression gate: the sample corpus's dev split must stay above the floors in eval/floors.json.
+# Regression gate: the sample corpus's dev split must stay above the floors in eval/floors.json,
+# and the safety gold's test split within eval/safety_floors.json.
 eval: $(STAMP)
 	$(BIN)/madoguchi ingest $(CORPUS) --index data/eval-index --quiet
 	$(BIN)/madoguchi eval gate --gold $(CORPUS)/gold.jsonl --split dev \
 		--floors eval/floors.json --index data/eval-index --quiet
+	$(BIN)/madoguchi eval safety --gold $(CORPUS)/gold_safety.jsonl --split test \
+		--floors eval/safety_floors.json --quiet
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --out bench/results.json

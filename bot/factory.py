@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.llm.composer import make_composer
 from bot.pipeline.confidence import Calibration
 from bot.pipeline.decide import Thresholds
+from bot.pipeline.emergency import EmergencyDetector
 from bot.pipeline.guard import Guard
 from bot.pipeline.replies import Replies
 from bot.pipeline.run import Pipeline
@@ -55,6 +56,7 @@ def build(settings: Settings, index_dir: Path | None = None,
         calibration=Calibration.load(a.calibration_path),
         thresholds=Thresholds(a.answer_threshold, a.handoff_threshold, a.clarify_margin),
         city={"city_name": settings.city_name, "city_phone": settings.city_phone},
-        safety=safety, max_citations=a.max_citations, top_k=r.top_k,
+        safety=safety, emergency=EmergencyDetector.load(a.emergency_path, embedder),
+        max_citations=a.max_citations, top_k=r.top_k,
         composer=make_composer(settings.llm, replies, safety.masker, chat_model))
     return Components(embedder, retriever, pipeline)

@@ -32,8 +32,10 @@ class AnswerSettings(BaseModel):
                                    description="Logistic weights of the confidence signals")
     replies_path: Path = Field(PACKAGE_DATA / "replies.toml",
                                description="Fixed Japanese replies, by outcome")
-    guard_path: Path = Field(PACKAGE_DATA / "guard.yaml",
-                             description="Emergency and person-request phrases")
+    guard_path: Path = Field(PACKAGE_DATA / "guard.yaml", description="Person-request phrases")
+    emergency_path: Path = Field(PACKAGE_DATA / "emergency.yaml",
+                                 description="The safety gate: emergency kinds, numbers, phrases, "
+                                             "cues, exemplars and rules (editable by the city)")
 
 
 class ChromaSettings(BaseModel):

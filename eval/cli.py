@@ -50,7 +50,7 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
                    help="keyword / dense / hybrid の比較を省く")
     p.add_argument("--composer", choices=("extractive", "llm"), default="extractive",
                    help="llm: 抜粋と生成（MADOGUCHI_LLM__*）の回答を並べて比べる")
-    sub = p.add_subparsers(dest="eval_command", metavar="{compare,calibrate,gate,pii}")
+    sub = p.add_subparsers(dest="eval_command", metavar="{compare,calibrate,safety,gate,pii}")
     c = sub.add_parser("compare", help="2 回の評価結果を比べる（改善・悪化）")
     c.add_argument("a", type=Path, metavar="A.json", help="前の report.json か results.jsonl")
     c.add_argument("b", type=Path, metavar="B.json", help="後の report.json か results.jsonl")
@@ -62,6 +62,9 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     k.add_argument("--l2", type=float, default=0.05, help="L2 正則化の強さ（既定: 0.05）")
     k.add_argument("--target-precision", type=float, default=0.9,
                    help="回答しきい値で目指す precision（既定: 0.9）")
+    from eval import safety
+
+    safety.add_parser(sub)
     g = sub.add_parser("gate", help="主要指標が下限を下回ったら失敗する（終了コード 1）")
     _gold_args(g, required=True, split="dev")
     g.add_argument("--floors", type=Path, default=Path("eval/floors.json"), metavar="FILE",
@@ -81,8 +84,15 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Dispatch `madoguchi eval [compare|calibrate|gate]`."""
     handlers = {None: _cmd_run, "compare": _cmd_compare, "calibrate": _cmd_calibrate,
-                "gate": _cmd_gate, "pii": _cmd_pii}
+                "gate": _cmd_gate, "pii": _cmd_pii,
+                "safety": _cmd_safety}
     return handlers[getattr(args, "eval_command", None)](args, settings)
+
+
+def _cmd_safety(args: argparse.Namespace, settings: Settings) -> int:
+    from eval import safety
+
+    return safety.command(args, settings.answer.emergency_path, settings.embedder)
 
 
 def _err(message: str) -> None:

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from bot.channels import line_format as fmt
 from bot.channels.line_notifier import LineApi, LineNotifier, invalid_reply_token, record_follow
 from bot.deps import ServicesDep
+from bot.pipeline.outcome import Outcome
 from bot.safety.intake import Incoming
 from bot.service.chat import ConversationNotFound, Turn
 from bot.services import Services
@@ -227,11 +228,15 @@ class LineChannel:
 
     def _text(self, user: str, message: Incoming | None) -> list[Any]:
         assert message is not None
-        self._loading(user)
         question = replace(message, text=message.text[:MAX_QUESTION])
+        chat = self.services.chat
+        limited = not self.services.resident_limiter.hit(f"line:{user}").allowed
+        if limited and not chat.urgent(question):  # an emergency is never rate-limited
+            return fmt.text_messages(chat.pipeline.replies.text(Outcome.RATE_LIMITED))
+        self._loading(user)
         with self.services.db.session() as s:
             conv = repo.conversation_for_line_user(s, user)
-            out = self._outgoing(self.services.chat.ask(s, conv, question))
+            out = self._outgoing(chat.ask(s, conv, question, limited=limited))
         return fmt.messages(out, flex=self.options.flex_sources)
 
     def _postback(self, user: str, data: str) -> list[Any]:
@@ -282,7 +287,8 @@ class LineChannel:
         return fmt.Outgoing(body=fmt.strip_sources(turn.reply.answer, heading),
                             citations=list(bot.citations or []), choices=list(bot.choices or []),
                             notices=list(turn.notices), decision=bot.decision or "",
-                            outcome=bot.outcome or "", message_id=bot.id)
+                            outcome=bot.outcome or "", message_id=bot.id,
+                            emergency=turn.reply.emergency)
 
     # -- out --------------------------------------------------------------------------------
 

@@ -4,9 +4,10 @@ postback data ≤ 300, Flex altText ≤ 1,500). LINE counts UTF-16 code units, s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 from linebot.v3.messaging import (
     FlexBox,
@@ -124,6 +125,7 @@ class Outgoing:
     decision: str = ""
     outcome: str = ""
     message_id: int | None = None
+    emergency: str = ""
 
 
 def strip_sources(answer: str, heading: str) -> str:
@@ -142,7 +144,11 @@ def messages(out: Outgoing, flex: bool = True) -> list[Message]:
     notices = "\n\n".join(n for n in out.notices if n.strip())
     if notices:
         tail.append(TextMessage(text=clip(notices, MAX_TEXT)))
-    body = [TextMessage(text=p) for p in fit(split_text(out.body), MAX_MESSAGES - len(tail))]
+    if out.emergency == "certain":
+        body: list[Message] = [emergency_bubble(out.body)]
+    else:
+        body = [TextMessage(text=p) for p in fit(split_text(out.body),
+                                                 MAX_MESSAGES - len(tail))]
     result = [*body, *tail] or [TextMessage(text=ELLIPSIS)]
     items = quick_items(out)
     if items:
@@ -161,19 +167,60 @@ def text_messages(text: str, items: list[QuickReplyItem] | None = None) -> list[
 
 def push_messages(role: str, text: str) -> list[Message]:
     """A message that reaches the resident by push: a staff answer or a system note."""
-    return text_messages(f"{STAFF_HEADING}\n{text}" if role == "staff" else text)
+    return text_messages(f"{STAFF_HEADING}\n{text}" if role == "staff" else text,
+                         call_items(text))
 
 
 # -- quick replies -------------------------------------------------------------------------
 
 def quick_items(out: Outgoing) -> list[QuickReplyItem]:
-    """Feedback and 職員に相談 under an answer; the candidate questions under a clarify."""
+    """A call button for each phone number of the reply (emergency numbers first), then
+    feedback and 職員に相談 under an answer, or the candidate questions under a clarify."""
+    calls = call_items("\n".join([out.body, *out.notices]))
     if out.decision == "answer" and out.message_id is not None:
-        return [*feedback_items(out.message_id), person_item()]
-    if out.decision == "clarify":
+        rest = [*feedback_items(out.message_id), person_item()]
+    elif out.decision == "clarify":
         picks = [choice_item(c.get("label", "")) for c in out.choices if c.get("label")]
-        return [*picks[:MAX_QUICK_REPLIES - 1], person_item()]
-    return []
+        rest = [*picks[:MAX_QUICK_REPLIES - 1 - len(calls)], person_item()]
+    else:
+        rest = []
+    return [*calls[:MAX_QUICK_REPLIES - len(rest)], *rest]
+
+
+# A phone number as replies write it: 0199-21-1111, 0570-064-556, #7119, or one of the
+# three-digit emergency numbers when it stands alone (「119」「110番」, not 「第119条」).
+PHONE = re.compile(r"(?<![\d\-#第])(?:0\d{1,4}-\d{1,4}-\d{3,4}|#\d{4}"
+                   r"|(?:110|119|189)(?=番|\s|$|[)）/／、。・,]))(?![\d\-])")
+
+
+def phone_numbers(text: str) -> list[str]:
+    """The phone numbers in `text`, in order, each once."""
+    return list(dict.fromkeys(PHONE.findall(text)))
+
+
+def tel_uri(number: str) -> str:
+    """`tel:` URI of a number as written (# becomes %23)."""
+    return "tel:" + quote(number.replace("-", ""), safe="")
+
+
+def call_items(text: str) -> list[QuickReplyItem]:
+    """One 「…に電話」 quick reply per phone number in the text."""
+    return [QuickReplyItem(action=URIAction(label=clip(f"{n}に電話", MAX_LABEL),
+                                            uri=tel_uri(n))) for n in phone_numbers(text)]
+
+
+def emergency_bubble(body: str) -> FlexMessage:
+    """The fixed emergency reply as a red-headed bubble with a call button per number."""
+    rows: list[Any] = [FlexText(text=clip(body, 2000), wrap=True, size="md")]
+    for n in phone_numbers(body)[:6]:
+        rows.append(FlexButton(action=URIAction(label=clip(f"{n} に電話する", MAX_LABEL),
+                                                uri=tel_uri(n)), style="primary",
+                               color="#C62828", height="sm", margin="sm"))
+    header = FlexBox(layout="vertical", background_color="#C62828", contents=[
+        FlexText(text="緊急", weight="bold", size="lg", color="#FFFFFF")])
+    bubble = FlexBubble(header=header,
+                        body=FlexBox(layout="vertical", spacing="sm", contents=rows))
+    return FlexMessage(alt_text=clip(body, MAX_ALT_TEXT), contents=bubble)
 
 
 def feedback_items(message_id: int) -> list[QuickReplyItem]:

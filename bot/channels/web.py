@@ -64,13 +64,21 @@ class MessageOut(BaseModel):
     confidence: float | None = None
     citations: list[dict[str, Any]] = []
     choices: list[dict[str, Any]] = []
+    emergency: str = Field("", description="'', certain or possible (see ChatResponse)")
     created_at: datetime
 
     @classmethod
     def of(cls, m: Message) -> MessageOut:
         return cls(id=m.id, role=m.role, text=m.text, decision=m.decision, outcome=m.outcome,
                    confidence=m.confidence, citations=m.citations or [],
-                   choices=m.choices or [], created_at=m.created_at)
+                   choices=m.choices or [], emergency=tier(m), created_at=m.created_at)
+
+
+def tier(m: Message) -> str:
+    """The safety gate's tier for a stored bot message, read from its trace."""
+    steps = (m.trace or {}).get("steps", [])
+    found = next((st.get("tier", "") for st in steps if st.get("step") == "emergency"), "")
+    return found if found in ("certain", "possible") else ""
 
 
 class ChatResponse(BaseModel):
@@ -86,6 +94,8 @@ class ChatResponse(BaseModel):
     handoff_status: str = Field(description="'' (bot), open, assigned, answered or closed")
     composer: str = Field("extractive", description="extractive | llm (a checked LLM answer)")
     fallback_reason: str | None = Field(None, description="Why a generated answer was not used")
+    emergency: str = Field("", description="'' , certain (the fixed emergency reply) or "
+                                           "possible (the answer starts with emergency numbers)")
 
 
 class ThreadResponse(BaseModel):
@@ -108,7 +118,8 @@ def _response(turn: Turn) -> ChatResponse:
                         citations=bot.citations or [], choices=bot.choices or [],
                         confidence=bot.confidence or 0.0, handoff_status=turn.handoff_status,
                         composer=turn.reply.composer if turn.reply else "extractive",
-                        fallback_reason=turn.reply.fallback_reason if turn.reply else None)
+                        fallback_reason=turn.reply.fallback_reason if turn.reply else None,
+                        emergency=tier(bot))
 
 
 def _conversation(services: ServicesDep, s: SessionDep, conversation_id: str | None,
@@ -127,7 +138,8 @@ def _status(s: SessionDep, conv: Conversation) -> str:
 
 
 def _limit(services: ServicesDep, request: Request, conversation_id: str | None) -> None:
-    """Per-address and per-conversation rate limits; 429 with a fixed Japanese reply."""
+    """Per-address and per-conversation rate limits; 429 with a fixed Japanese reply.
+    Callers let an emergency through (`ChatService.urgent`): it is never rate-limited."""
     address = request.client.host if request.client else "unknown"
     checks = [services.ip_limiter.hit(f"ip:{address}")]
     if conversation_id:
@@ -146,9 +158,15 @@ def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionD
     """住民の質問に答えます。新しい会話では conversation_id を省略し、返される token を保存して
     以後の呼び出しで X-Conversation-Token ヘッダーに付けてください。"""
     message = services.chat.receive(body.message)  # masked before anything else runs
-    _limit(services, request, body.conversation_id)
+    limited = False
+    try:
+        _limit(services, request, body.conversation_id)
+    except HTTPException:
+        if not services.chat.urgent(message):  # an emergency is never rate-limited
+            raise
+        limited = True
     conv, token = _conversation(services, s, body.conversation_id, x_conversation_token)
-    turn = services.chat.ask(s, conv, message, token)
+    turn = services.chat.ask(s, conv, message, token, limited=limited)
     if not turn.handoff_status:
         turn.handoff_status = _status(s, conv)
     return _response(turn)

@@ -80,4 +80,7 @@ class Reply(BaseModel):
         "extractive", description="Who wrote the answer: quoted sources, or a checked LLM answer")
     fallback_reason: str | None = Field(
         None, description="Why a generated answer was not used (the LLM was tried)")
+    emergency: Literal["", "certain", "possible"] = Field(
+        "", description="The safety gate's tier: certain = the fixed emergency reply; possible "
+                        "= the answer starts with a line of emergency numbers")
     trace: dict[str, Any] = {}

@@ -1,5 +1,5 @@
-"""One answering pipeline for every channel: guard → retrieve → compose → cite → confidence →
-decide. Each step records what it saw and decided in the turn's trace."""
+"""One answering pipeline for every channel: safety → emergency → guard → retrieve → compose →
+cite → confidence → decide. Each step records what it saw and decided in the turn's trace."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.pipeline import compose, confidence
 from bot.pipeline.cite import verify
 from bot.pipeline.context import contextualize
 from bot.pipeline.decide import Thresholds, decide, supporting
+from bot.pipeline.emergency import Alarm, EmergencyDetector, Screen
 from bot.pipeline.guard import Guard, GuardResult
 from bot.pipeline.outcome import Candidate, Outcome, Reply
 from bot.pipeline.replies import Replies
@@ -31,20 +32,22 @@ class Pipeline:
     thresholds: Thresholds
     city: dict[str, str]
     safety: Safety
+    emergency: EmergencyDetector
     max_citations: int = 2
     top_k: int = 20
     composer: Composer = field(default_factory=Extractive)
 
     def answer(self, question: str, filters: dict[str, str] | None = None,
-               previous: str = "") -> Reply:
+               previous: str = "", screen: Screen | None = None) -> Reply:
         """Answer one resident question; expected non-answers are outcomes, not exceptions.
 
-        `previous` is the resident's previous question in the conversation (for follow-ups).
+        `previous` is the resident's previous question in the conversation (for follow-ups);
+        `screen` is the safety gate's verdict when the caller already ran it (see `screen`).
         A fault anywhere below is caught here, once, and becomes ERROR_INTERNAL with a person
         offered.
         """
         try:
-            return self._answer(question, filters, previous)
+            return self._answer(question, filters, previous, screen)
         except Exception as exc:  # noqa: BLE001 - the one boundary for faults
             log.exception("pipeline failed")
             text = self.replies.text(Outcome.ERROR_INTERNAL) + "\n" + self.replies.fragment(
@@ -53,22 +56,41 @@ class Pipeline:
                          answer=text, confidence=0.0,
                          trace={"steps": [{"step": "error", "error": repr(exc)}]})
 
-    def _answer(self, raw: str, filters: dict[str, str] | None, previous: str) -> Reply:
+    def screen(self, masked: str) -> Screen:
+        """The safety gate alone: is this (masked) message an emergency, and how sure?"""
+        return Screen(self.emergency.detect(masked))
+
+    def emergency_reply(self, question: str, alarm: Alarm,
+                        trace: dict[str, Any] | None = None) -> Reply:
+        """The fixed emergency reply with the numbers of the alarm's kind."""
+        text = "\n".join([self.replies.text(Outcome.EMERGENCY),
+                          *(f"・{c}" for c in alarm.contact_lines())])
+        return Reply(question=question, decision="emergency", outcome=Outcome.EMERGENCY,
+                     answer=text, confidence=1.0, emergency="certain",
+                     trace=trace if trace is not None else {"steps": [alarm_step(alarm)]})
+
+    def _answer(self, raw: str, filters: dict[str, str] | None, previous: str,
+                screen: Screen | None) -> Reply:
         trace: dict[str, Any] = {"steps": []}
         started = time.perf_counter()
         safe = self.safety.check(raw)  # hidden characters stripped, personal data masked
         question = safe.masked
         _step(trace, "safety", started, **safe.trace())
+        alarm = (screen or self.screen(question)).alarm  # the safety gate, before anything else
+        _step(trace, "emergency", started, **(alarm.trace() if alarm else {"tier": "none"}))
+        if alarm is not None and alarm.certain:
+            return _first(self.emergency_reply(question, alarm, trace), "", safe.warning)
         reply = self._guarded_or_answered(question, safe, filters, previous, trace, started)
-        if safe.warning:
-            reply = reply.model_copy(update={"answer": f"{safe.warning}\n\n{reply.answer}"})
-        return reply
+        if alarm is None:
+            return _first(reply, safe.warning, "")
+        return _first(reply.model_copy(update={"emergency": "possible"}),
+                      self.emergency.line(alarm), safe.warning)
 
     def _guarded_or_answered(self, question: str, safe: SafetyCheck,
                              filters: dict[str, str] | None, previous: str,
                              trace: dict[str, Any], started: float) -> Reply:
         guarded = self.guard.check(question)
-        if guarded is None and safe.injection:  # an emergency always wins over a refusal
+        if guarded is None and safe.injection:
             guarded = GuardResult(Outcome.GUARD_INJECTION, "指示の書き換え・抽出の試み: "
                                   + ", ".join(safe.injection))
         _step(trace, "guard", started, outcome=guarded.outcome.value if guarded else "pass",
@@ -129,12 +151,20 @@ class Pipeline:
 
     def _guarded(self, question: str, g: GuardResult, trace: dict[str, Any]) -> Reply:
         text = self.replies.text(g.outcome)
-        if g.emergency is not None:
-            text = text + "\n" + "\n".join(f"・{c}" for c in g.emergency.contacts)
-        elif g.outcome is Outcome.HANDOFF_REQUESTED:
+        if g.outcome is Outcome.HANDOFF_REQUESTED:
             text = f"{text}\n" + self.replies.fragment("city_hint", **self.city)
         return Reply(question=question, decision=g.outcome.decision, outcome=g.outcome,
-                     answer=text, confidence=1.0 if g.emergency else 0.0, trace=trace)
+                     answer=text, confidence=0.0, trace=trace)
+
+
+def _first(reply: Reply, *parts: str) -> Reply:
+    """The reply with `parts` (the emergency line, the personal-data warning) before it."""
+    text = "\n\n".join(p for p in (*parts, reply.answer) if p)
+    return reply.model_copy(update={"answer": text})
+
+
+def alarm_step(alarm: Alarm) -> dict[str, Any]:
+    return {"step": "emergency", **alarm.trace()}
 
 
 def _step(trace: dict[str, Any], name: str, started: float, **data: Any) -> None:

@@ -3,17 +3,21 @@ to staff → escalate when needed → store the reply with its trace."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.pipeline.emergency import Alarm
 from bot.pipeline.outcome import Outcome, Reply
-from bot.pipeline.run import Pipeline
+from bot.pipeline.run import Pipeline, alarm_step
 from bot.safety.intake import Incoming, receive
 from bot.service.office_hours import OfficeHours, handoff_notice
 from bot.store import repo
-from bot.store.models import Conversation, EscalationStatus, Message, Priority, Role
+from bot.store.models import Conversation, Escalation, EscalationStatus, Message, Priority, Role
+
+log = logging.getLogger(__name__)
 
 STAFF_HANDLING_TEXT = ("ただいま職員が対応しています。職員からのお返事をお待ちください。"
                        "追加でお伝えしたいことがあれば、このまま入力してください。")
@@ -65,36 +69,81 @@ class ChatService:
         """The channel boundary: mask a resident's raw text before anything else runs."""
         return receive(raw, self.pipeline.safety.masker)
 
+    def urgent(self, message: Incoming) -> bool:
+        """Whether the safety gate sees an emergency (certain or possible) in this message."""
+        return self.pipeline.screen(message.text).alarm is not None
+
     def ask(self, s: Session, conv: Conversation, message: Incoming, token: str | None = None,
-            at: datetime | None = None) -> Turn:
-        """Handle one resident message (already masked by `receive`) in the conversation."""
+            at: datetime | None = None, limited: bool = False) -> Turn:
+        """Handle one resident message (already masked by `receive`) in the conversation.
+
+        The safety gate runs first, whatever the state: an emergency gets its numbers even
+        while staff own the conversation or the sender is rate-limited (`limited`)."""
         if not isinstance(message, Incoming):
             raise TypeError("ChatService.ask takes Incoming from receive(), never raw text")
         at = at or datetime.now(UTC)
         masked, warning = message.text, message.warning
+        screen = self.pipeline.screen(masked)
         resident = repo.add_message(s, conv, Role.RESIDENT.value, masked)
+        if screen.alarm is not None and screen.alarm.certain:
+            return self._emergency(s, conv, token, resident, screen.alarm, warning)
         esc = repo.active_escalation(s, conv.id)
-        if esc is not None and esc.status in repo.STAFF_OWNED:
-            note_text = "\n\n".join(x for x in (warning, STAFF_HANDLING_TEXT) if x)
-            note = repo.add_message(s, conv, Role.BOT.value, note_text,
-                                    decision="handoff", outcome="staff_handling")
-            return Turn(conv, token, resident, note, None, esc.status)
+        if limited or (esc is not None and esc.status in repo.STAFF_OWNED):
+            note = self._hold(s, conv, screen.alarm, warning, limited)
+            return Turn(conv, token, resident, note, None, esc.status if esc else "")
         previous = repo.last_resident_text(s, conv.id, resident.id)
         # The pipeline sees the stored (already masked) text, so the warning is ours to give.
-        reply = self.pipeline.answer(masked, previous=previous)
+        reply = self.pipeline.answer(masked, previous=previous, screen=screen)
         notices: list[str] = []
         status = ""
         if reply.outcome.escalates:
             status = self._escalate(s, conv, resident, reply)
             if reply.decision == "handoff":
                 notices.append(handoff_notice(self.hours, at, reply.contact or self.urgent_phone))
-        text_out = "\n\n".join([*([warning] if warning else []), reply.answer, *notices])
+        head, _, body = (reply.answer.partition("\n\n") if reply.emergency == "possible"
+                         else ("", "", reply.answer))
+        text_out = "\n\n".join(x for x in (head, warning, body, *notices) if x)
         bot = repo.add_message(
             s, conv, Role.BOT.value, text_out, decision=reply.decision,
             outcome=reply.outcome.value, confidence=reply.confidence,
             citations=[c.model_dump() for c in reply.citations],
             choices=[c.model_dump() for c in reply.choices], trace=reply.trace)
         return Turn(conv, token, resident, bot, reply, status, notices)
+
+    def _hold(self, s: Session, conv: Conversation, alarm: Alarm | None, warning: str,
+              limited: bool) -> Message:
+        """The bot's note while staff own the conversation or the sender is rate-limited;
+        a possible emergency still gets its numbers first."""
+        text = (self.pipeline.replies.text(Outcome.RATE_LIMITED) if limited
+                else STAFF_HANDLING_TEXT)
+        line = self.pipeline.emergency.line(alarm) if alarm else ""
+        return repo.add_message(s, conv, Role.BOT.value,
+                                "\n\n".join(x for x in (line, warning, text) if x),
+                                decision="handoff",
+                                outcome="rate_limited" if limited else "staff_handling",
+                                trace={"steps": [alarm_step(alarm)]} if alarm else {})
+
+    def _emergency(self, s: Session, conv: Conversation, token: str | None, resident: Message,
+                   alarm: Alarm, warning: str) -> Turn:
+        """The fixed reply with the numbers, an emergency-priority escalation (raised if one is
+        open) and, when a staff member owns the conversation, an alert for them."""
+        reply = self.pipeline.emergency_reply(resident.text, alarm)
+        esc = repo.escalate(s, conv, resident, reply.outcome.value, Priority.EMERGENCY,
+                            "", reply.trace)
+        if esc.assignee_id is not None:
+            self._alert(s, esc, alarm)
+        text_out = "\n\n".join(x for x in (reply.answer, warning) if x)
+        bot = repo.add_message(s, conv, Role.BOT.value, text_out, decision=reply.decision,
+                               outcome=reply.outcome.value, confidence=reply.confidence,
+                               trace=reply.trace)
+        return Turn(conv, token, resident, bot, reply, esc.status)
+
+    def _alert(self, s: Session, esc: Escalation, alarm: Alarm) -> None:
+        """Tell the assigned staff member: the console shows their emergency alerts first."""
+        repo.audit(s, None, "escalation.emergency", f"escalation:{esc.id}",
+                   assignee_id=esc.assignee_id, kind=alarm.kind.name)
+        log.warning("emergency (%s) in escalation %s, assigned to staff %s",
+                    alarm.kind.name, esc.id, esc.assignee_id)
 
     def _escalate(self, s: Session, conv: Conversation, msg: Message, reply: Reply) -> str:
         priority = {Outcome.EMERGENCY: Priority.EMERGENCY,

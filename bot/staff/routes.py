@@ -61,6 +61,10 @@ Csrf = Depends(check_csrf)
 def render(request: Request, services: ServicesDep, name: str, status_code: int = 200,
            **ctx: Any) -> HTMLResponse:
     ctx.update(csrf=csrf_token(request), city_name=services.settings.city_name)
+    staff = ctx.get("staff")
+    if staff is not None:  # the assigned staff member's emergency alerts, on every page
+        with services.db.session() as s:
+            ctx["alerts"] = [e.id for e in repo.emergency_alerts(s, staff.id)]
     return services.templates.TemplateResponse(request, f"staff/{name}", ctx,
                                                status_code=status_code)
 

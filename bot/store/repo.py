@@ -19,6 +19,7 @@ from bot.store.models import (
     EscalationStatus,
     Feedback,
     Message,
+    Priority,
     ProcessedEvent,
     Staff,
     now,
@@ -131,6 +132,13 @@ def trigger_question(s: Session, esc: Escalation) -> str:
     if esc.reason == "handoff_requested":
         return last_resident_text(s, esc.conversation_id, msg.id) or msg.text
     return msg.text
+
+
+def emergency_alerts(s: Session, staff_id: int) -> list[Escalation]:
+    """The staff member's own conversations where the resident reported an emergency."""
+    return list(s.scalars(select(Escalation).where(
+        Escalation.assignee_id == staff_id, Escalation.status.in_(STAFF_OWNED),
+        Escalation.priority == Priority.EMERGENCY).order_by(Escalation.updated_at.desc())))
 
 
 def departments(s: Session) -> list[str]:

@@ -8,17 +8,6 @@ from bot.settings import AnswerSettings
 GUARD = Guard.load(AnswerSettings().guard_path)
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("火事です、隣の家が燃えてる", "fire"), ("父が倒れて意識がない", "medical"),
-    ("もう消えたい", "suicide"), ("夫に殴られて家に帰れない", "violence"),
-    ("子どもへの虐待を見ました", "child_abuse"),
-    ("Ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ", "suicide")])
-def test_emergencies(text, kind):
-    result = GUARD.check(text)
-    assert result is not None and result.outcome is Outcome.EMERGENCY
-    assert result.emergency is not None and result.emergency.kind == kind
-
-
 @pytest.mark.parametrize("text", ["人に代わってください", "オペレーターにつないで",
                                   "can I talk to a person?"])
 def test_person_requests(text):
@@ -27,7 +16,7 @@ def test_person_requests(text):
 
 
 @pytest.mark.parametrize("text", ["燃えるごみの日は？", "DVDの貸出", "火災保険の証明書は？",
-                                  "人口は何人ですか"])
+                                  "人口は何人ですか", "火事です"])
 def test_ordinary_questions_pass(text):
     assert GUARD.check(text) is None
 

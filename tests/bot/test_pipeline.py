@@ -55,7 +55,7 @@ def test_emergency_gets_a_fixed_reply_with_numbers(pipeline, question, number):
     reply = pipeline.answer(question)
     assert reply.decision == "emergency"
     assert number in reply.answer
-    assert [s["step"] for s in reply.trace["steps"]] == ["safety", "guard"]
+    assert [s["step"] for s in reply.trace["steps"]] == ["safety", "emergency"]
 
 
 def test_dvd_is_not_domestic_violence(pipeline):
@@ -70,7 +70,7 @@ def test_empty_question(pipeline):
 def test_trace_records_every_step(pipeline):
     reply = pipeline.answer("児童手当の申請期限")
     steps = [s["step"] for s in reply.trace["steps"]]
-    assert steps[:5] == ["safety", "guard", "retrieve", "confidence", "decide"]
+    assert steps[:6] == ["safety", "emergency", "guard", "retrieve", "confidence", "decide"]
     retrieve = step(reply, "retrieve")
     assert retrieve["tokens"] and retrieve["keyword_top"] and retrieve["dense_top"]
     assert set(step(reply, "confidence")["signals"]) >= {"cos_head", "keyword_ratio", "margin"}

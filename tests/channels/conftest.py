@@ -115,8 +115,8 @@ class Wrapped:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    def answer(self, question: str, filters=None, previous: str = ""):
-        return self.inner.answer(question, filters, previous)
+    def answer(self, question: str, filters=None, previous: str = "", screen=None):
+        return self.inner.answer(question, filters, previous, screen)
 
 
 class Gate(Wrapped):
@@ -126,10 +126,10 @@ class Gate(Wrapped):
         super().__init__(inner)
         self.entered, self.release = threading.Event(), threading.Event()
 
-    def answer(self, question: str, filters=None, previous: str = ""):
+    def answer(self, question: str, filters=None, previous: str = "", screen=None):
         self.entered.set()
         assert self.release.wait(10)
-        return self.inner.answer(question, filters, previous)
+        return self.inner.answer(question, filters, previous, screen)
 
 
 class Scripted(Wrapped):
@@ -139,7 +139,7 @@ class Scripted(Wrapped):
         super().__init__(inner)
         self.scripted = replies
 
-    def answer(self, question: str, filters=None, previous: str = ""):
+    def answer(self, question: str, filters=None, previous: str = "", screen=None):
         if question in self.scripted:
             return self.scripted[question]
-        return self.inner.answer(question, filters, previous)
+        return self.inner.answer(question, filters, previous, screen)

@@ -286,7 +286,7 @@ def test_postback_person_opens_an_escalation(line):
     answer = line.say(QUESTION)
     call = line.postback(postback_data(answer, "職員に相談"))
     assert "職員におつなぎします" in call.texts[0]
-    assert quick_labels(call) == []
+    assert quick_labels(call) == ["0199-21-1111に電話"]  # only a call button for the city phone
     with line.services.db.session() as s:
         esc = s.scalars(select(Escalation)).one()
         assert esc.priority == Priority.REQUESTED
@@ -356,9 +356,9 @@ def test_slow_answer_is_pushed_without_trying_the_token(line_app_factory, fake):
     line = Line(line_app_factory(reply_token_max_age=0.05), fake)
 
     class Slow(Wrapped):
-        def answer(self, question, filters=None, previous=""):
+        def answer(self, question, filters=None, previous="", screen=None):
             time.sleep(0.2)
-            return super().answer(question, filters, previous)
+            return super().answer(question, filters, previous, screen)
 
     line.services.chat.pipeline = Slow(line.services.chat.pipeline)
     line.send(make_event(text=QUESTION))

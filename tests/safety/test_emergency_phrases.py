@@ -1,17 +1,17 @@
-"""Emergency coverage of bot/data/guard.yaml: messages that must get the fixed emergency reply
-with the right contacts, and look-alikes that must not.
+"""Emergency coverage of the phrase lists in bot/data/emergency.yaml (the safety gate without
+its embedder): messages that must get the fixed emergency reply with the right contacts, and
+look-alikes that must not.
 
-Messages the guard once missed are marked with _missing / _wrong_kind / _too_broad so the
+Messages the gate once missed are marked with _missing / _wrong_kind / _too_broad so the
 history stays readable; all of them pass now.
 """
 
 import pytest
 
-from bot.pipeline.guard import Guard
-from bot.pipeline.outcome import Outcome
+from bot.pipeline.emergency import EmergencyDetector
 from bot.settings import AnswerSettings
 
-GUARD = Guard.load(AnswerSettings().guard_path)
+GATE = EmergencyDetector.load(AnswerSettings().emergency_path)
 
 
 def _missing(text, kind):
@@ -157,13 +157,13 @@ def test_enough_cases():
 
 @pytest.mark.parametrize("text, kind", EMERGENCIES)
 def test_emergency_gets_the_fixed_reply_with_the_right_contacts(text, kind):
-    result = GUARD.check(text)
-    assert result is not None and result.outcome is Outcome.EMERGENCY, text
-    assert result.emergency is not None and result.emergency.kind == kind, result.reason
-    assert result.emergency.contacts
+    alarm = GATE.detect(text)
+    assert alarm is not None and alarm.certain, text
+    assert alarm.kind.name == kind, alarm.reason
+    assert alarm.kind.contacts
 
 
 @pytest.mark.parametrize("text", LOOK_ALIKES)
 def test_look_alike_is_not_an_emergency(text):
-    result = GUARD.check(text)
-    assert result is None or result.outcome is not Outcome.EMERGENCY, result.reason
+    alarm = GATE.detect(text)
+    assert alarm is None or not alarm.certain, alarm.reason

@@ -26,6 +26,26 @@
     return e;
   }
 
+  // A phone number as replies write it (same rule as bot/channels/line_format.PHONE):
+  // 0199-21-1111, 0570-064-556, #7119, or 110 / 119 / 189 standing alone (not 第119条).
+  const PHONE = /(?<![\d\-#第])(?:0\d{1,4}-\d{1,4}-\d{3,4}|#\d{4}|(?:110|119|189)(?=番|\s|$|[)）/／、。・,]))(?![\d\-])/g;
+
+  // Text with every phone number as a tap-to-call link; built from text nodes, never HTML.
+  function withCalls(tag, cls, text) {
+    const box = el(tag, cls);
+    let at = 0;
+    for (const m of text.matchAll(PHONE)) {
+      box.appendChild(document.createTextNode(text.slice(at, m.index)));
+      const a = el("a", "tel", m[0]);
+      a.href = "tel:" + encodeURIComponent(m[0].replace(/-/g, ""));
+      a.setAttribute("aria-label", `${m[0]} に電話する`);
+      box.appendChild(a);
+      at = m.index + m[0].length;
+    }
+    box.appendChild(document.createTextNode(text.slice(at)));
+    return box;
+  }
+
   function sources(citations) {
     const list = el("ol", "sources");
     list.setAttribute("aria-label", "出典");
@@ -34,7 +54,7 @@
       const a = el("a", "cite-link", c.locator || c.title);
       if (c.url) { a.href = c.url; a.target = "_blank"; a.rel = "noopener"; }
       li.appendChild(a);
-      if (c.department) li.appendChild(el("span", "dept", `担当: ${c.department}${c.contact ? `（電話 ${c.contact}）` : ""}`));
+      if (c.department) li.appendChild(withCalls("span", "dept", `担当: ${c.department}${c.contact ? `（電話 ${c.contact}）` : ""}`));
       list.appendChild(li);
     }
     return list;
@@ -48,7 +68,16 @@
     li.appendChild(el("span", "who", WHO[m.role] || m.role));
     const body = m.role === "bot" && m.citations && m.citations.length
       ? m.text.split("\n【出典】")[0] : m.text;
-    li.appendChild(el("div", "text", body));
+    let rest = body;
+    if (m.emergency) {  // styled apart and announced first by screen readers
+      li.classList.add("emergency-" + m.emergency);
+      const cut = m.emergency === "possible" ? body.indexOf("\n\n") : -1;
+      const alert = withCalls("div", "emergency", cut >= 0 ? body.slice(0, cut) : body);
+      alert.setAttribute("role", "alert");
+      li.appendChild(alert);
+      rest = cut >= 0 ? body.slice(cut + 2) : "";
+    }
+    if (rest) li.appendChild(withCalls("div", "text", rest));
     if (m.citations && m.citations.length) li.appendChild(sources(m.citations));
     if (m.choices && m.choices.length) {
       const box = el("div", "choices");

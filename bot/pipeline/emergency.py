@@ -1,0 +1,257 @@
+"""The safety gate: is this message an emergency, and how sure are we?
+
+Runs first on every message, in every conversation state, before anything else may answer.
+Three kinds of evidence, all data in bot/data/emergency.yaml (editable by the city):
+
+- phrases: regular expressions that make an emergency *certain* (「火事です」「息をしていない」);
+- cues: words that make it *possible* (「焦げ臭い」「胸が痛い」「もう疲れた」);
+- exemplars: short emergency messages per kind, compared by embedding similarity (USE is
+  cross-lingual, so English or Vietnamese messages meet Japanese exemplars), against calm
+  look-alike exemplars (「防災訓練はいつ」「AEDの講習会」).
+
+Rules then lower the tier: a look-alike context (訓練, 講習, 補助 …), a negation (「火事では
+ありません」) or a hypothetical (「もし火事になったら」). Kinds marked `support` (suicide, DV,
+child abuse) stay *possible* when a phrase matched, so a procedural question about DV still
+gets the hotline line together with its answer.
+
+*certain* → the fixed emergency reply with the kind's numbers; *possible* → the normal answer
+preceded by one short line with the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from ingest.embed import Embedder
+from ingest.text import fold_kana, normalize
+
+
+class Tier(IntEnum):
+    NONE = 0
+    POSSIBLE = 1
+    CERTAIN = 2
+
+
+@dataclass(frozen=True)
+class Contact:
+    label: str
+    number: str
+    note: str = ""
+
+    def line(self) -> str:
+        return f"{self.label}: {self.number}" + (f"（{self.note}）" if self.note else "")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    contacts: tuple[Contact, ...]
+    support: bool = False
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """What the gate found: the tier, the kind (whose numbers to give) and why."""
+
+    tier: Tier
+    kind: Kind
+    reason: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def certain(self) -> bool:
+        return self.tier is Tier.CERTAIN
+
+    def contact_lines(self) -> list[str]:
+        return [c.line() for c in self.kind.contacts]
+
+    def trace(self) -> dict[str, Any]:
+        return {"tier": self.tier.name.lower(), "kind": self.kind.name, "reason": self.reason,
+                **self.evidence}
+
+
+Found = tuple[Tier, Kind, str, dict[str, Any]]  # tier, kind, reason, evidence
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The gate's verdict on one message, passed on so the gate runs once per message."""
+
+    alarm: Alarm | None
+
+
+def pattern(phrases: list[str]) -> re.Pattern[str]:
+    """Phrases are regular expressions over folded text; ASCII ones match whole words."""
+    parts = []
+    for phrase in phrases:
+        p = fold_kana(normalize(str(phrase)))
+        parts.append(rf"(?<![a-z0-9])(?:{p})(?![a-z0-9])" if p.isascii() else f"(?:{p})")
+    return re.compile("|".join(parts) or r"(?!)")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A context that lowers the tier by `drop` (look-alike, negation, hypothetical)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    drop: int
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    certain: float = 0.62
+    possible: float = 0.5
+    margin: float = 0.03  # emergency similarity must beat the calm look-alikes by this much
+
+
+@dataclass
+class Exemplars:
+    """Embedded exemplars: one matrix for all emergency kinds, one for calm look-alikes."""
+
+    vectors: np.ndarray
+    kinds: list[str]
+    texts: list[str]
+    calm: np.ndarray
+    calm_texts: list[str]
+
+    @classmethod
+    def build(cls, embedder: Embedder, by_kind: dict[str, list[str]],
+              calm: list[str]) -> Exemplars:
+        texts = [t for ts in by_kind.values() for t in ts]
+        kinds = [k for k, ts in by_kind.items() for _ in ts]
+        vectors = embedder.embed(texts) if texts else np.zeros((0, 1))
+        calm_vectors = embedder.embed(calm) if calm else np.zeros((0, vectors.shape[1]))
+        return cls(np.asarray(vectors), kinds, texts, np.asarray(calm_vectors), list(calm))
+
+    def nearest(self, query: np.ndarray) -> tuple[str, float, str, float, str]:
+        """(kind, similarity, exemplar) of the closest emergency, then the closest calm one."""
+        if not self.kinds:
+            return "", 0.0, "", 0.0, ""
+        sims = self.vectors @ query
+        i = int(np.argmax(sims))
+        calm_sim, calm_text = 0.0, ""
+        if len(self.calm_texts):
+            cs = self.calm @ query
+            j = int(np.argmax(cs))
+            calm_sim, calm_text = float(cs[j]), self.calm_texts[j]
+        return self.kinds[i], float(sims[i]), self.texts[i], calm_sim, calm_text
+
+
+@dataclass
+class EmergencyDetector:
+    kinds: dict[str, Kind]
+    phrases: dict[str, re.Pattern[str]]
+    cues: dict[str, re.Pattern[str]]
+    rules: tuple[Rule, ...]
+    thresholds: Thresholds
+    possible_line: str
+    exemplars: Exemplars | None = None
+    embedder: Embedder | None = None
+
+    @classmethod
+    def load(cls, path: Path, embedder: Embedder | None = None) -> EmergencyDetector:
+        """Read the kinds, phrases, cues, rules and exemplars; embed the exemplars once."""
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        kinds, phrases, cues, by_kind = {}, {}, {}, {}
+        for name, spec in data["kinds"].items():
+            contacts = tuple(Contact(str(c["label"]), str(c["number"]), str(c.get("note", "")))
+                             for c in spec["contacts"])
+            if not contacts:
+                raise ValueError(f"{path}: {name} に連絡先がありません")
+            kinds[name] = Kind(name, spec["label"], contacts, bool(spec.get("support", False)))
+            phrases[name] = pattern(spec.get("phrases", []))
+            cues[name] = pattern(spec.get("cues", []))
+            by_kind[name] = [str(t) for t in spec.get("exemplars", [])]
+        rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec["drop"]))
+                      for name, spec in data.get("rules", {}).items())
+        thresholds = Thresholds(**data.get("similarity", {}))
+        exemplars = (Exemplars.build(embedder, by_kind, [str(t) for t in data.get("calm", [])])
+                     if embedder is not None else None)
+        return cls(kinds, phrases, cues, rules, thresholds, str(data["possible_line"]),
+                   exemplars, embedder)
+
+    def detect(self, text: str) -> Alarm | None:
+        """The alarm for one (masked) message, or None when nothing suggests an emergency."""
+        folded = fold_kana(normalize(text))
+        if not folded:
+            return None
+        found = self._phrase(folded) or self._weigh(self._cue(folded), self._similar(text))
+        if found is None:
+            return None
+        tier, kind, reason, evidence = found
+        lowered = tier - sum(r.drop for r in self._rules(folded, evidence))
+        if kind.support and evidence.get("by") == "phrase":
+            lowered = max(lowered, Tier.POSSIBLE)
+        if lowered <= Tier.NONE:
+            return None
+        return Alarm(Tier(min(lowered, Tier.CERTAIN)), kind, reason, evidence)
+
+    def _weigh(self, cue: Found | None, similar: Found | None) -> Found | None:
+        """Cue and similarity together: either alone is as strong as it is; both agreeing
+        that something is wrong make the emergency certain. A cue names the kind first."""
+        if cue is None or similar is None:
+            return cue or similar
+        kind = cue[1]
+        evidence = {**similar[3], "by": "cue+similarity", "match": cue[3]["match"]}
+        return Tier.CERTAIN, kind, f"{cue[2]}／{similar[2]}", evidence
+
+    def line(self, alarm: Alarm) -> str:
+        """The short line put before a normal answer when an emergency is possible."""
+        return self.possible_line + " " + " ／ ".join(alarm.contact_lines())
+
+    def _phrase(self, folded: str) -> Found | None:
+        return self._match(folded, self.phrases, Tier.CERTAIN, "phrase")
+
+    def _cue(self, folded: str) -> Found | None:
+        """One cue makes an emergency possible; two different cues of one kind, certain."""
+        found = self._match(folded, self.cues, Tier.POSSIBLE, "cue")
+        if found is None:
+            return None
+        tier, kind, reason, evidence = found
+        matches = {m.group(0) for m in self.cues[kind.name].finditer(folded)}
+        if len(matches) < 2:
+            return found
+        return (Tier.CERTAIN, kind, f"緊急（{kind.label}）: 「{'」「'.join(sorted(matches))}」",
+                {"by": "cues", "match": sorted(matches)})
+
+    def _match(self, folded: str, patterns: dict[str, re.Pattern[str]], tier: Tier,
+               by: str) -> Found | None:
+        """The first kind (in file order) whose pattern matches."""
+        for name, p in patterns.items():
+            m = p.search(folded)
+            if m:
+                kind = self.kinds[name]
+                word = "緊急" if tier is Tier.CERTAIN else "緊急の可能性"
+                return (tier, kind, f"{word}（{kind.label}）: 「{m.group(0)}」",
+                        {"by": by, "match": m.group(0)})
+        return None
+
+    def _similar(self, text: str) -> Found | None:
+        if self.exemplars is None or self.embedder is None:
+            return None
+        query = np.asarray(self.embedder.embed([text])[0])
+        name, sim, exemplar, calm, calm_text = self.exemplars.nearest(query)
+        t = self.thresholds
+        if not name or sim - calm < t.margin or sim < t.possible:
+            return None
+        tier = Tier.CERTAIN if sim >= t.certain else Tier.POSSIBLE
+        kind = self.kinds[name]
+        evidence = {"by": "similarity", "similarity": round(sim, 4), "exemplar": exemplar,
+                    "calm": round(calm, 4), "calm_exemplar": calm_text}
+        word = "おそれ" if tier is Tier.CERTAIN else "可能性"
+        return tier, kind, f"緊急の{word}（{kind.label}）: 「{exemplar}」に近い", evidence
+
+    def _rules(self, folded: str, evidence: dict[str, Any]) -> list[Rule]:
+        hits = [r for r in self.rules if r.pattern.search(folded)]
+        if hits:
+            evidence["lowered_by"] = [r.name for r in hits]
+        return hits

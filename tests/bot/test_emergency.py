@@ -1,0 +1,65 @@
+"""The safety gate's rules (bot/pipeline/emergency.py): tiers, look-alikes, negation,
+hypotheticals, procedures, the support floor, and cue + similarity together."""
+
+import numpy as np
+import pytest
+
+from bot.pipeline.emergency import EmergencyDetector, Tier
+from bot.settings import AnswerSettings
+
+PATH = AnswerSettings().emergency_path
+GATE = EmergencyDetector.load(PATH)
+
+
+def tier(text: str) -> Tier:
+    alarm = GATE.detect(text)
+    return alarm.tier if alarm else Tier.NONE
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("火事です！", Tier.CERTAIN),
+    ("なんか焦げくさい", Tier.POSSIBLE),                       # a cue
+    ("防災訓練で煙が出ていますか", Tier.NONE),                 # look-alike context
+    ("火事ではありません、煙が出ていないです", Tier.NONE),      # negation
+    ("もし火事になったらどうすればいい", Tier.POSSIBLE),        # hypothetical
+    ("住民票をDVの加害者に見せないようにしたい", Tier.POSSIBLE),  # procedure + support kind
+    ("DV防止の啓発パンフレット", Tier.NONE),
+    ("自殺対策の計画を読みたい", Tier.NONE),
+    ("道で猫がひかれてて、どこに連絡すれば", Tier.NONE),
+    ("生きててもしょうがない", Tier.CERTAIN),
+])
+def test_tiers(text, expected):
+    assert tier(text) is expected
+
+
+def test_support_kind_never_drops_below_possible():
+    alarm = GATE.detect("夫の暴力について申請の窓口を知りたい、殴られています")
+    assert alarm is not None and alarm.tier is Tier.POSSIBLE
+    assert "#8008" in GATE.line(alarm)
+
+
+def test_numbers_follow_the_kind():
+    assert "189" in " ".join(GATE.detect("隣の家で子どもが虐待されている").contact_lines())
+    assert "0199-26-6199" in " ".join(GATE.detect("水道管が破裂した").contact_lines())
+
+
+class Axis:
+    """A toy embedder: texts mentioning 煙 point one way, everything else another."""
+
+    def embed(self, texts):
+        return np.array([[1.0, 0.0] if "煙" in t or "smoke" in t else [0.0, 1.0]
+                         for t in texts])
+
+
+def test_similarity_names_the_kind_and_must_beat_the_calm_look_alikes():
+    gate = EmergencyDetector.load(PATH, Axis())
+    alarm = gate.detect("smoke over there")  # as close to a fire exemplar as can be
+    assert alarm is not None and alarm.tier is Tier.CERTAIN and alarm.kind.name == "fire"
+    assert gate.detect("図書館はどこ") is None  # as close to a calm look-alike: no alarm
+
+
+def test_every_kind_has_numbers_and_exemplars():
+    for kind in GATE.kinds.values():
+        assert kind.contacts and all(c.number for c in kind.contacts)
+    gate = EmergencyDetector.load(PATH, Axis())
+    assert gate.exemplars is not None and set(gate.exemplars.kinds) == set(GATE.kinds)
