@@ -81,7 +81,7 @@ def test_emergency_while_staff_own_the_conversation(app):
         assert alert.target == f"escalation:{esc}" and alert.detail["kind"] == "fire"
     page = staff.get("/staff").text  # the assigned staff member sees the alert on every page
     assert 'class="alert-emergency" role="alert"' in page and f"#{esc}" in page
-    assert staff.get("/staff/faq").text.count("alert-emergency") == 1
+    assert staff.get(f"/staff/escalations/{esc}").text.count("alert-emergency") == 1
 
 
 def test_possible_emergency_while_staff_own_the_conversation(app):
