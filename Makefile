@@ -9,7 +9,7 @@ CORPUS ?= corpora/kazamino
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest test lint typecheck pytest bench eval clean
+.PHONY: install run ingest test lint typecheck pytest bench loadtest eval clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -47,6 +47,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --out bench/results.json
+
+# The server over HTTP under bounded load (SQLite and PostgreSQL), with the in-process ratios.
+loadtest: $(STAMP)
+	$(BIN)/python -m bench.load --out bench/results-load.json
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

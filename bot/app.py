@@ -7,14 +7,18 @@ import logging
 import secrets
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.middleware.sessions import SessionMiddleware
 
+from bot.admission import Admission
 from bot.channels import line, web
+from bot.pipeline.outcome import Outcome
 from bot.services import WEB, build_services
 from bot.settings import Settings
 from bot.staff import accounts, analytics_routes, faq_routes
@@ -101,6 +105,16 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
                        https_only=settings.staff.cookie_secure, path="/staff")
     app.add_middleware(BodyLimit, max_bytes=settings.limits.max_body_bytes,
                        per_path={"/line/webhook": line.MAX_BODY})
+    srv = settings.server
+    busy = services.components.pipeline.replies.text(Outcome.BUSY)
+    app.add_middleware(Admission, message=busy, slots=srv.answering, queue=srv.queue,
+                       max_wait_s=srv.max_wait_s, retry_after_s=srv.retry_after_s)
+
+    async def _threads() -> None:  # answers are bounded by Admission; the rest need few threads
+        anyio.to_thread.current_default_thread_limiter().total_tokens = srv.answering + 8
+
+    app.router.add_event_handler("startup", _threads)
+    app.router.add_event_handler("shutdown", services.components.retriever.index.close)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(web.router)
     app.include_router(staff_routes.router)
@@ -115,6 +129,15 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     app.add_exception_handler(OverflowError, out_of_range)
     app.add_exception_handler(DataError, out_of_range)
 
+    @app.exception_handler(PoolTimeout)
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, OperationalError) and "locked" not in str(exc):
+            return await _fault(request, exc)
+        log.warning("database busy on %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": busy}, status_code=503,
+                            headers={"Retry-After": str(srv.retry_after_s)})
+
     @app.exception_handler(Exception)
     async def _fault(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s", request.url.path)
@@ -122,3 +145,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
         return JSONResponse({"detail": detail}, status_code=500)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of each worker process of `madoguchi serve --workers N` (settings from the
+    environment, which the parent process prepared)."""
+    return create_app(Settings())

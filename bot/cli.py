@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.channels import line_sim
 from bot.settings import Settings
@@ -42,6 +43,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="Web チャット・職員コンソール・API を起動する")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=None,
+                   help="ワーカープロセス数（既定: MADOGUCHI_SERVER__WORKERS、0 なら CPU コア数）")
     _index_arg(p)
     staff_cli.add_parser(sub)
     staff_cli.add_faq_parser(sub)
@@ -114,14 +117,39 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.app import create_app
 
+    workers = args.workers or settings.server.workers or os.cpu_count() or 1
+    for var in BLAS_THREADS:  # one BLAS thread per worker: processes, not threads, use the cores
+        os.environ.setdefault(var, "1")
     try:
-        app = create_app(settings)
+        if workers > 1:
+            _prepare_workers(settings)
+        app: Any = create_app(settings) if workers == 1 else "bot.app:app_from_environment"
     except FileNotFoundError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
-    print(f"madoguchi: http://{args.host}:{args.port}/ （職員コンソール /staff 、API 文書 /docs）")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    print(f"madoguchi: http://{args.host}:{args.port}/ （職員コンソール /staff 、API 文書 /docs）"
+          f" ワーカー {workers}")
+    uvicorn.run(app, factory=workers > 1, workers=workers if workers > 1 else None,
+                host=args.host, port=args.port, log_level="info")
     return EXIT_OK
+
+
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _prepare_workers(settings: Settings) -> None:
+    """Before the workers start: the index must exist, the schema is migrated once (not raced
+    by N workers), and the workers read the index directory from the environment."""
+    from bot.store.db import Database
+    from ingest.store import IndexPaths
+
+    if IndexPaths(settings.index_dir).current_generation() is None:
+        raise FileNotFoundError(f"索引がありません: {settings.index_dir}"
+                                "（先に madoguchi ingest を実行してください）")
+    db = Database(settings.database_url)
+    db.migrate()
+    db.engine.dispose()
+    os.environ["MADOGUCHI_INDEX_DIR"] = str(Path(settings.index_dir).resolve())
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:

@@ -47,7 +47,8 @@ class Services:
 
 def build_services(settings: Settings, **overrides: Any) -> Services:
     components = overrides.get("components") or factory.build(settings)
-    db = overrides.get("db") or Database(settings.database_url)
+    db = overrides.get("db") or Database(settings.database_url, settings.server.db_pool,
+                                         settings.server.db_timeout_s)
     db.migrate()
     h = settings.handoff
     hours = OfficeHours.from_settings(h.weekdays, h.opens, h.closes, h.holidays_path, h.timezone)

@@ -74,6 +74,20 @@ class LimitsSettings(BaseModel):
     retention_days: int = Field(365, description="Conversations older than this are purged")
 
 
+class ServerSettings(BaseModel):
+    workers: int = Field(0, description="Worker processes of `madoguchi serve` (0: one per core)")
+    answering: int = Field(2, description="Answers computed at once per worker (CPU work: "
+                           "more only adds contention)")
+    queue: int = Field(32, description="Answering requests that may wait per worker; beyond it "
+                       "503 with Retry-After at once")
+    max_wait_s: float = Field(2.0, description="Refuse at once (503) when the expected wait for "
+                              "an answer exceeds this")
+    retry_after_s: int = Field(5, description="Retry-After of a refused request (seconds)")
+    db_pool: int = Field(12, description="Database connections per worker (PostgreSQL, SQLite)")
+    db_timeout_s: float = Field(5.0, description="Wait at most this for a connection or the "
+                                "SQLite write lock; then 503, never a hang")
+
+
 class LineSettings(BaseModel):
     api_base: str = Field("https://api.line.me", description="Messaging API host "
                           "(MADOGUCHI_LINE__API_BASE; MADOGUCHI_LINE_API_BASE also read)")
@@ -119,6 +133,7 @@ class Settings(BaseSettings):
     staff: StaffSettings = StaffSettings()
     limits: LimitsSettings = LimitsSettings()
     llm: LLMSettings = LLMSettings()
+    server: ServerSettings = ServerSettings()
     data_dir: Path = Field(Path("data"), description="State beside the index (approved FAQ CSV)")
     database_url: str = Field("sqlite:///data/madoguchi.sqlite3",
                               validation_alias=AliasChoices("DATABASE_URL",

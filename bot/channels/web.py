@@ -166,10 +166,7 @@ def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionD
             raise
         limited = True
     conv, token = _conversation(services, s, body.conversation_id, x_conversation_token)
-    turn = services.chat.ask(s, conv, message, token, limited=limited)
-    if not turn.handoff_status:
-        turn.handoff_status = _status(s, conv)
-    return _response(turn)
+    return _response(services.chat.ask(s, conv, message, token, limited=limited))
 
 
 @router.post("/api/chat/stream", tags=["resident"],
@@ -231,10 +228,7 @@ def handoff(conversation_id: ConversationId, request: Request, services: Service
     """「職員に相談する」ボタン。"""
     _limit(services, request, conversation_id)
     conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
-    turn = services.chat.request_person(s, conv)
-    if not turn.handoff_status:
-        turn.handoff_status = _status(s, conv)
-    return _response(turn)
+    return _response(services.chat.request_person(s, conv))
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -245,7 +239,9 @@ def page(request: Request, services: ServicesDep) -> HTMLResponse:
 
 
 @router.get("/healthz", tags=["ops"])
-def healthz(services: ServicesDep) -> dict[str, Any]:
-    """稼働確認: 索引の世代とパッセージ数。"""
-    gen = services.components.retriever.index.get()
-    return {"ok": True, "index": gen.name, "passages": len(gen.passages)}
+async def healthz(request: Request) -> dict[str, Any]:
+    """稼働確認: 索引の世代とパッセージ数。混雑中でもすぐに答えます（回答処理のスレッドを
+    待たず、ディスクも読みません）。"""
+    gen = request.app.state.services.components.retriever.index.loaded()
+    return {"ok": True, "index": gen.name if gen else "", "passages": len(gen.passages) if gen
+            else 0}

@@ -20,13 +20,14 @@ class Outcome(StrEnum):
     GUARD_EMPTY = "guard_empty"
     GUARD_INJECTION = "guard_injection"
     RATE_LIMITED = "rate_limited"
+    BUSY = "busy"
     ERROR_INTERNAL = "error_internal"
 
     @property
     def escalates(self) -> bool:
         """Whether this outcome puts the conversation in the staff queue."""
         return self.decision in ("handoff", "emergency") and self not in (
-            Outcome.GUARD_EMPTY, Outcome.GUARD_INJECTION, Outcome.RATE_LIMITED)
+            Outcome.GUARD_EMPTY, Outcome.GUARD_INJECTION, Outcome.RATE_LIMITED, Outcome.BUSY)
 
     @property
     def decision(self) -> Decision:

@@ -91,6 +91,10 @@ class IndexHandle:
                 self._gen = Generation.open(self._paths, self._chroma, name)
             return self._gen
 
+    def loaded(self) -> Generation | None:
+        """The generation open now, without touching the disk (for /healthz)."""
+        return self._gen
+
     def _retire(self, gen: Generation | None) -> None:
         """Close the generation retired one swap ago (no request still reads it), keep the one
         just replaced open for requests in flight."""

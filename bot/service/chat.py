@@ -75,7 +75,9 @@ class ChatService:
 
     def ask(self, s: Session, conv: Conversation, message: Incoming, token: str | None = None,
             at: datetime | None = None, limited: bool = False) -> Turn:
-        """Handle one resident message (already masked by `receive`) in the conversation.
+        """Handle one resident message (already masked by `receive`) in the conversation, in
+        two short transactions: the message is committed before the pipeline runs, the reply
+        after it.
 
         The safety gate runs first, whatever the state: an emergency gets its numbers even
         while staff own the conversation or the sender is rate-limited (`limited`)."""
@@ -92,6 +94,9 @@ class ChatService:
             note = self._hold(s, conv, screen.alarm, warning, limited)
             return Turn(conv, token, resident, note, None, esc.status if esc else "")
         previous = repo.last_resident_text(s, conv.id, resident.id)
+        # Stored before answering, and no transaction (SQLite's one write lock, a pooled
+        # connection) is held while the pipeline works: the answer is CPU time, not database.
+        s.commit()
         # The pipeline sees the stored (already masked) text, so the warning is ours to give.
         reply = self.pipeline.answer(masked, previous=previous, screen=screen)
         notices: list[str] = []
@@ -108,6 +113,10 @@ class ChatService:
             outcome=reply.outcome.value, confidence=reply.confidence,
             citations=[c.model_dump() for c in reply.citations],
             choices=[c.model_dump() for c in reply.choices], trace=reply.trace)
+        if not status:  # an earlier escalation may still be open
+            esc = repo.active_escalation(s, conv.id)
+            status = esc.status if esc else ""
+        s.commit()
         return Turn(conv, token, resident, bot, reply, status, notices)
 
     def _hold(self, s: Session, conv: Conversation, alarm: Alarm | None, warning: str,

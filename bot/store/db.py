@@ -25,15 +25,21 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool: int = 8, timeout_s: float = 5.0) -> Engine:
+    """An engine with a pool of `pool` connections; a request waits at most `timeout_s` for a
+    connection (or SQLite's write lock) and then fails fast (the app answers 503), never hangs.
+    SQLite runs in WAL mode: readers never wait for the one writer."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         if not memory:
             path = url.split("///", 1)[-1]
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               poolclass=StaticPool if memory else None)
+        pooling: dict[str, Any] = ({"poolclass": StaticPool} if memory else
+                                   {"pool_size": pool, "max_overflow": 0,
+                                    "pool_timeout": timeout_s})
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": timeout_s}, **pooling)
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn: Any, _record: Any) -> None:
@@ -44,7 +50,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool, max_overflow=pool // 2,
+                         pool_timeout=timeout_s)
 
 
 def migrate(engine: Engine) -> None:
@@ -57,8 +64,8 @@ def migrate(engine: Engine) -> None:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, pool: int = 8, timeout_s: float = 5.0) -> None:
+        self.engine = make_engine(url, pool, timeout_s)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def migrate(self) -> None:
