@@ -57,6 +57,7 @@ class Server:
     data_dir: Path
     queue: int | None = None
     command: list[str] | None = None  # another build of the server (e.g. before a change)
+    cwd: Path | None = None  # …run from its own source tree
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
 
@@ -78,7 +79,8 @@ class Server:
                                "--workers", str(self.workers)]
         cmd = [*cmd, "--host", "127.0.0.1", "--port", str(self.port), "--index", str(self.index)]
         self.proc = subprocess.Popen(cmd, env=self.env(), stdout=open(log, "wb"),
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     cwd=self.cwd)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -92,14 +94,31 @@ class Server:
         raise RuntimeError(f"server did not answer /healthz within {wait_s} s: see {log}")
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
+        """Stop the server and every worker it started (its own process group)."""
+        if self.proc is None:
             return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(20)
-        except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):  # anything still left of the group
             os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        self.proc.wait()
+
+    def memory_mb(self) -> list[dict[str, float]]:
+        """Per worker process: resident (RSS), proportional (PSS: shared pages split between
+        the processes that map them) and unique (USS) memory, in MB."""
+        import psutil
+
+        assert self.proc is not None
+        parent = psutil.Process(self.proc.pid)
+        procs = [p for p in parent.children(recursive=True)
+                 if "resource_tracker" not in " ".join(p.cmdline())] or [parent]
+        out = []
+        for proc in procs:
+            info = proc.memory_full_info()
+            out.append({k: round(getattr(info, k) / 2**20, 1) for k in ("rss", "pss", "uss")})
+        return out
 
     @contextlib.contextmanager
     def running(self, log: Path) -> Iterator[Server]:
@@ -332,9 +351,7 @@ def _row(r: dict[str, Any]) -> str:
            if r["answered"] else f"{'–':>7} {'–':>7} {'–':>8}")
     ref = f"{r['refused_503']:>6} ({r.get('refused_p99_ms', 0):.0f} ms p99)" if r[
         "refused_503"] else f"{0:>6}"
-    return (f"{r['name']:<28} {r['requests_per_s']:>7.1f} {lat} {r['errors']:>6}  {ref}"
-            + (f"  sent {r['sent']} / stored {r['stored']} (lost {r['lost']}, duplicated "
-               f"{r['duplicated']}, unknown {r['unknown']})" if "sent" in r else ""))
+    return f"{r['name']:<28} {r['requests_per_s']:>7.1f} {lat} {r['errors']:>6}  {ref}"
 
 
 HEADER = (f"{'load on /api/chat':<28} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>8}"
@@ -345,39 +362,46 @@ def http_section(server: Server, database_url: str, args: argparse.Namespace,
                  qs: list[str]) -> list[dict[str, Any]]:
     """Closed-loop concurrencies, the surge and its recovery, then conversations."""
     out: list[dict[str, Any]] = []
+    ledger = Ledger()  # one for the server's whole life: the store is read back once, at the end
 
-    def record(run: Run, ledger: Ledger | None = None) -> None:
+    def record(run: Run) -> None:
         row = run.summary()
-        if ledger is not None:
-            row.update(reconcile(ledger, database_url))
         out.append(row)
         print(_row(row), flush=True)
 
     # Every worker loads lazily on its first answers: warm them all before timing anything.
-    asyncio.run(closed_loop(server.base, 2 * server.workers, 8.0, qs, Ledger(), timeout=60))
+    asyncio.run(closed_loop(server.base, 2 * server.workers, 8.0, qs, ledger, timeout=60))
+    memory = server.memory_mb()
+    print("memory per worker (MB): " + ", ".join(
+        f"RSS {m['rss']:.0f} / PSS {m['pss']:.0f} / USS {m['uss']:.0f}" for m in memory))
+    out.append({"name": "memory", "workers_mb": memory})
     for c in [int(x) for x in args.concurrency.split(",") if x.strip()]:
-        ledger = Ledger()
         record(asyncio.run(closed_loop(server.base, c, args.seconds, qs, ledger)))
     if args.surge:
-        ledger = Ledger()
         record(asyncio.run(closed_loop(server.base, args.surge, args.seconds / 2, qs, ledger,
                                        timeout=10.0)))
-        recovery = asyncio.run(closed_loop(server.base, 1, 5, qs, Ledger()))
+        recovery = asyncio.run(closed_loop(server.base, 1, 5, qs, ledger))
         recovery.name = "right after the surge (1)"
         record(recovery)
         out[-1]["healthz_ms"] = round(asyncio.run(healthz_ms(server.base)), 1)
     if args.residents:
-        ledger = Ledger()
         record(asyncio.run(conversations(server.base, args.residents, 5, args.think,
-                                         args.conversation_seconds, qs, ledger)), ledger)
+                                         args.conversation_seconds, qs, ledger)))
+    counts = reconcile(ledger, database_url)
+    out.append({"name": "messages", **counts})
+    print(f"messages over the whole run: sent {counts['sent']}, acknowledged "
+          f"{counts['acknowledged']}, stored {counts['stored']} — lost {counts['lost']}, "
+          f"duplicated {counts['duplicated']}, fate unknown (timed out) {counts['unknown']}",
+          flush=True)
     return out
 
 
 def serve_and_load(label: str, database_url: str, args: argparse.Namespace, index: Path,
-                   tmp: Path, qs: list[str], command: list[str] | None = None
+                   tmp: Path, qs: list[str], before: Path | None = None
                    ) -> list[dict[str, Any]]:
-    server = Server(index, database_url, args.workers, tmp / f"data-{label}", args.queue,
-                    command)
+    command = None if before is None else [sys.executable, "-m", "bot.cli", "serve"]
+    server = Server(index, database_url, 1 if before else args.workers, tmp / f"data-{label}",
+                    args.queue, command, before)
     print(f"\n== {label}: {server.workers} worker(s), {database_url.split(':')[0]} ==")
     print(HEADER)
     with server.running(tmp / f"server-{label}.log"):
@@ -424,10 +448,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="madoguchi-load-") as raw:
         tmp = Path(raw)
         if args.before is not None:
-            cmd = ["env", f"PYTHONPATH={args.before}", sys.executable, "-m", "bot.cli", "serve"]
             results["http"] += serve_and_load(
                 "before", f"sqlite:///{tmp}/before.sqlite3", args,
-                args.before_index or index, tmp, qs, cmd)
+                args.before_index or index, tmp, qs, args.before.resolve())
         results["http"] += serve_and_load("sqlite", f"sqlite:///{tmp}/load.sqlite3", args,
                                           index, tmp, qs)
         if args.postgres:
