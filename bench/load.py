@@ -58,6 +58,7 @@ class Server:
     queue: int | None = None
     command: list[str] | None = None  # another build of the server (e.g. before a change)
     cwd: Path | None = None  # …run from its own source tree
+    settings: dict[str, str] = field(default_factory=dict)  # more MADOGUCHI_* for the server
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
 
@@ -72,7 +73,7 @@ class Server:
                "ANONYMIZED_TELEMETRY": "False", "MADOGUCHI_STAFF__SESSION_SECRET": "load-test"}
         if self.queue is not None:
             env["MADOGUCHI_SERVER__QUEUE"] = str(self.queue)
-        return env
+        return {**env, **self.settings}
 
     def start(self, log: Path, wait_s: float = 180.0) -> None:
         cmd = self.command or [sys.executable, "-m", "bot.cli", "serve",
@@ -286,12 +287,17 @@ async def conversations(base: str, residents: int, turns: int, think_s: float, s
     return run
 
 
-async def healthz_ms(base: str) -> float:
+async def healthz_ms(base: str, timeout: float = 5.0) -> float:
+    """How long /healthz took to answer 200, in ms; -1 when it did not within `timeout`."""
     started = time.perf_counter()
-    async with aiohttp.ClientSession() as http, http.get(
-            f"{base}/healthz", timeout=aiohttp.ClientTimeout(total=5)) as r:
-        await r.read()
-        assert r.status == 200
+    try:
+        async with aiohttp.ClientSession() as http, http.get(
+                f"{base}/healthz", timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+            await r.read()
+            if r.status != 200:
+                return -1.0
+    except (TimeoutError, aiohttp.ClientError):
+        return -1.0
     return (time.perf_counter() - started) * 1000
 
 
@@ -321,8 +327,12 @@ def reconcile(ledger: Ledger, database_url: str) -> dict[str, int]:
     often than sent."""
     counts = stored(database_url)
     lost = sum(max(0, n - counts.get(c, 0)) for c, n in ledger.acknowledged.items())
+    known = set(ledger.acknowledged) | set(ledger.unknown)
     duplicated = sum(max(0, n - ledger.acknowledged[c] - ledger.unknown[c])
-                     for c, n in counts.items())
+                     for c, n in counts.items() if c in known)
+    # conversations whose first message timed out: the client never learnt their id
+    orphans = sum(n for c, n in counts.items() if c not in known)
+    duplicated += max(0, orphans - ledger.unknown_new)
     return {"sent": ledger.sent, "acknowledged": sum(ledger.acknowledged.values()),
             "unknown": sum(ledger.unknown.values()) + ledger.unknown_new,
             "stored": sum(counts.values()), "lost": lost, "duplicated": duplicated}
@@ -383,7 +393,9 @@ def http_section(server: Server, database_url: str, args: argparse.Namespace,
         recovery = asyncio.run(closed_loop(server.base, 1, 5, qs, ledger))
         recovery.name = "right after the surge (1)"
         record(recovery)
-        out[-1]["healthz_ms"] = round(asyncio.run(healthz_ms(server.base)), 1)
+        health = round(asyncio.run(healthz_ms(server.base)), 1)
+        out[-1]["healthz_ms"] = health
+        print(f"/healthz right after the surge: {f'{health} ms' if health >= 0 else 'no answer'}")
     if args.residents:
         record(asyncio.run(conversations(server.base, args.residents, 5, args.think,
                                          args.conversation_seconds, qs, ledger)))
