@@ -57,7 +57,7 @@ def test_resident_message_is_committed_before_answering(pipeline, database_url):
         chat = ChatService(watching, hours, "0199-21-1111")
         with db.session() as s:
             conv, _ = repo.create_conversation(s)
-            turn = chat.ask(s, conv, "燃やすごみの収集日はいつですか")
+            turn = chat.ask(s, conv, chat.receive("燃やすごみの収集日はいつですか"))
         stored, writable, checked_out = watching.seen[0]
         assert stored == 1
         assert writable in (True, None)  # None: not SQLite
