@@ -22,11 +22,10 @@ class WatchingPipeline:
     db: Database
     seen: list = field(default_factory=list)
 
-    @property
-    def safety(self):
-        return self.inner.safety
+    def __getattr__(self, name):  # safety, screen …: the real pipeline's
+        return getattr(self.inner, name)
 
-    def answer(self, question, filters=None, previous=""):
+    def answer(self, question, *args, **kwargs):
         with self.db.engine.connect() as other:  # another connection: sees committed rows only
             stored = other.execute(select(func.count()).select_from(Message)
                                    .where(Message.text == question)).scalar_one()
@@ -43,7 +42,7 @@ class WatchingPipeline:
             finally:
                 probe.close()
         self.seen.append((stored, writable, self.db.engine.pool.checkedout()))
-        return self.inner.answer(question, filters, previous)
+        return self.inner.answer(question, *args, **kwargs)
 
 
 def test_resident_message_is_committed_before_answering(pipeline, database_url):
