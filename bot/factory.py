@@ -16,7 +16,7 @@ from bot.pipeline.run import Pipeline
 from bot.pipeline.safety import Safety
 from bot.retrieval.hybrid import FusionWeights, HybridRetriever, IndexHandle
 from bot.retrieval.synonyms import Synonyms
-from bot.settings import Settings
+from bot.settings import AnswerSettings, Settings
 from ingest.embed import Embedder, make_embedder
 from ingest.store import ChromaConfig
 from ingest.text import Tokenizer
@@ -37,6 +37,14 @@ class Components:
     pipeline: Pipeline
 
 
+def thresholds(a: AnswerSettings, calibration: Calibration) -> Thresholds:
+    """The operating point: the answer level reaching the target precision on the calibration's
+    dev curve, and the calibrated clarify level unless a setting overrides it."""
+    clarify = a.clarify_threshold if a.clarify_threshold is not None else calibration.clarify
+    return Thresholds(answer=calibration.answer_threshold(a.target_precision), clarify=clarify,
+                      department=clarify)
+
+
 def build(settings: Settings, index_dir: Path | None = None,
           embedder: Embedder | None = None, chat_model: BaseChatModel | None = None
           ) -> Components:
@@ -51,10 +59,11 @@ def build(settings: Settings, index_dir: Path | None = None,
         FusionWeights(r.weight_keyword, r.weight_head, r.weight_dense), r.candidates)
     retriever.index.get()  # fail fast (FileNotFoundError with what to do) when there is no index
     replies, safety = Replies.load(a.replies_path), Safety.load()
+    calibration = Calibration.load(a.calibration_path)
     pipeline = Pipeline(
         retriever=retriever, guard=Guard.load(a.guard_path), replies=replies,
-        calibration=Calibration.load(a.calibration_path),
-        thresholds=Thresholds(a.answer_threshold, a.handoff_threshold, a.clarify_margin),
+        calibration=calibration,
+        thresholds=thresholds(a, calibration),
         city={"city_name": settings.city_name, "city_phone": settings.city_phone},
         safety=safety, emergency=EmergencyDetector.load(a.emergency_path, embedder),
         max_citations=a.max_citations, top_k=r.top_k,

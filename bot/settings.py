@@ -24,9 +24,14 @@ class RetrievalSettings(BaseModel):
 
 
 class AnswerSettings(BaseModel):
-    answer_threshold: float = Field(0.55, description="Confidence at or above which we answer")
-    handoff_threshold: float = Field(0.4, description="Below this confidence we hand off")
-    clarify_margin: float = Field(0.08, description="Fused-score gap under which top hits tie")
+    target_precision: float = Field(
+        0.95, gt=0.0, le=1.0,
+        description="Answer only where answers kept this precision on the dev gold (the answer "
+                    "level is read off the calibration's precision–coverage curve)")
+    clarify_threshold: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="P(a right passage among the choices) from which to clarify instead of "
+                    "handing off; unset = the level fitted on dev")
     max_citations: int = Field(2, description="Sources quoted in one answer")
     calibration_path: Path = Field(PACKAGE_DATA / "confidence.json",
                                    description="Logistic weights of the confidence signals")

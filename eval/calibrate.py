@@ -1,9 +1,15 @@
-"""Fit the logistic confidence model (bot/pipeline/confidence.py) on the dev split.
+"""Fit the two confidence models (bot/pipeline/confidence.py) on the dev split(s).
 
-Label = the question is answerable (expect answer) and the top retrieved passage has grade 2.
+- top: label = the question is answerable and the first passage has grade 2.
+- choices: label = the question is answerable and a grade-2 passage is among the choices the
+  pipeline would offer (recorded in the trace even when it answered or handed off).
+
 Features = the confidence step's signals, recomputed by running the pipeline. Plain numpy
-gradient descent with L2 on standardised features; weights are mapped back to raw features
-so `Calibration.score` uses them as they are."""
+gradient descent with L2 on standardised features; weights are mapped back to raw features so
+`Logistic.p` uses them as they are. The file also keeps the dev precision–coverage curve of
+`p_top` (the answer level is read off it for the configured target precision) and the clarify
+level that best balances resolved questions against needless clarifies on dev.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.pipeline.confidence import FEATURES
+from bot.pipeline.confidence import FEATURES, Calibration, CurvePoint, Logistic
 from eval import metrics as m
 from eval.rows import ResultRow
 
@@ -23,13 +29,28 @@ class CalibrationError(ValueError):
     """The dev rows cannot support a fit (e.g. only one class)."""
 
 
+def scored_rows(rows: Sequence[ResultRow]) -> list[ResultRow]:
+    """The rows that reached the confidence step (past the guard)."""
+    return [r for r in rows if r.signals is not None]
+
+
+def features(rows: Sequence[ResultRow]) -> np.ndarray:
+    return np.array([[(r.signals or {}).get(f, 0.0) for f in FEATURES] for r in rows],
+                    dtype=float).reshape(len(rows), len(FEATURES))
+
+
+def top_right(r: ResultRow) -> bool:
+    return r.expect == "answer" and r.top_grade == 2
+
+
+def choice_right(r: ResultRow) -> bool:
+    return r.expect == "answer" and any(r.relevant.get(d) == 2 for d in r.options)
+
+
 def training_set(rows: Sequence[ResultRow]) -> tuple[np.ndarray, np.ndarray]:
-    """Feature matrix (FEATURES order) and labels of the rows that reached the confidence step."""
-    scored = [r for r in rows if r.signals is not None]
-    x = np.array([[(r.signals or {}).get(f, 0.0) for f in FEATURES] for r in scored],
-                 dtype=float).reshape(len(scored), len(FEATURES))
-    y = np.array([r.expect == "answer" and r.top_grade == 2 for r in scored], dtype=float)
-    return x, y
+    """Feature matrix (FEATURES order) and top-1 labels of the rows that reached confidence."""
+    scored = scored_rows(rows)
+    return features(scored), np.array([top_right(r) for r in scored], dtype=float)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -37,10 +58,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def current_auroc(rows: Sequence[ResultRow]) -> float | None:
-    """AUROC on these rows of the confidence the pipeline gave (the weights in use)."""
-    scored = [r for r in rows if r.signals is not None]
-    _, y = training_set(scored)
-    return m.auroc([r.confidence for r in scored], [bool(v) for v in y])
+    """AUROC on these rows of the p_top the pipeline gave (the weights in use)."""
+    scored = scored_rows(rows)
+    return m.auroc([r.confidence for r in scored], [top_right(r) for r in scored])
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.05, lr: float = 0.5,
@@ -49,8 +69,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.05, lr: float = 0.5
     returned for the raw features."""
     if len(y) == 0 or y.min() == y.max():
         raise CalibrationError(
-            f"need both answerable-with-a-grade-2-top-passage and other questions; got "
-            f"{int(y.sum())} positive of {len(y)}")
+            f"need both right and wrong cases; got {int(y.sum())} positive of {len(y)}")
     mu, sd = x.mean(axis=0), x.std(axis=0)
     sd = np.where(sd > 1e-9, sd, 1.0)
     z = (x - mu) / sd
@@ -63,60 +82,100 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.05, lr: float = 0.5
 
 
 def predict(x: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
-    """Probabilities, as Calibration.score computes them."""
+    """Probabilities, as Logistic.p computes them."""
     return _sigmoid(x @ weights + bias)
 
 
 @dataclass(frozen=True)
-class Fit:
+class Model:
     weights: dict[str, float]
     bias: float
     n: int
     positives: int
     auroc: float | None
-    l2: float
+
+    def logistic(self) -> Logistic:
+        return Logistic(self.weights, self.bias)
 
 
-def fit(rows: Sequence[ResultRow], l2: float = 0.05) -> Fit:
-    """Fit on the rows (the dev split), reporting the AUROC on those rows."""
-    x, y = training_set(rows)
+def fit_model(x: np.ndarray, y: np.ndarray, l2: float) -> Model:
     w, b = fit_logistic(x, y, l2)
     auc = m.auroc(predict(x, w, b).tolist(), [bool(v) for v in y])
-    return Fit({f: round(float(v), 4) for f, v in zip(FEATURES, w, strict=True)},
-               round(b, 4), len(y), int(y.sum()), auc, l2)
+    return Model({f: round(float(v), 4) for f, v in zip(FEATURES, w, strict=True)},
+                 round(b, 4), len(y), int(y.sum()), auc)
+
+
+@dataclass(frozen=True)
+class Fit:
+    top: Model
+    choices: Model
+    curve: list[CurvePoint]
+    clarify: float
+    l2: float
+
+    @property
+    def calibration(self) -> Calibration:
+        return Calibration(self.top.logistic(), self.choices.logistic(), self.curve,
+                           self.clarify)
+
+
+def curve(p_top: Sequence[float], rows: Sequence[ResultRow], steps: int = 100
+          ) -> list[CurvePoint]:
+    """Answering at p_top ≥ t for t = 0 … 1: precision of the answers, coverage of the
+    answerable questions (points where nothing would be answered are left out)."""
+    points = m.confidence_sweep(p_top, [r.expect == "answer" for r in rows],
+                                [top_right(r) for r in rows], steps)
+    return [CurvePoint(p.threshold, round(p.precision, 4), round(p.coverage or 0.0, 4))
+            for p in points if p.precision is not None]
+
+
+def clarify_level(p_top: Sequence[float], p_choices: Sequence[float],
+                  rows: Sequence[ResultRow], answer_at: float, steps: int = 100) -> float:
+    """The p_choices level (below the answer level, clarify at ≥ it) that maximises the share of
+    answerable questions resolved (right answer or a right choice offered) plus the handoff F1
+    against the questions that expect a person; the lowest such level on ties."""
+    def score(t: float) -> float:
+        decisions = ["answer" if pt >= answer_at else "clarify" if pc >= t else "handoff"
+                     for pt, pc in zip(p_top, p_choices, strict=True)]
+        resolved = m.mean(
+            float((d == "answer" and top_right(r)) or (d == "clarify" and choice_right(r)))
+            for d, r in zip(decisions, rows, strict=True) if r.expect == "answer")
+        f1 = m.handoff_prf([r.expect for r in rows], decisions).f1
+        return (resolved or 0.0) + (f1 or 0.0)
+
+    levels = [round(i / steps, 6) for i in range(steps + 1)]
+    return max(levels, key=lambda t: (round(score(t), 6), -t))
+
+
+def fit(rows: Sequence[ResultRow], l2: float = 0.05, target_precision: float = 0.95) -> Fit:
+    """Fit both models on the rows (the dev split), then the curve and the clarify level."""
+    scored = scored_rows(rows)
+    x = features(scored)
+    top = fit_model(x, np.array([top_right(r) for r in scored], dtype=float), l2)
+    choices = fit_model(x, np.array([choice_right(r) for r in scored], dtype=float), l2)
+    p_top = predict(x, np.array([top.weights[f] for f in FEATURES]), top.bias).tolist()
+    p_ch = predict(x, np.array([choices.weights[f] for f in FEATURES]), choices.bias).tolist()
+    points = curve(p_top, scored)
+    provisional = Calibration(top.logistic(), choices.logistic(), points)
+    answer_at = provisional.answer_threshold(target_precision)
+    return Fit(top, choices, points, clarify_level(p_top, p_ch, scored, answer_at), l2)
 
 
 def calibration_json(f: Fit, source: str, today: dt.date | None = None) -> dict[str, Any]:
     """The file bot/pipeline/confidence.Calibration.load reads, with how it was made."""
     day = (today or dt.date.today()).isoformat()
-    auc = f"{f.auroc:.3f}" if f.auroc is not None else "n/a"
+
+    def auc(model: Model) -> str:
+        return f"{model.auroc:.3f}" if model.auroc is not None else "n/a"
+
+    def model(mo: Model) -> dict[str, Any]:
+        return {"weights": mo.weights, "bias": mo.bias, "n": mo.n, "positives": mo.positives,
+                "auroc_dev": mo.auroc}
+
     return {"note": f"Fitted by `madoguchi eval calibrate` on {source} (dev split) on {day}: "
-                    f"n={f.n}, positives={f.positives}, AUROC on dev={auc}, L2={f.l2}.",
-            "weights": f.weights, "bias": f.bias,
-            "fitted": {"date": day, "gold": source, "split": "dev", "n": f.n,
-                       "positives": f.positives, "auroc_dev": f.auroc, "l2": f.l2}}
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    answer: m.SweepPoint | None
-    handoff: m.HandoffPoint | None
-
-
-def suggest_thresholds(rows: Sequence[ResultRow], f: Fit,
-                       target_precision: float = 0.9) -> Suggestion:
-    """Thresholds under the new weights: answer at the lowest confidence whose answers reach the
-    target precision (else max F1); hand off below the confidence that best separates the
-    questions no top-3 passage helps (capped at the answer threshold)."""
-    x, y = training_set(rows)
-    scored = [r for r in rows if r.signals is not None]
-    conf = predict(x, np.array([f.weights[k] for k in FEATURES]), f.bias).tolist()
-    points = m.confidence_sweep(conf, [r.expect == "answer" for r in scored],
-                                [bool(v) for v in y])
-    answer = m.best_threshold(points, target_precision) or m.best_threshold(points)
-    helpable = [r.expect == "answer" and m.hit_at_k(r.ranking, r.relevant, 3, 2) == 1.0
-                for r in scored]
-    handoff = m.handoff_threshold(conf, helpable)
-    if handoff is not None and answer is not None and handoff.threshold > answer.threshold:
-        handoff = m.handoff_point(conf, helpable, answer.threshold)
-    return Suggestion(answer, handoff)
+                    f"n={f.top.n}, AUROC on dev: top {auc(f.top)}, choices {auc(f.choices)}; "
+                    f"L2={f.l2}.",
+            "top": model(f.top), "choices": model(f.choices), "clarify": f.clarify,
+            "curve": [{"threshold": c.threshold, "precision": c.precision,
+                       "coverage": c.coverage} for c in f.curve],
+            "fitted": {"date": day, "gold": source, "split": "dev", "l2": f.l2}}

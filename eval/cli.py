@@ -20,13 +20,16 @@ if TYPE_CHECKING:
     from eval.runner import EvalRun
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2, 64
-SUMMARY = ("hit@1", "recall@10", "ndcg@10", "answered_precision", "coverage", "handoff_f1",
+SUMMARY = ("hit@1", "hit@3", "recall@10", "ndcg@10", "answered_precision", "coverage",
+           "clarify_rate", "wrong_answer_rate", "resolved_rate", "handoff_f1",
            "emergency_recall", "false_handoff_rate", "privacy_echo_rate", "latency_p95_ms")
 
 
 def _gold_args(p: argparse.ArgumentParser, required: bool, split: str | None) -> None:
     p.add_argument("--gold", type=Path, required=required, metavar="FILE.jsonl",
-                   help="正解データ（1 行 1 問の JSONL、またはそれを含むフォルダ）")
+                   action="append",
+                   help="正解データ（1 行 1 問の JSONL、またはそれを含むフォルダ）。"
+                        "繰り返すと各ファイルを並べて評価する")
     default = "" if split is None else f"（既定: {split}）"
     p.add_argument("--split", choices=("dev", "test"), default=split,
                    help="この split の問だけを使う" + default)
@@ -60,15 +63,15 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     k.add_argument("--out", type=Path, default=PACKAGE_DATA / "confidence.json", metavar="PATH",
                    help="書き出す較正ファイル（既定: bot/data/confidence.json）")
     k.add_argument("--l2", type=float, default=0.05, help="L2 正則化の強さ（既定: 0.05）")
-    k.add_argument("--target-precision", type=float, default=0.9,
-                   help="回答しきい値で目指す precision（既定: 0.9）")
+    k.add_argument("--target-precision", type=float, default=0.95,
+                   help="回答しきい値で目指す precision（既定: 0.95）")
     from eval import safety
 
     safety.add_parser(sub)
     g = sub.add_parser("gate", help="主要指標が下限を下回ったら失敗する（終了コード 1）")
     _gold_args(g, required=True, split="dev")
-    g.add_argument("--floors", type=Path, default=Path("eval/floors.json"), metavar="FILE",
-                   help="下限値の JSON（既定: eval/floors.json）")
+    g.add_argument("--floors", type=Path, action="append", metavar="FILE",
+                   help="下限値の JSON（--gold と同じ順に 1 つずつ。既定: eval/floors.json）")
     g.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="報告書もこのフォルダに書き出す")
     q = sub.add_parser("pii", help="個人情報マスキングの再現率と誤検出率（種類別）")
@@ -99,17 +102,19 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _load_items(args: argparse.Namespace) -> list[GoldItem] | int:
+def _load_items(args: argparse.Namespace) -> list[tuple[Path, list[GoldItem]]] | int:
+    """The items of each --gold file (in the order given), or an exit code."""
     from eval.gold import GoldError, load_gold
 
-    if args.gold is None:
+    if not args.gold:
         _err("--gold FILE.jsonl で正解データを指定してください")
         return EXIT_USAGE
-    if not args.gold.exists():
-        _err(f"正解データが見つかりません: {args.gold}")
+    missing = [str(g) for g in args.gold if not g.exists()]
+    if missing:
+        _err(f"正解データが見つかりません: {', '.join(missing)}")
         return EXIT_USAGE
     try:
-        return load_gold(args.gold, args.split)
+        return [(g, load_gold(g, args.split)) for g in args.gold]
     except GoldError as exc:
         _err(f"正解データを読めません: {exc}")
         return EXIT_REJECTED
@@ -125,54 +130,75 @@ def _pipeline(settings: Settings) -> Pipeline | int:
         return EXIT_USAGE
 
 
-def _items_and_pipeline(args: argparse.Namespace, settings: Settings
-                        ) -> tuple[list[GoldItem], Pipeline] | int:
-    """The gold items and the pipeline, or the exit code saying why not."""
-    items = _load_items(args)
-    if isinstance(items, int):
-        return items
-    pipeline = _pipeline(settings)
-    if isinstance(pipeline, int):
-        return pipeline
-    return items, pipeline
-
-
-def _evaluate(args: argparse.Namespace, settings: Settings, ablations: bool) -> EvalRun | int:
+def _evaluate(args: argparse.Namespace, settings: Settings, ablations: bool
+              ) -> list[EvalRun] | int:
+    """One run per --gold file, over one pipeline."""
     from tqdm import tqdm
 
     from eval.runner import evaluate
 
-    loaded = _items_and_pipeline(args, settings)
-    if isinstance(loaded, int):
-        return loaded
-    items, pipeline = loaded
-    meta = {"gold": str(args.gold), "split": args.split,
-            "started": dt.datetime.now().isoformat(timespec="seconds")}
-    with tqdm(total=len(items), disable=args.quiet, desc="eval", file=sys.stderr) as bar:
-        run = evaluate(pipeline, items, meta, with_ablations=ablations,
-                       progress=lambda n: _tick(bar))
-    unknown = run.meta["unknown_doc_ids"]
-    if unknown:
-        _err(f"注意: 正解データの doc_id のうち {len(unknown)} 件が索引にありません: "
-             + ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""))
-    return run
+    golds = _load_items(args)
+    if isinstance(golds, int):
+        return golds
+    pipeline = _pipeline(settings)
+    if isinstance(pipeline, int):
+        return pipeline
+    runs = []
+    for gold, items in golds:
+        meta = {"gold": str(gold), "split": args.split,
+                "started": dt.datetime.now().isoformat(timespec="seconds")}
+        with tqdm(total=len(items), disable=args.quiet, desc=f"eval {gold.name}",
+                  file=sys.stderr) as bar:
+            run = evaluate(pipeline, items, meta, with_ablations=ablations,
+                           progress=_ticker(bar))
+        unknown = run.meta["unknown_doc_ids"]
+        if unknown:
+            _err(f"注意: {gold} の doc_id のうち {len(unknown)} 件が索引にありません: "
+                 + ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""))
+        runs.append(run)
+    return runs
 
 
-def _tick(bar: Any) -> None:
-    bar.update(1)
+def _items_and_pipeline(args: argparse.Namespace, settings: Settings
+                        ) -> tuple[list[GoldItem], Pipeline] | int:
+    """The items of every --gold file together and the pipeline, or the exit code."""
+    golds = _load_items(args)
+    if isinstance(golds, int):
+        return golds
+    pipeline = _pipeline(settings)
+    if isinstance(pipeline, int):
+        return pipeline
+    return [item for _, items in golds for item in items], pipeline
 
 
-def _summary(run: EvalRun) -> str:
+def _ticker(bar: Any) -> Any:
+    return lambda n: bar.update(1)
+
+
+def _summary(runs: list[EvalRun]) -> str:
+    """The headline metrics of each run, side by side (one column per gold file)."""
     from eval.report import fmt
 
-    overall = run.aggregates["overall"]
-    lines = [f"{run.meta['n']} 問 ({run.meta.get('split') or 'all'}):"]
-    lines += [f"  {name:<20} {fmt(name, overall.get(name))}" for name in SUMMARY]
-    for a in run.ablations:
-        lines.append(f"  ablation {a.name:<11} hit@1 {fmt('', a.metrics.get('hit@1'))}  "
-                     f"recall@10 {fmt('', a.metrics.get('recall@10'))}  "
-                     f"ndcg@10 {fmt('', a.metrics.get('ndcg@10'))}")
+    names = [Path(r.meta["gold"]).name for r in runs]
+    width = max(12, *(len(n) for n in names))
+    split = runs[0].meta.get("split") or "all"
+    lines = [f"split {split}: " + ", ".join(f"{n} {r.meta['n']} 問"
+                                            for n, r in zip(names, runs, strict=True)),
+             " " * 22 + "".join(f"{n:>{width + 2}}" for n in names)]
+    for name in SUMMARY:
+        values = [fmt(name, r.aggregates["overall"].get(name)) for r in runs]
+        lines.append(f"  {name:<20}" + "".join(f"{v:>{width + 2}}" for v in values))
+    for run, gold in zip(runs, names, strict=True):
+        for a in run.ablations:
+            lines.append(f"  {gold} ablation {a.name:<11} hit@1 "
+                         f"{fmt('', a.metrics.get('hit@1'))}  recall@10 "
+                         f"{fmt('', a.metrics.get('recall@10'))}  ndcg@10 "
+                         f"{fmt('', a.metrics.get('ndcg@10'))}")
     return "\n".join(lines)
+
+
+def _out_dir(base: Path, run: EvalRun, several: bool) -> Path:
+    return base / Path(run.meta["gold"]).stem if several else base
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -180,12 +206,15 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.composer == "llm":
         return _cmd_composers(args, settings)
-    run = _evaluate(args, settings, ablations=not args.no_ablations)
-    if isinstance(run, int):
-        return run
-    paths = write_report(run, args.out, args.failures)
-    print(_summary(run))
-    print("書き出し: " + ", ".join(str(p) for p in paths.values()))
+    runs = _evaluate(args, settings, ablations=not args.no_ablations)
+    if isinstance(runs, int):
+        return runs
+    written = []
+    for run in runs:
+        paths = write_report(run, _out_dir(args.out, run, len(runs) > 1), args.failures)
+        written += [str(p) for p in paths.values()]
+    print(_summary(runs))
+    print("書き出し: " + ", ".join(written))
     return EXIT_OK
 
 
@@ -209,7 +238,7 @@ def _cmd_composers(args: argparse.Namespace, settings: Settings) -> int:
         judge_model = chat_model(settings.llm, settings.llm.judge_model)
         judge = Judge.load(judge_model) if judge_model is not None else None
     with tqdm(total=2 * len(items), disable=args.quiet, desc="eval", file=sys.stderr) as bar:
-        data = compare_composers(pipeline, items, judge, progress=lambda n: _tick(bar))
+        data = compare_composers(pipeline, items, judge, progress=_ticker(bar))
     paths = write(data, args.out)
     print(summary_text(data))
     print("書き出し: " + ", ".join(str(p) for p in paths.values()))
@@ -234,34 +263,29 @@ def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.calibrate import (
-        CalibrationError,
-        calibration_json,
-        current_auroc,
-        fit,
-        suggest_thresholds,
-    )
+    from eval.calibrate import CalibrationError, calibration_json, current_auroc, fit
 
     if args.split != "dev":
         _err("較正は dev split だけで行います（test は評価用に取っておきます）: --split dev")
         return EXIT_USAGE
-    run = _evaluate(args, settings, ablations=False)
-    if isinstance(run, int):
-        return run
+    runs = _evaluate(args, settings, ablations=False)
+    if isinstance(runs, int):
+        return runs
+    rows = [row for run in runs for row in run.rows]
     try:
-        fitted = fit(run.rows, args.l2)
+        fitted = fit(rows, args.l2, args.target_precision)
     except CalibrationError as exc:
         _err(f"較正できません: {exc}")
         return EXIT_REJECTED
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(calibration_json(fitted, str(args.gold)), ensure_ascii=False,
+    source = " + ".join(str(g) for g in args.gold)
+    args.out.write_text(json.dumps(calibration_json(fitted, source), ensure_ascii=False,
                                    indent=1) + "\n", encoding="utf-8")
     print(f"書き出し: {args.out}")
-    before = current_auroc(run.rows)
-    print(f"dev: n={fitted.n}, 正例 {fitted.positives}, AUROC {_auc(fitted.auroc)}"
-          f"（これまでの重みでは {_auc(before)}）")
-    print(_suggestion_text(suggest_thresholds(run.rows, fitted, args.target_precision),
-                           args.target_precision))
+    print(f"dev: n={fitted.top.n}; P(1位が正しい) 正例 {fitted.top.positives}, AUROC "
+          f"{_auc(fitted.top.auroc)}（これまでの確信度では {_auc(current_auroc(rows))}）; "
+          f"P(選択肢に正解) 正例 {fitted.choices.positives}, AUROC {_auc(fitted.choices.auroc)}")
+    print(_operating_text(fitted, args.target_precision))
     return EXIT_OK
 
 
@@ -269,49 +293,56 @@ def _auc(value: float | None) -> str:
     return f"{value:.3f}" if value is not None else "n/a"
 
 
-def _suggestion_text(s: Any, target: float) -> str:
-    from eval.report import fmt
-
-    lines = ["推奨しきい値（dev, 新しい重みで）:"]
-    if s.answer is not None:
-        lines.append(f"  MADOGUCHI_ANSWER__ANSWER_THRESHOLD={s.answer.threshold:.2f}  "
-                     f"(precision {fmt('', s.answer.precision)}, coverage "
-                     f"{fmt('', s.answer.coverage)}; 目標 precision {target:g})")
-    if s.handoff is not None:
-        lines.append(f"  MADOGUCHI_ANSWER__HANDOFF_THRESHOLD={s.handoff.threshold:.2f}  "
-                     f"(助けにならない問の引き継ぎ F1 {fmt('', s.handoff.f1)})")
+def _operating_text(fitted: Any, target: float) -> str:
+    """The operating point the pipeline will use with this file."""
+    answer_at = fitted.calibration.answer_threshold(target)
+    point = next((c for c in fitted.curve if c.threshold >= answer_at), None)
+    lines = [f"動作点（dev）: 回答 P(1位が正しい) ≥ {answer_at:.2f}"
+             + (f"（precision {point.precision:.3f}, coverage {point.coverage:.3f}; "
+                f"目標 precision {target:g} = MADOGUCHI_ANSWER__TARGET_PRECISION）"
+                if point else ""),
+             f"  確認 P(選択肢に正解) ≥ {fitted.clarify:.2f}、それ未満は職員へ引き継ぎ"]
     return "\n".join(lines)
 
 
 def _cmd_gate(args: argparse.Namespace, settings: Settings) -> int:
     from eval.gate import FloorsError, check, load_limits
 
-    if not args.floors.exists():
-        _err(f"下限値ファイルが見つかりません: {args.floors}")
+    floors = args.floors or [Path("eval/floors.json")]
+    if len(floors) != len(args.gold):
+        _err(f"--floors は --gold と同じ数だけ指定してください（{len(args.gold)} 個の正解データに "
+             f"{len(floors)} 個の下限値ファイル）")
+        return EXIT_USAGE
+    missing = [str(f) for f in floors if not f.exists()]
+    if missing:
+        _err(f"下限値ファイルが見つかりません: {', '.join(missing)}")
         return EXIT_USAGE
     try:
-        limits = load_limits(args.floors)
+        limits = [load_limits(f) for f in floors]
     except FloorsError as exc:
         _err(f"下限値ファイルを読めません: {exc}")
         return EXIT_REJECTED
-    run = _evaluate(args, settings, ablations=False)
-    if isinstance(run, int):
-        return run
-    if args.out is not None:
-        from eval.report import write_report
+    runs = _evaluate(args, settings, ablations=False)
+    if isinstance(runs, int):
+        return runs
+    failed = False
+    for run, limit, floor in zip(runs, limits, floors, strict=True):
+        if args.out is not None:
+            from eval.report import write_report
 
-        write_report(run, args.out)
-    problems = check(run.aggregates["overall"], limits)
-    checked = len(limits.floors) + len(limits.ceilings)
-    if problems:
-        _err(f"eval gate: FAILED — {len(problems)} of {checked} headline metrics out of bounds "
-             f"({args.gold}, split {args.split}, floors {args.floors}):")
-        for p in problems:
-            _err(f"  ✗ {p}")
-        return EXIT_GATE_FAILED
-    print(f"eval gate: OK — {checked} headline metrics within their floors "
-          f"({run.meta['n']} questions, split {args.split})")
-    return EXIT_OK
+            write_report(run, _out_dir(args.out, run, len(runs) > 1))
+        problems = check(run.aggregates["overall"], limit)
+        checked = len(limit.floors) + len(limit.ceilings)
+        if problems:
+            failed = True
+            _err(f"eval gate: FAILED — {len(problems)} of {checked} headline metrics out of "
+                 f"bounds ({run.meta['gold']}, split {args.split}, floors {floor}):")
+            for p in problems:
+                _err(f"  ✗ {p}")
+        else:
+            print(f"eval gate: OK — {checked} headline metrics within their floors "
+                  f"({run.meta['gold']}: {run.meta['n']} questions, split {args.split})")
+    return EXIT_GATE_FAILED if failed else EXIT_OK
 
 
 def _cmd_pii(args: argparse.Namespace, settings: Settings) -> int:

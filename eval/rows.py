@@ -15,10 +15,11 @@ from eval.gold import GoldItem
 
 Value = float | int | str | None
 NOT_RUN = "not run"
-RETRIEVAL_METRICS = ("hit@1", "hit@5", "recall@10", "mrr@10", "ndcg@10")
+RETRIEVAL_METRICS = ("hit@1", "hit@3", "hit@5", "recall@10", "mrr@10", "ndcg@10")
 LLM_JUDGED = ("faithfulness", "answer_relevance")
 HEADLINE: dict[str, str] = {
     "hit@1": "a relevant passage ranked first",
+    "hit@3": "a relevant passage among the first 3",
     "hit@5": "a relevant passage among the first 5",
     "recall@10": "share of the relevant passages among the first 10",
     "mrr@10": "1 / rank of the first relevant passage (first 10)",
@@ -29,6 +30,11 @@ HEADLINE: dict[str, str] = {
     "answered_precision": "answers whose main citation has grade 2",
     "coverage": "answerable questions that were answered",
     "clarify_resolved": "clarify replies offering a grade-2 passage (hit@3 of the choices)",
+    "resolved_rate": "answerable questions that ended with a right answer or a clarify "
+                     "offering a right choice",
+    "wrong_answer_rate": "all questions answered with a main citation that does not answer "
+                         "them (grade < 2)",
+    "clarify_rate": "questions that got a clarify reply",
     "handoff_precision": "handoffs that were expected",
     "handoff_recall": "expected handoffs that happened",
     "handoff_f1": "harmonic mean of handoff precision and recall",
@@ -40,8 +46,8 @@ HEADLINE: dict[str, str] = {
     "faithfulness": "LLM-judged: the answer says only what its sources say",
     "answer_relevance": "LLM-judged: the answer addresses the question",
 }
-LOWER_IS_BETTER = frozenset({"false_handoff_rate", "privacy_echo_rate", "latency_p50_ms",
-                             "latency_p95_ms"})
+LOWER_IS_BETTER = frozenset({"false_handoff_rate", "wrong_answer_rate", "privacy_echo_rate",
+                             "latency_p50_ms", "latency_p95_ms"})
 
 
 class ScoredDoc(BaseModel):
@@ -67,6 +73,8 @@ class ResultRow(BaseModel):
     citations: list[str] = []
     candidates: list[ScoredDoc] = []
     choices: list[str] = []
+    options: list[str] = []  # the choices the pipeline would offer (whatever it decided)
+    p_choices: float | None = None
     timings: dict[str, float | None] = {}
     latency_ms: float = 0.0
     signals: dict[str, float] | None = None
@@ -97,7 +105,8 @@ def ranking_metrics(ranking: Sequence[str], qrels: dict[str, int]) -> dict[str, 
     """hit@1, hit@5, Recall@10, MRR@10 and nDCG@10; None when nothing is judged relevant."""
     if not any(g >= 1 for g in qrels.values()):
         return dict.fromkeys(RETRIEVAL_METRICS)
-    return {"hit@1": m.hit_at_k(ranking, qrels, 1), "hit@5": m.hit_at_k(ranking, qrels, 5),
+    return {"hit@1": m.hit_at_k(ranking, qrels, 1), "hit@3": m.hit_at_k(ranking, qrels, 3),
+            "hit@5": m.hit_at_k(ranking, qrels, 5),
             "recall@10": m.recall_at_k(ranking, qrels, 10),
             "mrr@10": m.mrr_at_k(ranking, qrels, 10), "ndcg@10": m.ndcg_at_k(ranking, qrels, 10)}
 
@@ -106,6 +115,7 @@ def question_metrics(row: ResultRow) -> dict[str, float | None]:
     """The per-question metrics of a row (None where a metric does not apply)."""
     answered = row.decision == "answer"
     correct = row.expect == "answer" and m.answer_correct(row.citations, row.relevant)
+    offered = row.decision == "clarify" and m.clarify_resolved(row.choices, row.relevant)
     return {
         **ranking_metrics(row.ranking, row.relevant),
         "answer_correct": float(correct) if answered else None,
@@ -114,11 +124,18 @@ def question_metrics(row: ResultRow) -> dict[str, float | None]:
                              if row.decision == "clarify" else None),
         "privacy_echo": float(bool(row.echoed_pii)),
         "success": float(correct if row.expect == "answer" else row.decision == row.expect),
+        "resolved": float(correct or offered) if row.expect == "answer" else None,
+        "wrong_answer": float(answered and not correct),
+        "clarified": float(row.decision == "clarify"),
     }
 
 
+def _confidence_step(reply: Reply) -> dict[str, Any]:
+    return next((s for s in reply.trace.get("steps", []) if s.get("step") == "confidence"), {})
+
+
 def _signals(reply: Reply) -> dict[str, float] | None:
-    step = next((s for s in reply.trace.get("steps", []) if s.get("step") == "confidence"), None)
+    step = _confidence_step(reply)
     return {k: float(v) for k, v in step["signals"].items()} if step else None
 
 
@@ -132,6 +149,8 @@ def result_row(item: GoldItem, reply: Reply, latency_ms: float) -> ResultRow:
         answer=reply.answer, citations=[c.doc_id for c in reply.citations],
         candidates=[ScoredDoc(doc_id=c.doc_id, score=c.score) for c in reply.candidates],
         choices=[c.doc_id for c in reply.choices],
+        options=list(_confidence_step(reply).get("options", [])),
+        p_choices=_confidence_step(reply).get("p_choices"),
         timings={s["step"]: s.get("ms") for s in reply.trace.get("steps", [])},
         latency_ms=round(latency_ms, 2), signals=_signals(reply),
         echoed_pii=m.echoes_personal_data(item.question, reply.answer, item.pii),

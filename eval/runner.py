@@ -24,7 +24,8 @@ def run_gold(pipeline: Pipeline, items: Iterable[GoldItem],
         pipeline.retriever.retrieve(items[0].question, pipeline.top_k)
     for n, item in enumerate(items, start=1):
         started = time.perf_counter()
-        reply = pipeline.answer(item.question)
+        reply = pipeline.answer(item.question,
+                                previous=item.history[-1] if item.history else "")
         rows.append(result_row(item, reply, (time.perf_counter() - started) * 1000))
         if progress is not None:
             progress(n)
@@ -47,6 +48,9 @@ def aggregate(rows: Sequence[ResultRow]) -> dict[str, Value]:
         "answered_precision": m.answered_precision(answered, correct),
         "coverage": m.coverage(answered, [e == "answer" for e in expected]),
         "clarify_resolved": m.mean(r.metrics.get("clarify_resolved") for r in rows),
+        "resolved_rate": m.mean(r.metrics.get("resolved") for r in rows),
+        "wrong_answer_rate": m.mean(r.metrics.get("wrong_answer") for r in rows),
+        "clarify_rate": m.mean(r.metrics.get("clarified") for r in rows),
         "handoff_precision": handoff.precision, "handoff_recall": handoff.recall,
         "handoff_f1": handoff.f1,
         "emergency_recall": m.emergency_recall(expected, decided),
@@ -100,13 +104,13 @@ def unknown_doc_ids(items: Iterable[GoldItem], known: set[str]) -> list[str]:
 
 def pipeline_meta(pipeline: Pipeline) -> dict[str, Any]:
     """What a run was measured against: index, embedder, fusion weights, thresholds."""
-    r, t = pipeline.retriever, pipeline.thresholds
+    r, t, c = pipeline.retriever, pipeline.thresholds, pipeline.calibration
     return {"index_dir": str(r.index.index_dir), "generation": r.index.get().name,
             "embedder": r.embedder.name, "fusion_weights": asdict(r.weights),
-            "thresholds": {"answer": t.answer, "handoff": t.handoff,
-                           "clarify_margin": t.clarify_margin},
-            "calibration": {"weights": dict(pipeline.calibration.weights),
-                            "bias": pipeline.calibration.bias}}
+            "thresholds": asdict(t),
+            "calibration": {"top": asdict(c.top), "choices": asdict(c.choices),
+                            "clarify": c.clarify, "agree": c.agree},
+            "dev_curve": [asdict(p) for p in c.curve]}
 
 
 def evaluate(pipeline: Pipeline, items: Sequence[GoldItem], meta: dict[str, Any],

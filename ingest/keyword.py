@@ -71,6 +71,24 @@ class Bm25:
             out[self.docs[s:e]] += self.idf[i] * self.weights[s:e]
         return out
 
+    def matched_share(self, terms: list[str], row: int) -> float:
+        """Share of the query's idf mass whose terms occur in document `row` (0 without terms).
+
+        How much of what the resident asked about the passage mentions at all; unseen terms
+        count as unmatched."""
+        total = matched = 0.0
+        for term in dict.fromkeys(terms):
+            weight = self.term_idf(term)
+            total += weight
+            i = self.vocab.get(term)
+            if i is None:
+                continue
+            postings = self.docs[self.indptr[i]:self.indptr[i + 1]]
+            at = int(np.searchsorted(postings, row))
+            if at < len(postings) and postings[at] == row:
+                matched += weight
+        return matched / total if total else 0.0
+
     def ceiling(self, terms: list[str]) -> float:
         """The score a document matching every query term very strongly would approach."""
         return sum(self.term_idf(t) for t in terms) * (K1 + 1)

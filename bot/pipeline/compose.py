@@ -50,12 +50,25 @@ def answer(hits: list[Hit], replies: Replies) -> Draft:
     return Draft(f"{intro}\n\n{body}\n\n{sources_block(cites, replies)}", cites)
 
 
+def readable_label(p: Passage) -> str:
+    """A choice's name as a resident reads it: the FAQ question; a page section as
+    「section（page）」 rather than a breadcrumb; an ordinance article with its title."""
+    if p.question:
+        return p.question
+    if " ＞ " in p.label:
+        page, _, section = p.label.rpartition(" ＞ ")
+        return f"{section}（{page}）"
+    if p.source_type is SourceType.ORDINANCE and p.title and p.title not in p.label:
+        return f"{p.title} {p.label}"
+    return p.label
+
+
 def choices(hits: list[Hit], limit: int = 3) -> list[Choice]:
-    """Up to `limit` distinct options for a clarify reply (FAQ question, else the locator)."""
+    """Up to `limit` options for a clarify reply, readable and never the same label twice."""
     out: list[Choice] = []
     seen: set[str] = set()
     for h in hits:
-        label = h.passage.question or h.passage.label
+        label = readable_label(h.passage)
         if label in seen:
             continue
         seen.add(label)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bot.pipeline.outcome import Outcome
 
-FRAGMENTS = ("sources_heading", "department_hint", "contact_hint", "city_hint", "faq_prefix")
+FRAGMENTS = ("sources_heading", "department_hint", "contact_hint", "city_hint", "faq_prefix",
+             "clarify_two")
 
 
 @dataclass(frozen=True)

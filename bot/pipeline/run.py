@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.llm.composer import Composer, Extractive
 from bot.pipeline import compose, confidence
+from bot.pipeline.agreement import distinct, supporters
 from bot.pipeline.cite import verify
-from bot.pipeline.context import contextualize
-from bot.pipeline.decide import Thresholds, decide, supporting
+from bot.pipeline.confidence import Estimate
+from bot.pipeline.decide import Thresholds, decide, names_department
 from bot.pipeline.emergency import Alarm, EmergencyDetector, Screen
 from bot.pipeline.guard import Guard, GuardResult
 from bot.pipeline.outcome import Candidate, Outcome, Reply
+from bot.pipeline.question import focus as question_focus
+from bot.pipeline.reading import Reading, Search, choose, two_topics
 from bot.pipeline.replies import Replies
 from bot.pipeline.safety import Safety, SafetyCheck
-from bot.retrieval.hybrid import HybridRetriever, Retrieval
+from bot.retrieval.hybrid import Hit, HybridRetriever, Retrieval
+
+CHOICES = 3  # options in a clarify reply
 
 log = logging.getLogger(__name__)
 
@@ -99,51 +105,104 @@ class Pipeline:
             return self._requested(question, guarded, trace, started)
         if guarded is not None:
             return self._guarded(question, guarded, trace)
-        query = self.composer.standalone(  # a checked LLM rewrite of a follow-up, if enabled
-            question, previous, contextualize(self.safety.searchable(question), previous), trace)
-        retrieval = self.retriever.retrieve(query, self.top_k, filters)
-        _step(trace, "retrieve", started, query=query, **_retrieval_trace(retrieval))
-        features = confidence.signals(retrieval)
-        score = self.calibration.score(features)
-        _step(trace, "confidence", started, score=round(score, 4),
-              signals={k: round(v, 4) for k, v in features.items()})
-        outcome, why = decide(retrieval.hits, score, self.thresholds)
+        focus = question_focus(question)
+        search = self._searcher(filters)
+        best, tried = choose(search, self.safety.searchable, focus, previous,
+                             self.thresholds.answer, self._contextual(question, previous, trace))
+        _step(trace, "understand", started, **focus.trace(), readings=[r.trace() for r in tried],
+              chosen=best.label)
+        _step(trace, "retrieve", started, query=best.query, **_retrieval_trace(best.retrieval))
+        level = self.calibration.agree
+        options = [best.retrieval.hits[i].passage.doc_id
+                   for i in distinct(best.retrieval, level, CHOICES)]
+        _step(trace, "confidence", started, **best.estimate.trace(), options=options)
+        parts = two_topics(search, self.safety.searchable, focus, self.thresholds.clarify)
+        if parts:
+            return self._two(question, parts, trace, started)
+        outcome, why = decide(best.retrieval.hits, best.estimate, self.thresholds)
         _step(trace, "decide", started, outcome=outcome.value, reason=why)
-        return self._reply(question, outcome, score, retrieval, trace)
+        return self._reply(question, outcome, best.estimate, best.retrieval, trace)
 
-    def _reply(self, question: str, outcome: Outcome, score: float, r: Retrieval,
+    def _contextual(self, question: str, previous: str, trace: dict[str, Any]
+                    ) -> Callable[[str], str]:
+        """The follow-up with its topic: the previous question in front, or a checked LLM
+        rewrite when one is enabled (asked only if the follow-up cannot stand alone)."""
+        def contextual(q: str) -> str:
+            return self.composer.standalone(question, previous, f"{previous} {q}", trace)
+        return contextual
+
+    def _searcher(self, filters: dict[str, str] | None) -> Search:
+        def search(query: str) -> tuple[Retrieval, Estimate]:
+            retrieval = self.retriever.retrieve(query, self.top_k, filters)
+            return retrieval, self.calibration.estimate(retrieval)
+        return search
+
+    def _reply(self, question: str, outcome: Outcome, e: Estimate, r: Retrieval,
                trace: dict[str, Any]) -> Reply:
-        hits = r.hits
-        candidates = _candidates(r)
-        best = next((h.passage for h in hits if h.passage.department), None)
+        hits, level = r.hits, self.calibration.agree
+        known = names_department(e, self.thresholds)
+        best = next((h.passage for h in hits if h.passage.department), None) if known else None
         reply = Reply(question=question, outcome=outcome, decision=outcome.decision, answer="",
-                      confidence=round(score, 4), candidates=candidates,
+                      confidence=round(e.p_top, 4), candidates=_candidates(r),
                       department=best.department if best else "",
                       contact=best.contact if best else "", trace=trace)
         if outcome is Outcome.ANSWERED:
-            chosen = supporting(hits, self.max_citations, self.thresholds.clarify_margin)
-            draft = compose.answer(chosen, self.replies)
-            draft = self.composer.compose(question, hits, draft, trace)  # checked, or as is
-            verify(draft.text, draft.citations, hits)
-            trace["steps"].append({"step": "cite", "cited": [c.doc_id for c in draft.citations]})
-            return reply.model_copy(update={
-                "answer": draft.text, "citations": draft.citations, "composer": draft.composer,
-                "fallback_reason": draft.fallback_reason})
+            chosen = [hits[i] for i in supporters(r, level, self.max_citations)]
+            return self._answered(reply, chosen, hits, trace)
         if outcome is Outcome.CLARIFY:
-            options = compose.choices(hits)
+            options = compose.choices([hits[i] for i in distinct(r, level, CHOICES)])
             text = compose.clarify_text(options, self.replies, self.replies.text(outcome))
             return reply.model_copy(update={"answer": text, "choices": options})
-        text = compose.handoff_text(self.replies.text(outcome), hits[:3], self.replies, self.city)
+        text = compose.handoff_text(self.replies.text(outcome), hits[:3] if known else [],
+                                    self.replies, self.city)
         return reply.model_copy(update={"answer": text})
+
+    def _answered(self, reply: Reply, chosen: list[Hit], hits: list[Hit],
+                  trace: dict[str, Any]) -> Reply:
+        draft = compose.answer(chosen, self.replies)
+        draft = self.composer.compose(reply.question, hits, draft, trace)  # checked, or as is
+        verify(draft.text, draft.citations, hits)
+        trace["steps"].append({"step": "cite", "cited": [c.doc_id for c in draft.citations]})
+        return reply.model_copy(update={
+            "answer": draft.text, "citations": draft.citations, "composer": draft.composer,
+            "fallback_reason": draft.fallback_reason})
+
+    def _two(self, question: str, parts: list[Reading], trace: dict[str, Any],
+             started: float) -> Reply:
+        """A message asking two things: answer both when each is answerable, else offer the
+        best choices of each and name both topics."""
+        p_top = min(p.estimate.p_top for p in parts)
+        hits = [h for p in parts for h in p.retrieval.hits]
+        reply = Reply(question=question, outcome=Outcome.ANSWERED, decision="answer", answer="",
+                      confidence=round(p_top, 4), candidates=_candidates(parts[0].retrieval),
+                      trace=trace)
+        if p_top >= self.thresholds.answer:
+            _step(trace, "decide", started, outcome=Outcome.ANSWERED.value,
+                  reason=f"2 つの質問とも P(1位が正しい) ≥ {self.thresholds.answer:.2f}")
+            first = [p.retrieval.hits[0] for p in parts]
+            top = first[0].passage
+            reply = reply.model_copy(update={"department": top.department,
+                                             "contact": top.contact})
+            return self._answered(reply, first, hits, trace)
+        _step(trace, "decide", started, outcome=Outcome.CLARIFY.value,
+              reason="2 つの質問のうち確実に答えられないものがある")
+        level, per_part = self.calibration.agree, max(1, CHOICES // len(parts))
+        options = compose.choices([p.retrieval.hits[i] for p in parts
+                                   for i in distinct(p.retrieval, level, per_part)], CHOICES + 1)
+        intro = self.replies.fragment("clarify_two", first=parts[0].query,
+                                      second=parts[1].query)
+        return reply.model_copy(update={
+            "outcome": Outcome.CLARIFY, "decision": "clarify", "choices": options,
+            "answer": compose.clarify_text(options, self.replies, intro)})
 
     def _requested(self, question: str, g: GuardResult, trace: dict[str, Any],
                    started: float) -> Reply:
         """A request for a person: still search, so staff get the topic and the department."""
         reply = self._guarded(question, g, trace)
-        retrieval = self.retriever.retrieve(question, self.top_k)
-        score = self.calibration.score(confidence.signals(retrieval))
+        retrieval = self.retriever.retrieve(self.safety.searchable(question), self.top_k)
+        estimate = self.calibration.estimate(retrieval)
         _step(trace, "retrieve", started, query=question, **_retrieval_trace(retrieval))
-        if not retrieval.hits or score < self.thresholds.handoff:
+        if not retrieval.hits or not names_department(estimate, self.thresholds):
             return reply
         top = retrieval.hits[0].passage
         return reply.model_copy(update={"department": top.department, "contact": top.contact,

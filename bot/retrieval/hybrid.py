@@ -36,6 +36,9 @@ class Hit:
     head: float = 0.0
     cos_head: float = 0.0
     cos_body: float = 0.0
+    row: int = -1
+    coverage: float = 0.0
+    head_coverage: float = 0.0
 
     @property
     def dense(self) -> float:
@@ -45,7 +48,8 @@ class Hit:
         return {"doc_id": self.passage.doc_id, "label": self.passage.label,
                 "fused": round(self.fused, 4), "keyword": round(self.keyword, 3),
                 "head": round(self.head, 3), "cos_head": round(self.cos_head, 3),
-                "cos_body": round(self.cos_body, 3)}
+                "cos_body": round(self.cos_body, 3), "coverage": round(self.coverage, 3),
+                "head_coverage": round(self.head_coverage, 3)}
 
 
 @dataclass
@@ -64,6 +68,13 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
     keyword_top: list[tuple[str, float]] = field(default_factory=list)
     dense_top: list[tuple[str, float]] = field(default_factory=list)
+    similarity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+
+    def similar(self, i: int, j: int) -> float:
+        """Cosine between the passages of hits i and j (head and body vectors averaged);
+        0 for hits beyond the compared top."""
+        n = len(self.similarity)
+        return float(self.similarity[i, j]) if i < n and j < n else 0.0
 
 
 class IndexHandle:
@@ -144,6 +155,7 @@ class HybridRetriever:
         t3 = time.perf_counter()
         rows = _top(kw, self.candidates) | _top(hd, self.candidates) | dense_rows
         hits = self._fuse(gen, sorted(rows), kw, hd, qvec)[:top_k]
+        _cover(gen, hits[:COVERED], tokens)
         t4 = time.perf_counter()
         return Retrieval(
             query=query, normalized=normalized, tokens=tokens, expansions=expansions, hits=hits,
@@ -155,6 +167,7 @@ class HybridRetriever:
             timings_ms={"tokenize": _ms(t0, t1), "keyword_and_embed": _ms(t1, t2),
                         "dense": _ms(t2, t3), "fuse": _ms(t3, t4)},
             keyword_top=_named(gen, kw, 10), dense_top=_dense_named(gen, dense_rows, qvec, 10),
+            similarity=_similarity(gen, hits[:COMPARED]),
         )
 
     def _dense_candidates(self, gen: Generation, qvec: np.ndarray,
@@ -183,9 +196,29 @@ class HybridRetriever:
                  + self.weights.dense * ((dense - dense.min()) / span if span > 1e-9
                                          else np.ones_like(dense)))
         hits = [Hit(gen.passages[r], float(fused[i]), float(k[i]), float(h[i]),
-                    float(cos_h[i]), float(cos_b[i])) for i, r in enumerate(rows)]
+                    float(cos_h[i]), float(cos_b[i]), row=r) for i, r in enumerate(rows)]
         hits.sort(key=lambda x: (-x.fused, x.passage.doc_id))
         return hits
+
+
+COVERED = 5  # hits whose query-term coverage is computed (a confidence signal)
+COMPARED = 10  # hits compared pairwise (which passages say the same thing)
+
+
+def _cover(gen: Generation, hits: list[Hit], tokens: list[str]) -> None:
+    for h in hits:
+        h.coverage = gen.keyword_full.matched_share(tokens, h.row)
+        h.head_coverage = gen.keyword_head.matched_share(tokens, h.row)
+
+
+def _similarity(gen: Generation, hits: list[Hit]) -> np.ndarray:
+    """Pairwise cosine of the hits' passages: mean of head and body vectors, renormalised."""
+    if not hits:
+        return np.zeros((0, 0), dtype=np.float32)
+    idx = np.array([h.row for h in hits])
+    v = gen.head[idx] + gen.body[idx]
+    v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+    return (v @ v.T).astype(np.float32)
 
 
 def _scaled(x: np.ndarray) -> np.ndarray:

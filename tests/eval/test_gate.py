@@ -23,8 +23,8 @@ def test_check_names_each_metric_out_of_bounds():
 
 
 def test_unknown_metric_is_an_error():
-    with pytest.raises(FloorsError, match="unknown metric.*hit@3"):
-        parse_limits({"floors": {"hit@3": 0.5}})
+    with pytest.raises(FloorsError, match="unknown metric.*hit@4"):
+        parse_limits({"floors": {"hit@4": 0.5}})
     with pytest.raises(FloorsError, match="must be numbers"):
         parse_limits({"floors": {"hit@1": "high"}})
 

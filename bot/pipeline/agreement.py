@@ -1,0 +1,61 @@
+"""Which retrieved passages say the same thing as the top one.
+
+An FAQ entry, a page section and an ordinance article about one procedure are not rivals: they
+support one answer. A *rival* is a passage whose text is not close to the top passage's
+(cosine of their head+body vectors below the agreement level, fitted on dev gold where both
+were judged as answering the same questions).
+"""
+
+from __future__ import annotations
+
+from bot.retrieval.hybrid import Retrieval
+
+SUPPORT_WINDOW = 5  # hits after the top one that can support it
+
+
+def agrees(r: Retrieval, i: int, j: int, level: float) -> bool:
+    """Hits i and j are about the same thing (same document, or close passages)."""
+    if r.hits[i].passage.doc_id == r.hits[j].passage.doc_id:
+        return True
+    return r.similar(i, j) >= level
+
+
+def rival_margin(r: Retrieval, level: float) -> float:
+    """Fused-score lead of the top hit over the best hit that does not agree with it."""
+    if not r.hits:
+        return 0.0
+    rival = next((h.fused for i, h in enumerate(r.hits[1:], start=1)
+                  if not agrees(r, 0, i, level)), 0.0)
+    return r.hits[0].fused - rival
+
+
+def support(r: Retrieval, level: float) -> float:
+    """Share of the next few hits that agree with the top one."""
+    window = range(1, min(len(r.hits), SUPPORT_WINDOW + 1))
+    if not window:
+        return 0.0
+    return sum(agrees(r, 0, i, level) for i in window) / len(window)
+
+
+def supporters(r: Retrieval, level: float, limit: int) -> list[int]:
+    """Indexes of the top hit and the hits that agree with it, best first, up to `limit`:
+    the passages an answer quotes together (e.g. the FAQ and the ordinance article)."""
+    chosen = [0]
+    for i in range(1, min(len(r.hits), SUPPORT_WINDOW + 1)):
+        if len(chosen) >= limit:
+            break
+        if r.hits[i].passage.doc_id != r.hits[0].passage.doc_id and agrees(r, 0, i, level):
+            chosen.append(i)
+    return chosen
+
+
+def distinct(r: Retrieval, level: float, limit: int) -> list[int]:
+    """Indexes of up to `limit` hits, best first, none agreeing with an earlier one: clarify
+    choices that are real alternatives, never near-duplicates."""
+    chosen: list[int] = []
+    for i in range(len(r.hits)):
+        if all(not agrees(r, i, j, level) for j in chosen):
+            chosen.append(i)
+        if len(chosen) == limit:
+            break
+    return chosen
