@@ -1,12 +1,15 @@
-"""The decision and citation rules as pure functions."""
+"""The decision, agreement and citation rules as pure functions."""
 
+import numpy as np
 import pytest
 
+from bot.pipeline.agreement import distinct, rival_margin, support, supporters
 from bot.pipeline.cite import CitationError, verify
-from bot.pipeline.compose import choices, citation
-from bot.pipeline.decide import Thresholds, decide, supporting
+from bot.pipeline.compose import choices, citation, readable_label
+from bot.pipeline.confidence import Estimate
+from bot.pipeline.decide import Thresholds, decide, names_department
 from bot.pipeline.outcome import Outcome
-from bot.retrieval.hybrid import Hit
+from bot.retrieval.hybrid import Hit, Retrieval
 from ingest.schema import Passage, SourceType
 
 
@@ -16,44 +19,77 @@ def hit(doc_id, fused, title=None, cos=0.5, question=""):
     return Hit(p, fused, cos_head=cos, cos_body=cos)
 
 
-T = Thresholds(answer=0.6, handoff=0.3, clarify_margin=0.1)
+def retrieval(hits, similarity=None):
+    n = len(hits)
+    sim = np.eye(n, dtype=np.float32) if similarity is None else np.array(similarity, np.float32)
+    return Retrieval(query="q", normalized="q", tokens=["q"], expansions=[], hits=hits,
+                     keyword_ceiling=1.0, head_ceiling=1.0, similarity=sim)
+
+
+def estimate(p_top, p_choices):
+    return Estimate(p_top, p_choices, {})
+
+
+T = Thresholds(answer=0.9, clarify=0.5, department=0.5)
 
 
 def test_no_hits_is_no_source():
-    assert decide([], 0.9, T)[0] is Outcome.HANDOFF_NO_SOURCE
+    assert decide([], estimate(0.99, 0.99), T)[0] is Outcome.HANDOFF_NO_SOURCE
 
 
-def test_low_confidence_hands_off():
-    assert decide([hit("a", 1.0), hit("b", 0.2)], 0.29, T)[0] is Outcome.HANDOFF_LOW_CONFIDENCE
+def test_likely_right_answers_whatever_the_runner_up():
+    tied = [hit("a", 1.0), hit("b", 0.99)]
+    assert decide(tied, estimate(0.93, 0.99), T)[0] is Outcome.ANSWERED
 
 
-def test_confident_and_clear_answers():
-    assert decide([hit("a", 1.0), hit("b", 0.5)], 0.61, T)[0] is Outcome.ANSWERED
+def test_a_right_choice_likely_offered_clarifies():
+    hits = [hit("a", 1.0), hit("b", 0.5)]
+    outcome, why = decide(hits, estimate(0.6, 0.7), T)
+    assert outcome is Outcome.CLARIFY and "0.70" in why
 
 
-def test_confident_but_tied_clarifies():
-    assert decide([hit("a", 1.0), hit("b", 0.95)], 0.9, T)[0] is Outcome.CLARIFY
+def test_neither_likely_hands_off():
+    hits = [hit("a", 1.0), hit("b", 0.5)]
+    assert decide(hits, estimate(0.6, 0.4), T)[0] is Outcome.HANDOFF_LOW_CONFIDENCE
+    assert decide(hits[:1], estimate(0.6, 0.9), T)[0] is Outcome.HANDOFF_LOW_CONFIDENCE
 
 
-def test_middle_confidence_clarifies():
-    assert decide([hit("a", 1.0), hit("b", 0.5)], 0.45, T)[0] is Outcome.CLARIFY
+def test_handoff_names_a_department_only_when_the_topic_is_known():
+    assert names_department(estimate(0.1, 0.6), T)
+    assert not names_department(estimate(0.1, 0.2), T)
 
 
-def test_sections_of_one_page_do_not_count_as_a_tie():
-    hits = [hit("p#a", 1.0, title="同じページ"), hit("p#b", 0.97, title="同じページ")]
-    assert decide(hits, 0.9, T)[0] is Outcome.ANSWERED
+# a, b say the same thing (0.9); c is a rival; d repeats c.
+SIM = [[1, .9, .2, .2], [.9, 1, .2, .2], [.2, .2, 1, .95], [.2, .2, .95, 1]]
 
 
-def test_supporting_adds_a_close_second_document_only():
-    hits = [hit("a", 1.0), hit("b", 0.95), hit("c", 0.94)]
-    assert [h.passage.doc_id for h in supporting(hits, 2, 0.1)] == ["a", "b"]
-    assert [h.passage.doc_id for h in supporting([hit("a", 1.0), hit("b", 0.5)], 2, 0.1)] == ["a"]
+def test_agreeing_passages_are_not_rivals():
+    r = retrieval([hit("a", 1.0), hit("b", 0.98), hit("c", 0.7), hit("d", 0.6)], SIM)
+    assert rival_margin(r, 0.8) == pytest.approx(0.3)  # measured against c, not b
+    assert support(r, 0.8) == pytest.approx(1 / 3)
+    assert supporters(r, 0.8, 2) == [0, 1]
 
 
-def test_choices_are_distinct_and_at_most_three():
+def test_choices_are_real_alternatives():
+    r = retrieval([hit("a", 1.0), hit("b", 0.98), hit("c", 0.7), hit("d", 0.6), hit("e", 0.5)],
+                  [row + [0.1] for row in SIM] + [[0.1] * 5])
+    assert distinct(r, 0.8, 3) == [0, 2, 4]
+
+
+def test_choices_never_repeat_a_label_and_are_at_most_three():
     hits = [hit("a", 1, question="同じ"), hit("b", 0.9, question="同じ"), hit("c", 0.8),
             hit("d", 0.7), hit("e", 0.6)]
     assert [c.doc_id for c in choices(hits)] == ["a", "c", "d"]
+
+
+def test_choice_labels_read_as_titles_not_breadcrumbs():
+    page = Passage(doc_id="p#s", source_type=SourceType.PAGE, title="粗大ごみの出し方",
+                   text="本文", locator="粗大ごみの出し方 ＞ 粗大ごみになるもの")
+    assert readable_label(page) == "粗大ごみになるもの（粗大ごみの出し方）"
+    article = Passage(doc_id="t#第3条", source_type=SourceType.ORDINANCE, title="手数料条例",
+                      text="本文", locator="第3条（手数料の額）")
+    assert readable_label(article) == "手数料条例 第3条（手数料の額）"
+    assert readable_label(hit("a", 1, question="質問ですか").passage) == "質問ですか"
 
 
 def test_citation_check():

@@ -3,7 +3,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.pipeline.context import contextualize
 from bot.service.office_hours import OfficeHours, format_ja, handoff_notice
 from bot.settings import HandoffSettings
 
@@ -43,12 +42,3 @@ def test_notice_is_honest_about_the_time():
 
 def test_format_ja():
     assert format_ja(datetime(2027, 1, 4, 8, 0, tzinfo=JST)) == "1月4日（月）8時"
-
-
-@pytest.mark.parametrize("question, previous, expected", [
-    ("それはどこで出せますか", "転入届の期限", "転入届の期限 それはどこで出せますか"),
-    ("いくら？", "粗大ごみの出し方", "粗大ごみの出し方 いくら？"),
-    ("図書館の休館日を教えてください", "粗大ごみの出し方", "図書館の休館日を教えてください"),
-    ("それはどこで出せますか", "", "それはどこで出せますか")])
-def test_contextualize(question, previous, expected):
-    assert contextualize(question, previous) == expected

@@ -70,10 +70,14 @@ def test_empty_question(pipeline):
 def test_trace_records_every_step(pipeline):
     reply = pipeline.answer("児童手当の申請期限")
     steps = [s["step"] for s in reply.trace["steps"]]
-    assert steps[:6] == ["safety", "emergency", "guard", "retrieve", "confidence", "decide"]
+    assert steps[:7] == ["safety", "emergency", "guard", "understand", "retrieve", "confidence",
+                         "decide"]
     retrieve = step(reply, "retrieve")
     assert retrieve["tokens"] and retrieve["keyword_top"] and retrieve["dense_top"]
-    assert set(step(reply, "confidence")["signals"]) >= {"cos_head", "keyword_ratio", "margin"}
+    confidence = step(reply, "confidence")
+    assert set(confidence["signals"]) >= {"cos_head", "keyword_ratio", "rival_margin"}
+    assert 0 <= confidence["p_top"] <= 1 and 0 <= confidence["p_choices"] <= 1
+    assert step(reply, "understand")["chosen"] == "message"
 
 
 def test_candidates_are_top_20_best_first(pipeline):

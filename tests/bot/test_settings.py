@@ -11,13 +11,13 @@ def test_defaults():
 
 def test_prefix_nested_and_standard_names(monkeypatch):
     monkeypatch.setenv("MADOGUCHI_INDEX_DIR", "/srv/index")
-    monkeypatch.setenv("MADOGUCHI_ANSWER__ANSWER_THRESHOLD", "0.7")
+    monkeypatch.setenv("MADOGUCHI_ANSWER__TARGET_PRECISION", "0.9")
     monkeypatch.setenv("MADOGUCHI_CHROMA__HOST", "chroma.internal")
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/madoguchi")
     monkeypatch.setenv("LINE_CHANNEL_SECRET", "s3cret")
     s = Settings(_env_file=None)
     assert s.index_dir == Path("/srv/index")
-    assert s.answer.answer_threshold == 0.7
+    assert s.answer.target_precision == 0.9
     assert s.chroma.host == "chroma.internal"
     assert s.database_url == "postgresql://u@db/madoguchi"
     assert s.line_channel_secret == "s3cret"

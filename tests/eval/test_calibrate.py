@@ -5,14 +5,13 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from bot.pipeline.confidence import FEATURES, Calibration
+from bot.pipeline.confidence import FEATURES, Calibration, CurvePoint, Logistic
 from eval.calibrate import (
     CalibrationError,
     calibration_json,
     fit,
     fit_logistic,
     predict,
-    suggest_thresholds,
     training_set,
 )
 from eval.metrics import auroc
@@ -40,14 +39,13 @@ def test_fit_on_the_mini_dev_split(mini_run):
     assert x.shape == (sum(r.signals is not None for r in dev), len(FEATURES))
     assert 0 < y.sum() < len(y)
     fitted = fit(dev)
-    assert list(fitted.weights) == list(FEATURES)
-    assert fitted.n == len(y) and fitted.auroc is not None and fitted.auroc >= 0.5
+    assert list(fitted.top.weights) == list(FEATURES) == list(fitted.choices.weights)
+    assert fitted.top.n == len(y) and fitted.top.auroc is not None and fitted.top.auroc >= 0.5
+    assert fitted.choices.positives >= fitted.top.positives  # a right top is a right choice
+    assert 0.0 <= fitted.clarify <= 1.0 and fitted.curve
     data = calibration_json(fitted, "mini_gold.jsonl", dt.date(2026, 1, 2))
-    assert "2026-01-02" in data["note"] and f"n={fitted.n}" in data["note"]
-    assert "AUROC on dev=" in data["note"] and data["fitted"]["auroc_dev"] == fitted.auroc
-    suggestion = suggest_thresholds(dev, fitted)
-    assert suggestion.answer is not None and 0.0 <= suggestion.answer.threshold <= 1.0
-    assert suggestion.handoff is None or suggestion.handoff.threshold <= suggestion.answer.threshold
+    assert "2026-01-02" in data["note"] and f"n={fitted.top.n}" in data["note"]
+    assert data["top"]["auroc_dev"] == fitted.top.auroc
 
 
 def test_the_written_file_is_what_the_pipeline_loads(mini_run, tmp_path):
@@ -57,11 +55,21 @@ def test_the_written_file_is_what_the_pipeline_loads(mini_run, tmp_path):
     path = tmp_path / "confidence.json"
     path.write_text(json.dumps(calibration_json(fitted, "g")), encoding="utf-8")
     loaded = Calibration.load(path)
-    assert loaded.weights == fitted.weights and loaded.bias == fitted.bias
+    assert loaded.top.weights == fitted.top.weights and loaded.top.bias == fitted.top.bias
+    assert loaded.clarify == fitted.clarify and loaded.curve == fitted.curve
     signals = next(r.signals for r in mini_run.rows if r.signals)
     expected = predict(np.array([[signals[f] for f in FEATURES]]),
-                       np.array([fitted.weights[f] for f in FEATURES]), fitted.bias)[0]
-    assert loaded.score(signals) == pytest.approx(expected)
+                       np.array([fitted.top.weights[f] for f in FEATURES]), fitted.top.bias)[0]
+    assert loaded.top.p(signals) == pytest.approx(expected)
+
+
+def test_the_answer_level_keeps_the_target_precision_from_there_up():
+    curve = [CurvePoint(0.5, 0.80, 0.9), CurvePoint(0.7, 0.96, 0.5), CurvePoint(0.8, 0.93, 0.4),
+             CurvePoint(0.9, 0.97, 0.2), CurvePoint(0.95, 1.0, 0.1)]
+    cal = Calibration(Logistic({}, 0.0), Logistic({}, 0.0), curve)
+    assert cal.answer_threshold(0.95) == 0.9  # 0.7 reaches it, but 0.8 falls below again
+    assert cal.answer_threshold(0.9) == 0.7
+    assert Calibration(Logistic({}, 0.0), Logistic({}, 0.0)).answer_threshold(0.95) == 0.95
 
 
 def test_current_auroc_uses_the_confidence_in_use(mini_run):

@@ -1,0 +1,97 @@
+"""Finding the question inside a message, and choosing the reading from evidence."""
+
+import pytest
+
+from bot.pipeline.confidence import Estimate
+from bot.pipeline.question import focus, sentences
+from bot.pipeline.reading import CONTEXT_GAIN, choose, two_topics
+from bot.retrieval.hybrid import Hit, Retrieval
+from ingest.schema import Passage, SourceType
+
+
+def test_sentences_keep_their_marks():
+    assert sentences("すみません。ごみの日は？\n住民票は") == ["すみません。", "ごみの日は？", "住民票は"]
+
+
+@pytest.mark.parametrize("text, question", [
+    ("すみません、初めて問い合わせるのですが。先月引っ越してきました。ごみの収集日はいつですか？",
+     "ごみの収集日はいつですか？"),
+    ("粗大ごみの出し方を教えて", "粗大ごみの出し方を教えて"),
+    ("住民票", "住民票"),
+    ("正直言って困っています。いくら？", "いくら？"),
+])
+def test_focus_drops_preambles_and_feelings(text, question):
+    assert focus(text).question == question
+
+
+def test_a_short_question_keeps_the_sentence_that_names_its_topic():
+    f = focus("国保の保険料が高すぎて払えません。いくら？")
+    assert f.question == "国保の保険料が高すぎて払えません。いくら？"
+
+
+def test_two_questions_are_listed_separately():
+    f = focus("住民票の手数料はいくら？あと印鑑登録はどこでできますか")
+    assert f.parts == ["住民票の手数料はいくら？", "印鑑登録はどこでできますか"]
+    assert focus("ごみの日はいつ？").parts == []
+
+
+def _retrieval(doc_ids):
+    hits = [Hit(Passage(doc_id=d, source_type=SourceType.FAQ, title=d, text="t"), 1.0 - i / 10)
+            for i, d in enumerate(doc_ids)]
+    return Retrieval(query="q", normalized="q", tokens=[], expansions=[], hits=hits,
+                     keyword_ceiling=1.0, head_ceiling=1.0)
+
+
+def fake_search(table):
+    """query → (doc_ids, p_top, p_choices); unknown queries find nothing useful."""
+    def search(query):
+        doc_ids, p_top, p_choices = table.get(query, (["x"], 0.05, 0.05))
+        return _retrieval(doc_ids), Estimate(p_top, p_choices, {})
+    return search
+
+
+def same(text):
+    return text
+
+
+def test_a_follow_up_that_cannot_stand_alone_borrows_the_previous_topic():
+    search = fake_search({"手数料は？": (["fees"], 0.2, 0.4),
+                          "住民票の写しはどこで 手数料は？": (["juminhyo-fee"], 0.9, 0.95)})
+    best, tried = choose(search, same, focus("手数料は？"), "住民票の写しはどこで", 0.8)
+    assert best.label == "context" and [r.label for r in tried] == ["message", "context"]
+
+
+def test_a_new_topic_never_inherits_the_old_one():
+    search = fake_search({"避難所どこ？": (["hinanjo"], 0.85, 0.95),
+                          "住民票の写しはどこで 避難所どこ？": (["juminhyo"], 0.99, 0.99)})
+    best, tried = choose(search, same, focus("避難所どこ？"), "住民票の写しはどこで", 0.8)
+    assert best.label == "message" and len(tried) == 1  # confident alone: context not even tried
+
+
+def test_context_must_add_clear_evidence():
+    weak = 0.3 + CONTEXT_GAIN / 2
+    search = fake_search({"国保の手続き": (["kokuho"], 0.3, 0.7),
+                          "ごみ袋 国保の手続き": (["gomi"], weak, 0.5)})
+    best, _ = choose(search, same, focus("国保の手続き"), "ごみ袋", 0.8)
+    assert best.label == "message"
+
+
+def test_the_question_sentence_wins_when_the_evidence_says_so():
+    text = "先月引っ越してきました。ごみの収集日はいつですか？"
+    search = fake_search({text: (["tennyu"], 0.3, 0.6), "ごみの収集日はいつですか？": (["gomi"], 0.9, 0.9)})
+    best, _ = choose(search, same, focus(text), "", 0.8)
+    assert best.label == "question" and best.retrieval.hits[0].passage.doc_id == "gomi"
+
+
+def test_two_topics_only_when_each_stands_and_they_differ():
+    text = "住民票の手数料はいくら？あと印鑑登録はどこでできますか"
+    f = focus(text)
+    apart = fake_search({f.parts[0]: (["fee", "a"], 0.9, 0.9),
+                         f.parts[1]: (["inkan", "b"], 0.9, 0.9)})
+    assert [p.retrieval.hits[0].passage.doc_id for p in two_topics(apart, same, f, 0.5)] == [
+        "fee", "inkan"]
+    together = fake_search({f.parts[0]: (["fee", "a"], 0.9, 0.9),
+                            f.parts[1]: (["a", "fee"], 0.9, 0.9)})
+    assert two_topics(together, same, f, 0.5) == []
+    weak = fake_search({f.parts[0]: (["fee"], 0.9, 0.9), f.parts[1]: (["inkan"], 0.1, 0.2)})
+    assert two_topics(weak, same, f, 0.5) == []
