@@ -10,7 +10,8 @@ from ingest.schema import Passage, SourceType
 
 
 def test_sentences_keep_their_marks():
-    assert sentences("すみません。ごみの日は？\n住民票は") == ["すみません。", "ごみの日は？", "住民票は"]
+    assert sentences("すみません。ごみの日は？\n住民票は") == [
+        "すみません。", "ごみの日は？", "住民票は"]
 
 
 @pytest.mark.parametrize("text, question", [
@@ -78,7 +79,8 @@ def test_context_must_add_clear_evidence():
 
 def test_the_question_sentence_wins_when_the_evidence_says_so():
     text = "先月引っ越してきました。ごみの収集日はいつですか？"
-    search = fake_search({text: (["tennyu"], 0.3, 0.6), "ごみの収集日はいつですか？": (["gomi"], 0.9, 0.9)})
+    search = fake_search({text: (["tennyu"], 0.3, 0.6),
+                          "ごみの収集日はいつですか？": (["gomi"], 0.9, 0.9)})
     best, _ = choose(search, same, focus(text), "", 0.8)
     assert best.label == "question" and best.retrieval.hits[0].passage.doc_id == "gomi"
 
