@@ -36,12 +36,13 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest eval
 
-# Regression gate: the sample corpus's dev split must stay above the floors in eval/floors.json,
-# and the safety gold's test split within eval/safety_floors.json.
+# Regression gate: the dev splits of both gold files must stay within their floors, and the
+# safety gold's test split within eval/safety_floors.json.
 eval: $(STAMP)
 	$(BIN)/madoguchi ingest $(CORPUS) --index data/eval-index --quiet
-	$(BIN)/madoguchi eval gate --gold $(CORPUS)/gold.jsonl --split dev \
-		--floors eval/floors.json --index data/eval-index --quiet
+	$(BIN)/madoguchi eval gate --split dev --index data/eval-index --quiet \
+		--gold $(CORPUS)/gold.jsonl --floors eval/floors.json \
+		--gold $(CORPUS)/gold_resident.jsonl --floors eval/floors_resident.json
 	$(BIN)/madoguchi eval safety --gold $(CORPUS)/gold_safety.jsonl --split test \
 		--floors eval/safety_floors.json --quiet
 
