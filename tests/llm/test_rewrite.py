@@ -69,10 +69,13 @@ def test_the_pipeline_searches_with_the_rewrite(pipeline):
     model = fake("住民票の写しはどこで取れますか", "住民票の写しは市民課で交付します[1]。")
     composer = make_composer(LLMSettings(rewrite_followups=True), pipeline.replies,
                              pipeline.safety.masker, model)
-    reply = replace(pipeline, composer=composer).answer(FOLLOW_UP, previous=PREVIOUS)
-    retrieve = next(s for s in reply.trace["steps"] if s["step"] == "retrieve")
-    assert retrieve["query"] == "住民票の写しはどこで取れますか"
-    assert reply.candidates[0].doc_id == "T-SHIMIN-001"
+    strict = replace(pipeline.thresholds, answer=1.0)  # the follow-up cannot stand alone
+    reply = replace(pipeline, composer=composer, thresholds=strict).answer(
+        FOLLOW_UP, previous=PREVIOUS)
+    understand = next(s for s in reply.trace["steps"] if s["step"] == "understand")
+    context = next(r for r in understand["readings"] if r["label"] == "context")
+    assert context["query"] == "住民票の写しはどこで取れますか"
+    assert context["top"] == "T-SHIMIN-001"
 
 
 def test_without_the_setting_nothing_is_rewritten(pipeline):
