@@ -104,7 +104,7 @@ def test_ordinary_message_while_staff_own_the_conversation_stays_quiet(app):
 
 def test_emergency_after_the_conversation_was_closed(app):
     resident, cid, auth, staff, token, esc = staff_owned(app)
-    staff.post(f"/staff/escalations/{esc}/close", data={"csrf": token})
+    staff.post(f"/staff/escalations/{esc}/close", data={"csrf": token, "confirm": "yes"})
     r = say(resident, cid, auth, "母が台所で倒れて意識がありません").json()
     assert r["decision"] == "emergency" and "119" in r["answer"]
     with app.state.services.db.session() as s:
