@@ -3,8 +3,6 @@ ordinary reply are tap-to-call links too (Playwright driving Debian's Chromium).
 
 import pytest
 
-from .test_walkthrough import ARTIFACTS, browser, server  # noqa: F401 - fixtures
-
 pytestmark = pytest.mark.browser
 
 
@@ -13,8 +11,7 @@ def ask(page, text: str) -> None:
     page.get_by_role("button", name="送信").click()
 
 
-def test_emergency_numbers_are_tappable_and_announced_first(server, browser):  # noqa: F811
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def test_emergency_numbers_are_tappable_and_announced_first(server, browser, artifacts):
     page = browser.new_page(viewport={"width": 420, "height": 900})
     page.goto(server)
     ask(page, "母が息をしていない")
@@ -26,14 +23,16 @@ def test_emergency_numbers_are_tappable_and_announced_first(server, browser):  #
         "href") == "tel:%237119"
     box = call.bounding_box()
     assert box is not None and box["height"] >= 44  # a finger-sized target
-    page.screenshot(path=str(ARTIFACTS / "emergency.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "emergency.png"), full_page=True)
 
     ask(page, "職員と話したい")  # the reply names the city's phone number
     handoff = page.locator("li.bot").filter(has_text="職員におつなぎします").first
     handoff.wait_for(timeout=15000)
     links = handoff.locator("a.tel")
     assert links.count() >= 1
-    assert all(h.startswith("tel:0") for h in links.evaluate_all("as => as.map(a => a.href)"))
+    hrefs = links.evaluate_all("as => as.map(a => a.href)")
+    # the city's number (off hours the reply also names 119 / 110): every one tappable
+    assert "tel:0199211111" in hrefs and all(h.startswith("tel:") for h in hrefs), hrefs
     # Untrusted text is never HTML: a resident's markup stays text.
     ask(page, "<img src=x onerror=alert(1)> 119")
     mine = page.locator("li.resident").filter(has_text="<img src=x").first
