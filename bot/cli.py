@@ -16,7 +16,7 @@ from bot.staff import cli as staff_cli
 from eval.cli import add_parsers as add_eval_parsers
 from eval.cli import cmd_eval
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 2, 64
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_IO = 0, 2, 64, 74
 
 
 def _index_arg(p: argparse.ArgumentParser) -> None:
@@ -33,6 +33,11 @@ def parser() -> argparse.ArgumentParser:
     _index_arg(p)
     p.add_argument("--json", action="store_true", help="結果を JSON で出力")
     p.add_argument("--quiet", action="store_true", help="進捗表示をしない")
+    p.add_argument("--prune", action="store_true",
+                   help="登録済みでファイルがなくなったソースを索引から削除する")
+    p = sub.add_parser("sources", help="索引に登録されたソースの一覧")
+    _index_arg(p)
+    p.add_argument("--json", action="store_true", help="JSON で出力")
     p = sub.add_parser("ask", help="質問に答える")
     p.add_argument("question", nargs="?")
     _index_arg(p)
@@ -64,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     if getattr(args, "index", None) is not None:
         settings.index_dir = args.index
-    handler = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve,
+    handler = {"ingest": cmd_ingest, "sources": cmd_sources, "ask": cmd_ask, "serve": cmd_serve,
                "staff": staff_cli.run, "faq": staff_cli.run_faq, "purge": cmd_purge,
                "line-sim": line_sim.run, "eval": cmd_eval}[args.command]
     return handler(args, settings)
@@ -72,21 +77,51 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.factory import chroma_config
+    from ingest import registry
     from ingest.embed import make_embedder
+    from ingest.failures import storage_failure
     from ingest.index import ingest
 
-    missing = [str(p) for p in args.paths if not p.exists()]
+    known = registry.registered(settings.index_dir) if settings.index_dir.exists() else {}
+    # A path that is gone may still be named: that removes what was registered under it.
+    missing = [str(p) for p in args.paths if not p.exists()
+               and not any(registry.under(k, [p.resolve()]) for k in known)]
     if missing:
         print(f"見つかりません: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     embedder = make_embedder(settings.embedder, threads=os.cpu_count() or 1)
-    report = ingest(args.paths, settings.index_dir, embedder, chroma_config(settings),
-                    progress=not args.quiet)
+    try:
+        report = ingest(args.paths, settings.index_dir, embedder, chroma_config(settings),
+                        progress=not args.quiet, prune=args.prune)
+    except Exception as exc:
+        reason = storage_failure(exc)
+        if reason is None:
+            raise
+        print(f"取り込みに失敗しました（索引は変更していません）: {reason}", file=sys.stderr)
+        return EXIT_IO
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
         print("\n".join(report.lines()))
     return EXIT_OK if report.ok else EXIT_REJECTED
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest import registry
+
+    records = registry.registered(settings.index_dir)
+    rows = [{"path": r.path, "exists": r.exists, "passages": len(r.indexed),
+             "refused": r.refused, "refused_documents": r.refused_docs}
+            for r in sorted(records.values(), key=lambda r: r.path)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for row in rows:
+        state = "索引中" if row["exists"] else "ファイルなし（--prune で削除）"
+        refused = f"・機密のため除外 {row['refused']}" if row["refused"] else ""
+        print(f"{row['path']}\t{state}\tパッセージ {row['passages']}{refused}")
+    print(f"ソース {len(rows)} 件（見つからない {sum(not r['exists'] for r in rows)} 件）")
+    return EXIT_OK
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from ingest import sources
+from ingest import registry, sources
 from ingest.embed import Embedder, EmbeddingCache
 from ingest.keyword import Bm25
 from ingest.schema import SCHEMA_VERSION, Passage, Problem
@@ -43,6 +43,8 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    moved: list[tuple[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
     refused: list[Problem] = field(default_factory=list)
@@ -64,7 +66,9 @@ class IngestReport:
         out = [
             f"ソース: 追加 {len(self.added)} / 更新 {len(self.updated)} / 削除 {len(self.removed)}"
             f" / 変更なし {len(self.unchanged)} / 不備 {len(self.rejected)}"
-            f" / 機密のため除外 {len(self.refused)}",
+            f" / 機密のため除外 {len(self.refused)}"
+            + (f" / 移動 {len(self.moved)}" if self.moved else "")
+            + (f" / 見つからない {len(self.missing)}" if self.missing else ""),
             f"パッセージ: 計 {self.passages}（追加 {self.passages_added}・更新 "
             f"{self.passages_updated}・削除 {self.passages_removed}）",
         ]
@@ -73,6 +77,9 @@ class IngestReport:
         out += [f"不備: {p}" for p in self.rejected]
         out += [f"除外: {p}" for p in self.refused]
         out += [f"対象外の形式: {s}" for s in self.skipped]
+        out += [f"移動: {old} → {new}" for old, new in self.moved]
+        out += [f"見つからないソース（索引に残っています。--prune で削除）: {m}"
+                for m in self.missing]
         out.append(f"所要時間: {self.seconds:.1f} 秒")
         return out
 
@@ -80,6 +87,7 @@ class IngestReport:
         return {
             "added": self.added, "updated": self.updated, "removed": self.removed,
             "unchanged": self.unchanged, "skipped": self.skipped,
+            "moved": [list(m) for m in self.moved], "missing": self.missing,
             "rejected": [str(p) for p in self.rejected], "refused": [str(p) for p in self.refused],
             "passages": self.passages, "passages_added": self.passages_added,
             "passages_updated": self.passages_updated,
@@ -145,9 +153,13 @@ def ingest(
     chroma: ChromaConfig | None = None,
     progress: bool = True,
     before_swap: Callable[[Path], None] | None = None,
+    prune: bool = False,
 ) -> IngestReport:
     """Index the sources under `roots` into `index_dir`; returns the report.
 
+    Sources registered earlier outside `roots` stay (see ingest/registry.py for moves, copies
+    and confidentiality); `prune` removes those whose files no longer exist. A named root that
+    no longer exists removes what was registered under it.
     `before_swap` is a test seam: it runs after the new generation is written and before
     CURRENT moves (a crash there must leave the previous generation serving).
     """
@@ -158,19 +170,22 @@ def ingest(
     with _Lock(paths.lock):
         prev = _Previous.read(paths)
         report = IngestReport()
-        files, skipped = sources.discover(roots)
+        files, skipped = sources.discover([r for r in roots if r.exists()])
         report.skipped = [str(s) for s in skipped]
-        catalog = _collect(files, roots, prev, report, progress)
-        passages = _dedupe(catalog, report)
+        found = _collect(files, prev, report, progress)
+        catalog = _settle(found, prev, roots, prune, report)
+        passages = _resolve(found, catalog, report)
         _count_passages(prev, passages, report)
-        if _nothing_to_do(prev, embedder, passages, report):
+        manifest_sources = {key: e.record.to_manifest() for key, e in catalog.items()}
+        if _nothing_to_do(prev, embedder, passages, manifest_sources):
             report.generation = prev.generation or ""
             report.seconds = time.monotonic() - started
             return report
         generation = time.strftime("g%Y%m%dT%H%M%S") + f"-{int(time.time_ns() % 1e6):06d}"
         gen_dir = paths.generation_dir(generation)
         try:
-            _write(gen_dir, generation, passages, catalog, embedder, paths, chroma, progress)
+            _write(gen_dir, generation, passages, manifest_sources, embedder, paths, chroma,
+                   progress)
             if before_swap is not None:
                 before_swap(gen_dir)
         except BaseException:
@@ -184,38 +199,26 @@ def ingest(
 
 
 def _nothing_to_do(prev: _Previous, embedder: Embedder, passages: list[Passage],
-                   report: IngestReport) -> bool:
-    """Same sources, same embedder, same on-disk layout: keep the serving generation."""
+                   manifest_sources: dict[str, dict[str, Any]]) -> bool:
+    """Same registry, same passages, same embedder, same layout: keep the serving generation."""
     return bool(prev.generation) and prev.embedder == embedder.name and (
-        prev.schema_version == SCHEMA_VERSION) and len(passages) == len(prev.passages) and not (
-        report.added or report.updated or report.removed)
+        prev.schema_version == SCHEMA_VERSION) and manifest_sources == prev.sources and (
+        len(passages) == len(prev.passages)) and all(
+        prev.passages.get(p.doc_id) == p for p in passages)
 
 
 @dataclass
 class _SourceEntry:
-    hash: str
+    record: registry.SourceRecord
     passages: list[Passage]
-    refused: int = 0
-
-
-def _under(path: str, roots: list[Path]) -> bool:
-    return any(Path(path) == r or Path(path).is_relative_to(r) for r in roots)
 
 
 def _collect(
-    files: list[Path], roots: list[Path], prev: _Previous, report: IngestReport, progress: bool
+    files: list[Path], prev: _Previous, report: IngestReport, progress: bool
 ) -> dict[str, _SourceEntry]:
-    """Load changed sources, reuse unchanged ones, keep sources outside the given roots."""
-    catalog: dict[str, _SourceEntry] = {}
-    seen = {str(f) for f in files}
-    for key, info in prev.sources.items():
-        if key in seen:
-            continue
-        if _under(key, roots):
-            report.removed.append(key)
-        else:
-            kept = [prev.passages[d] for d in info["doc_ids"] if d in prev.passages]
-            catalog[key] = _SourceEntry(info["hash"], kept, info.get("refused", 0))
+    """Load the files found under the named paths (unchanged ones from the serving index)."""
+    found: dict[str, _SourceEntry] = {}
+    records = registry.read(prev.sources)
     bar = tqdm(files, desc="取り込み", unit="file", disable=not progress or len(files) < 20)
     for file in bar:
         key = str(file)
@@ -224,23 +227,57 @@ def _collect(
         except OSError as exc:
             report.rejected.append(Problem(key, f"読めません: {exc}"))
             continue
-        old = prev.sources.get(key)
-        if old and old["hash"] == digest and all(d in prev.passages for d in old["doc_ids"]):
-            catalog[key] = _SourceEntry(digest, [prev.passages[d] for d in old["doc_ids"]],
-                                        old.get("refused", 0))
-            report.unchanged.append(key)
-            if old.get("refused"):
-                report.refused.append(Problem(key, old.get("refused_reason", "機密性のため除外")))
+        old = records.get(key)
+        if old and old.hash == digest:
+            entry = _reuse(old, prev) or _load_one(file, digest, report, quiet=True)
+            if entry is not None:
+                found[key] = entry
+                report.unchanged.append(key)
+                if entry.record.refused:
+                    report.refused.append(Problem(key, _refusal(entry.record)))
             continue
         entry = _load_one(file, digest, report)
         if entry is None:
             continue
-        catalog[key] = entry
+        found[key] = entry
         (report.updated if old else report.added).append(key)
+    return found
+
+
+def _reuse(record: registry.SourceRecord, prev: _Previous) -> _SourceEntry | None:
+    """An unchanged source's passages from the serving index, if they are all there."""
+    if not record.complete or not all(d in prev.passages for d in record.defines):
+        return None
+    return _SourceEntry(record, [prev.passages[d] for d in record.defines])
+
+
+def _settle(found: dict[str, _SourceEntry], prev: _Previous, roots: list[Path], prune: bool,
+            report: IngestReport) -> dict[str, _SourceEntry]:
+    """The named sources plus the registered ones that stay (moved and pruned ones leave)."""
+    outcome = registry.settle(registry.read(prev.sources),
+                              {k: e.record for k, e in found.items()}, roots, prune)
+    report.removed += outcome.removed
+    report.moved += outcome.moved
+    report.missing += outcome.missing
+    catalog = dict(found)
+    for record in outcome.kept:
+        entry = _reuse(record, prev)
+        if entry is None and record.exists and _hash_or_none(Path(record.path)) == record.hash:
+            entry = _load_one(Path(record.path), record.hash, report, quiet=True)
+        catalog[record.path] = entry or _SourceEntry(
+            record, [prev.passages[d] for d in record.defines if d in prev.passages])
     return catalog
 
 
-def _load_one(file: Path, digest: str, report: IngestReport) -> _SourceEntry | None:
+def _hash_or_none(path: Path) -> str | None:
+    try:
+        return source_hash(path)
+    except OSError:
+        return None
+
+
+def _load_one(file: Path, digest: str, report: IngestReport,
+              quiet: bool = False) -> _SourceEntry | None:
     try:
         result = sources.load(file)
     except SourceError as exc:
@@ -251,35 +288,45 @@ def _load_one(file: Path, digest: str, report: IngestReport) -> _SourceEntry | N
         return None
     report.rejected.extend(result.problems)
     public = [p for p in result.passages if p.is_public]
-    refused = len(result.passages) - len(public)
-    if refused:
-        levels = sorted({p.confidentiality.value for p in result.passages if not p.is_public})
-        report.refused.append(Problem(str(file), _refusal(levels, refused)))
-    return _SourceEntry(digest, public, refused)
+    secret = [p for p in result.passages if not p.is_public]
+    record = registry.SourceRecord(
+        str(file), digest, [p.doc_id for p in public], [],
+        sorted({registry.document_of(p.doc_id) for p in secret}), len(secret))
+    if secret and not quiet:
+        levels = sorted({p.confidentiality.value for p in secret})
+        report.refused.append(Problem(str(file), _refusal(record, levels)))
+    return _SourceEntry(record, public)
 
 
-def _refusal(levels: list[str], count: int) -> str:
-    return (f"{'・'.join(levels)} の文書のため住民向け索引には入れません"
-            f"（{count} パッセージ）")
+def _refusal(record: registry.SourceRecord, levels: list[str] | None = None) -> str:
+    return (f"{'・'.join(levels or ['機密性2/3'])} の文書のため住民向け索引には入れません"
+            f"（{record.refused} パッセージ）")
 
 
-def _dedupe(catalog: dict[str, _SourceEntry], report: IngestReport) -> list[Passage]:
-    """The same doc_id from two files: the first file (in path order) keeps it."""
-    owner: dict[str, str] = {}
-    out: list[Passage] = []
+def _resolve(found: dict[str, _SourceEntry], catalog: dict[str, _SourceEntry],
+             report: IngestReport) -> list[Passage]:
+    """Each doc_id once (named sources first, then in path order); refused documents nowhere."""
+    refused_in: dict[str, str] = {}
     for key in sorted(catalog):
-        kept = []
-        for p in catalog[key].passages:
-            if p.doc_id in owner:
-                report.rejected.append(Problem(
-                    key, f"doc_id {p.doc_id} は {owner[p.doc_id]} と重複しているため除外しました",
-                    int(p.extra["line"]) if p.extra.get("line", "").isdigit() else None))
-                continue
-            owner[p.doc_id] = key
-            kept.append(p)
-        catalog[key].passages = kept
-        out.extend(kept)
-    return out
+        for doc in catalog[key].record.refused_docs:
+            refused_in.setdefault(doc, key)
+    order = sorted(found) + sorted(k for k in catalog if k not in found)
+    result = registry.resolve([(k, catalog[k].passages) for k in order], refused_in)
+    for key, entry in catalog.items():
+        entry.record.indexed = [p.doc_id for p in entry.passages
+                                if result.owner.get(p.doc_id) == key]
+    for doc, dropped, refused in result.withheld:
+        report.refused.append(Problem(dropped, f"文書 {doc} は {refused} で機密性2/3 とされて"
+                                               "いるため、このファイルの分も索引から外しました"))
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for doc_id, kept, dropped in result.duplicates:
+        pairs.setdefault((dropped, kept), []).append(doc_id)
+    for (dropped, kept), ids in pairs.items():
+        sample = "、".join(ids[:3]) + (f" ほか {len(ids) - 3} 件" if len(ids) > 3 else "")
+        report.rejected.append(Problem(
+            dropped, f"doc_id {sample} は {kept} と重複しているため除外しました"
+                     "（同じ文書が二つのファイルにあります。片方を削除してください）"))
+    return result.passages
 
 
 def _count_passages(prev: _Previous, passages: list[Passage], report: IngestReport) -> None:
@@ -292,8 +339,9 @@ def _count_passages(prev: _Previous, passages: list[Passage], report: IngestRepo
 
 
 def _write(
-    gen_dir: Path, generation: str, passages: list[Passage], catalog: dict[str, _SourceEntry],
-    embedder: Embedder, paths: IndexPaths, chroma: ChromaConfig, progress: bool,
+    gen_dir: Path, generation: str, passages: list[Passage],
+    manifest_sources: dict[str, dict[str, Any]], embedder: Embedder, paths: IndexPaths,
+    chroma: ChromaConfig, progress: bool,
 ) -> None:
     cache = EmbeddingCache(paths.cache, embedder)
     try:
@@ -308,11 +356,7 @@ def _write(
     head_index = Bm25.build([tokenizer.tokens(head_text(p)) for p in passages])
     manifest = {
         "embedder": embedder.name, "dim": embedder.dim, "created": time.strftime("%FT%T%z"),
-        "sources": {key: {"hash": e.hash, "doc_ids": [p.doc_id for p in e.passages],
-                          "refused": e.refused,
-                          **({"refused_reason": _refusal(["機密性2/3"], e.refused)}
-                             if e.refused else {})}
-                    for key, e in catalog.items()},
+        "sources": manifest_sources,
     }
     write_generation(gen_dir, generation, passages, head, body, full_index, head_index,
                      manifest, chroma)

@@ -70,3 +70,43 @@ def test_batch_contract(mini_index, tmp_path, capsys):
     if first["citations"]:
         assert set(first["citations"][0]) >= {"doc_id", "title", "locator", "url"}
     assert rows[1]["decision"] == "handoff" and rows[2]["decision"] == "emergency"
+
+
+def _pages_then_reiki(tmp_path):
+    """A copy of the mini corpus whose pages and ordinances were ingested one after the other."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI, corpus)
+    index = str(tmp_path / "i")
+    main(["ingest", str(corpus / "pages"), "--index", index, "--quiet"])
+    main(["ingest", str(corpus / "reiki"), "--index", index, "--quiet"])
+    return corpus, index
+
+
+def test_sources_lists_the_registry_and_prune_removes_vanished_ones(tmp_path, capsys):
+    corpus, index = _pages_then_reiki(tmp_path)
+    (corpus / "pages" / "gomi-sodai.html").unlink()
+    capsys.readouterr()
+    assert main(["sources", "--index", index, "--json"]) == 0
+    rows = {r["path"].rsplit("/", 1)[-1]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(rows) == {"gomi-sodai.html", "koen.txt", "tesuryo.html"}
+    assert not rows["gomi-sodai.html"]["exists"] and rows["koen.txt"]["passages"] > 0
+    assert main(["ingest", str(corpus / "reiki"), "--index", index, "--quiet"]) == 0
+    assert "--prune で削除" in capsys.readouterr().out
+    assert main(["ingest", str(corpus / "reiki"), "--index", index, "--quiet", "--prune"]) == 0
+    main(["sources", "--index", index])
+    out = capsys.readouterr().out
+    assert "gomi-sodai.html" not in out and "ソース 2 件（見つからない 0 件）" in out
+
+
+def test_a_vanished_registered_path_can_be_named_to_remove_it(tmp_path, capsys):
+    import shutil
+
+    corpus, index = _pages_then_reiki(tmp_path)
+    shutil.rmtree(corpus / "pages")
+    capsys.readouterr()
+    assert main(["ingest", str(corpus / "pages"), "--index", index, "--quiet", "--json"]) == 0
+    assert [p.rsplit("/", 1)[-1] for p in json.loads(capsys.readouterr().out)["removed"]] == [
+        "gomi-sodai.html"]
+    assert main(["ingest", str(tmp_path / "never"), "--index", index]) == 64
