@@ -67,5 +67,6 @@ def test_storage_failure_reads_wrapped_errors():
             raise RuntimeError("chroma failed") from inner
     except RuntimeError as outer:
         assert storage_failure(outer) == "ディスクの空きがありません"
-    assert storage_failure(OSError(errno.EROFS, "ro", "/x")) == "索引の置き場所が読み取り専用です（/x）"
+    read_only = OSError(errno.EROFS, "ro", "/x")
+    assert storage_failure(read_only) == "索引の置き場所が読み取り専用です（/x）"
     assert storage_failure(ValueError("something else")) is None
