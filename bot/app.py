@@ -21,7 +21,7 @@ from bot.channels import line, web
 from bot.pipeline.outcome import Outcome
 from bot.services import WEB, build_services
 from bot.settings import Settings
-from bot.staff import accounts, analytics_routes, faq_routes
+from bot.staff import accounts, analytics_routes, faq_routes, variant_routes
 from bot.staff import routes as staff_routes
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(web.router)
     app.include_router(staff_routes.router)
-    for module in (faq_routes, accounts, analytics_routes):
+    for module in (faq_routes, variant_routes, accounts, analytics_routes):
         app.include_router(module.router)
     if settings.line_channel_secret and settings.line_channel_access_token:
         line.install(app, services, **overrides.get("line", {}))

@@ -53,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
     _index_arg(p)
     staff_cli.add_parser(sub)
     staff_cli.add_faq_parser(sub)
+    staff_cli.add_variants_parser(sub)
     p = sub.add_parser("purge", help="保存期間を過ぎた会話を削除または匿名化する")
     p.add_argument("--days", type=int, default=None,
                    help="保存期間（日）。既定: MADOGUCHI_LIMITS__RETENTION_DAYS（365）")
@@ -70,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "index", None) is not None:
         settings.index_dir = args.index
     handler = {"ingest": cmd_ingest, "sources": cmd_sources, "ask": cmd_ask, "serve": cmd_serve,
-               "staff": staff_cli.run, "faq": staff_cli.run_faq, "purge": cmd_purge,
+               "staff": staff_cli.run, "faq": staff_cli.run_faq,
+               "variants": staff_cli.run_variants, "purge": cmd_purge,
                "line-sim": line_sim.run, "eval": cmd_eval}[args.command]
     return handler(args, settings)
 

@@ -18,9 +18,11 @@ from bot.safety.ratelimit import RateLimiter, parse_limits
 from bot.service import faq_index
 from bot.service.chat import ChatService
 from bot.service.faq import FaqService
+from bot.service.learning import Learning
 from bot.service.notifier import ChannelNotifier, Notifier, WebNotifier
 from bot.service.office_hours import OfficeHours
 from bot.service.staff import StaffService
+from bot.service.variants import VariantService
 from bot.settings import Settings
 from bot.staff import view
 from bot.store.db import Database
@@ -38,6 +40,7 @@ class Services:
     chat: ChatService
     staff: StaffService
     faq: FaqService
+    variants: VariantService
     notifier: ChannelNotifier
     templates: Jinja2Templates
     extra: dict[str, Any]
@@ -73,11 +76,25 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
         return generation.name, generation.passages
 
     faq = FaqService(faq_csv, overrides.get("reindex") or reindex, catalog, st.faq_id_prefix)
+
+    def apply_variants(variants: list[Any]) -> None:
+        from ingest.delta import apply_variants as apply
+
+        apply(components.retriever.index.index_dir, variants, components.embedder,
+              factory.chroma_config(settings))
+
+    def passage(doc_id: str) -> Any:
+        generation = components.retriever.index.get()
+        row = generation.rows.get(doc_id)
+        return generation.passages[row] if row is not None else None
+
+    variants = VariantService(overrides.get("apply_variants") or apply_variants, passage)
+    chat.learning = Learning(variants)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     view.install(templates, st.timezone)
     clock = overrides.get("clock", time.monotonic)
     lim = settings.limits
-    return Services(settings, db, components, chat, staff, faq, notifier, templates,
+    return Services(settings, db, components, chat, staff, faq, variants, notifier, templates,
                     dict(overrides.get("extra", {})),
                     RateLimiter(parse_limits(lim.per_resident), clock=clock),
                     RateLimiter(parse_limits(lim.per_ip), clock=clock))

@@ -51,6 +51,9 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
                    help="失敗例を種類ごとに最大 N 件載せる（既定: 10）")
     p.add_argument("--no-ablations", action="store_true",
                    help="keyword / dense / hybrid の比較を省く")
+    p.add_argument("--learn-folds", type=int, default=None, metavar="K",
+                   help="学習の模擬: K 分割し、他の分割の質問を正解パッセージの承認済み言い換え"
+                        "として加え、残りの分割を尋ねる。指標ごとの向上を報告する")
     p.add_argument("--composer", choices=("extractive", "llm"), default="extractive",
                    help="llm: 抜粋と生成（MADOGUCHI_LLM__*）の回答を並べて比べる")
     sub = p.add_subparsers(dest="eval_command", metavar="{compare,calibrate,safety,gate,pii}")
@@ -130,6 +133,18 @@ def _pipeline(settings: Settings) -> Pipeline | int:
         return EXIT_USAGE
 
 
+def _golds_and_pipeline(args: argparse.Namespace, settings: Settings
+                        ) -> tuple[list[tuple[Path, list[GoldItem]]], Pipeline] | int:
+    """The items of each --gold file and the pipeline, or the exit code."""
+    golds = _load_items(args)
+    if isinstance(golds, int):
+        return golds
+    pipeline = _pipeline(settings)
+    if isinstance(pipeline, int):
+        return pipeline
+    return golds, pipeline
+
+
 def _evaluate(args: argparse.Namespace, settings: Settings, ablations: bool
               ) -> list[EvalRun] | int:
     """One run per --gold file, over one pipeline."""
@@ -137,12 +152,10 @@ def _evaluate(args: argparse.Namespace, settings: Settings, ablations: bool
 
     from eval.runner import evaluate
 
-    golds = _load_items(args)
-    if isinstance(golds, int):
-        return golds
-    pipeline = _pipeline(settings)
-    if isinstance(pipeline, int):
-        return pipeline
+    loaded = _golds_and_pipeline(args, settings)
+    if isinstance(loaded, int):
+        return loaded
+    golds, pipeline = loaded
     runs = []
     for gold, items in golds:
         meta = {"gold": str(gold), "split": args.split,
@@ -162,12 +175,10 @@ def _evaluate(args: argparse.Namespace, settings: Settings, ablations: bool
 def _items_and_pipeline(args: argparse.Namespace, settings: Settings
                         ) -> tuple[list[GoldItem], Pipeline] | int:
     """The items of every --gold file together and the pipeline, or the exit code."""
-    golds = _load_items(args)
-    if isinstance(golds, int):
-        return golds
-    pipeline = _pipeline(settings)
-    if isinstance(pipeline, int):
-        return pipeline
+    loaded = _golds_and_pipeline(args, settings)
+    if isinstance(loaded, int):
+        return loaded
+    golds, pipeline = loaded
     return [item for _, items in golds for item in items], pipeline
 
 
@@ -206,6 +217,8 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.composer == "llm":
         return _cmd_composers(args, settings)
+    if args.learn_folds is not None:
+        return _cmd_learn(args, settings)
     runs = _evaluate(args, settings, ablations=not args.no_ablations)
     if isinstance(runs, int):
         return runs
@@ -215,6 +228,38 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         written += [str(p) for p in paths.values()]
     print(_summary(runs))
     print("書き出し: " + ", ".join(written))
+    return EXIT_OK
+
+
+def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
+    """`--learn-folds K`: the gain from learning residents' questions as variants
+    (eval/learn.py)."""
+    from tqdm import tqdm
+
+    from bot.factory import chroma_config
+    from eval.learn import learn_folds
+
+    if args.learn_folds < 2:
+        _err("--learn-folds には 2 以上を指定してください")
+        return EXIT_USAGE
+    loaded = _golds_and_pipeline(args, settings)
+    if isinstance(loaded, int):
+        return loaded
+    golds, pipeline = loaded
+    out: dict[str, Any] = {}
+    lines = []
+    for gold, items in golds:
+        with tqdm(total=2 * len(items), disable=args.quiet, desc=f"learn {gold.name}",
+                  file=sys.stderr) as bar:
+            result = learn_folds(pipeline, items, args.learn_folds, chroma_config(settings),
+                                 progress=_ticker(bar))
+        out[str(gold)] = {"split": args.split, **result.to_dict()}
+        lines += result.lines(f"{gold.name}（split {args.split or 'all'}）")
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "learn_folds.json"
+    path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    print(f"書き出し: {path}")
     return EXIT_OK
 
 

@@ -34,6 +34,7 @@ from ingest.store import (
     write_generation,
 )
 from ingest.text import Tokenizer
+from ingest.variants import Variant, merge, read_variants, source_variants
 
 
 @dataclass
@@ -133,6 +134,7 @@ class _Previous:
     passages: dict[str, Passage]
     embedder: str = ""
     schema_version: int = 0
+    approved: list[Variant] = field(default_factory=list)
 
     @classmethod
     def read(cls, paths: IndexPaths) -> _Previous:
@@ -142,8 +144,11 @@ class _Previous:
         directory = paths.generation_dir(gen)
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
         passages = {p.doc_id: p for p in read_passages(directory)}
+        # Variants approved in the console travel from generation to generation (the database
+        # re-applies them after an index is rebuilt from scratch).
+        approved = [v for v in read_variants(directory) if not v.from_source]
         return cls(gen, manifest.get("sources", {}), passages, manifest.get("embedder", ""),
-                   int(manifest.get("schema_version", 0)))
+                   int(manifest.get("schema_version", 0)), approved)
 
 
 def ingest(
@@ -185,7 +190,7 @@ def ingest(
         gen_dir = paths.generation_dir(generation)
         try:
             _write(gen_dir, generation, passages, manifest_sources, embedder, paths, chroma,
-                   progress)
+                   progress, prev.approved)
             if before_swap is not None:
                 before_swap(gen_dir)
         except BaseException:
@@ -341,14 +346,17 @@ def _count_passages(prev: _Previous, passages: list[Passage], report: IngestRepo
 def _write(
     gen_dir: Path, generation: str, passages: list[Passage],
     manifest_sources: dict[str, dict[str, Any]], embedder: Embedder, paths: IndexPaths,
-    chroma: ChromaConfig, progress: bool,
+    chroma: ChromaConfig, progress: bool, approved: list[Variant],
 ) -> None:
+    variants = merge(source_variants(passages), approved, {p.doc_id for p in passages})
     cache = EmbeddingCache(paths.cache, embedder)
     try:
         head = _embed(cache, [head_text(p) for p in passages], progress, "埋め込み（見出し）")
         body = _embed(cache, [body_text(p) for p in passages], progress, "埋め込み（本文）")
         if not passages:
             head = body = np.zeros((0, embedder.dim), dtype=np.float32)
+        variant_vectors = (cache.embed([v.text for v in variants]) if variants
+                           else np.zeros((0, embedder.dim), dtype=np.float32))
     finally:
         cache.close()
     tokenizer = Tokenizer()
@@ -359,7 +367,7 @@ def _write(
         "sources": manifest_sources,
     }
     write_generation(gen_dir, generation, passages, head, body, full_index, head_index,
-                     manifest, chroma)
+                     manifest, chroma, variants, variant_vectors)
 
 
 def _embed(cache: EmbeddingCache, texts: list[str], progress: bool, desc: str) -> np.ndarray:

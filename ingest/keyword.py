@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,24 +62,30 @@ class Bm25:
         i = self.vocab.get(term)
         return float(self.idf[i]) if i is not None else self.max_idf
 
-    def scores(self, terms: list[str]) -> np.ndarray:
+    def scores(self, terms: list[str],
+               idf: Callable[[str], float] | None = None) -> np.ndarray:
+        """BM25 of every document; `idf` replaces this index's own term weights (a small index
+        scored on the scale of a larger one)."""
         out = np.zeros(self.n_docs, dtype=np.float32)
         for term in terms:
             i = self.vocab.get(term)
             if i is None:
                 continue
             s, e = self.indptr[i], self.indptr[i + 1]
-            out[self.docs[s:e]] += self.idf[i] * self.weights[s:e]
+            weight = self.idf[i] if idf is None else idf(term)
+            out[self.docs[s:e]] += weight * self.weights[s:e]
         return out
 
-    def matched_share(self, terms: list[str], row: int) -> float:
+    def matched_share(self, terms: list[str], row: int,
+                      idf: Callable[[str], float] | None = None) -> float:
         """Share of the query's idf mass whose terms occur in document `row` (0 without terms).
 
         How much of what the resident asked about the passage mentions at all; unseen terms
         count as unmatched."""
         total = matched = 0.0
+        weigh = idf or self.term_idf
         for term in dict.fromkeys(terms):
-            weight = self.term_idf(term)
+            weight = weigh(term)
             total += weight
             i = self.vocab.get(term)
             if i is None:

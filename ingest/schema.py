@@ -63,6 +63,10 @@ class Passage:
     confidentiality: Confidentiality = Confidentiality.PUBLIC
     source_path: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # Other ways residents ask the same question (言い換え), from the source itself; variants
+    # approved by staff live in the database and reach the index as the generation's variant
+    # layer (ingest/variants.py).
+    variants: tuple[str, ...] = ()
 
     @property
     def is_public(self) -> bool:
@@ -77,6 +81,9 @@ class Passage:
         data = dataclasses.asdict(self)
         data["source_type"] = self.source_type.value
         data["confidentiality"] = self.confidentiality.value
+        data["variants"] = list(self.variants)
+        if not self.variants:
+            del data["variants"]  # keeps passages.jsonl of variant-free corpora unchanged
         return data
 
     @classmethod
@@ -86,6 +93,7 @@ class Passage:
         values["source_type"] = SourceType(values["source_type"])
         values["confidentiality"] = Confidentiality(values["confidentiality"])
         values["extra"] = dict(values.get("extra") or {})
+        values["variants"] = tuple(values.get("variants") or ())
         return cls(**values)
 
     def chroma_metadata(self) -> dict[str, str]:

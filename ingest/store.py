@@ -18,6 +18,8 @@ import numpy as np
 
 from ingest.keyword import Bm25, load_array
 from ingest.schema import SCHEMA_VERSION, Passage
+from ingest.text import Tokenizer
+from ingest.variants import Variant, VariantLayer, write_layer
 
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
@@ -95,10 +97,22 @@ class IndexPaths:
         os.replace(tmp, self.current)
         _fsync_dir(self.root)
 
+    def chroma_generation(self, name: str) -> str:
+        """The generation whose Chroma collection `name` reads: its own, or for a generation
+        that changed only what is scored exactly (ingest/delta.py) the one it shares."""
+        try:
+            manifest = json.loads((self.generation_dir(name) / "manifest.json")
+                                  .read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return name
+        return str(manifest.get("chroma_generation") or name)
+
     def prune(self, keep: set[str], config: ChromaConfig) -> None:
-        """Remove generations no reader should open any more (and their server collections)."""
+        """Remove generations no reader should open any more (and their server collections);
+        a generation whose collection a kept one still reads stays."""
         if not self.generations.is_dir():
             return
+        keep = keep | {self.chroma_generation(k) for k in keep}
         for gen in self.generations.iterdir():
             if gen.name in keep:
                 continue
@@ -136,6 +150,8 @@ def write_generation(
     keyword_head: Bm25,
     manifest: dict[str, Any],
     config: ChromaConfig,
+    variants: Sequence[Variant] = (),
+    variant_vectors: np.ndarray | None = None,
 ) -> None:
     """Write every file of a generation; the caller swaps CURRENT only after this returns."""
     gen_dir.mkdir(parents=True)
@@ -149,9 +165,18 @@ def write_generation(
                                                      ensure_ascii=False), encoding="utf-8")
     keyword_full.save(gen_dir / "keyword_full")
     keyword_head.save(gen_dir / "keyword_head")
+    by_id = {p.doc_id: p for p in passages} if variants else {}
+    write_layer(gen_dir, variants, variant_vectors if variant_vectors is not None
+                else np.zeros((0, head.shape[1]), dtype=np.float32), Tokenizer(),
+                lambda doc_id: keyword_text(by_id[doc_id]))
     _write_chroma(gen_dir, generation, passages, head, body, config)
     manifest = {**manifest, "schema_version": SCHEMA_VERSION, "generation": generation,
                 "collection": collection_name(config, generation), "chroma_host": config.host}
+    finish_generation(gen_dir, manifest)
+
+
+def finish_generation(gen_dir: Path, manifest: dict[str, Any]) -> None:
+    """Write the manifest and make every file durable (then the caller may swap CURRENT)."""
     (gen_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
     for file in gen_dir.iterdir():
@@ -260,6 +285,7 @@ class Generation:
     collection: Any
     rows: dict[str, int]
     client: Any = None
+    variants: VariantLayer | None = None
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -273,11 +299,15 @@ class Generation:
         passages = PassageStore(directory / "passages.jsonl")
         head, body = _vectors(directory)
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        client = chroma_client(directory, config)
-        col = client.get_collection(collection_name(config, name), embedding_function=None)
+        shared = str(manifest.get("chroma_generation") or name)
+        client = chroma_client(paths.generation_dir(shared), config)
+        col = client.get_collection(collection_name(config, shared), embedding_function=None)
+        rows = _row_numbers(directory, passages)
         return cls(name, directory, passages, head, body,
                    Bm25.load(directory / "keyword_full"), Bm25.load(directory / "keyword_head"),
-                   manifest, col, _row_numbers(directory, passages), client)
+                   manifest, col, rows, client,
+                   VariantLayer.open(directory, rows, int(head.shape[1]) if head.ndim == 2
+                                     else int(manifest.get("dim", 0))))
 
     def row_of(self, chroma_id: str) -> int | None:
         """The passage row of a Chroma id (`head:<doc_id>` or `body:<doc_id>`)."""

@@ -17,6 +17,7 @@ from ingest.embed import Embedder
 from ingest.schema import Passage
 from ingest.store import ChromaConfig, Generation, IndexPaths
 from ingest.text import Tokenizer, normalize
+from ingest.variants import VariantLayer
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,26 @@ class Hit:
     row: int = -1
     coverage: float = 0.0
     head_coverage: float = 0.0
+    # The question variant (言い換え) that scored the question side above the official
+    # question, and on which side(s): "dense", "keyword" or "dense+keyword".
+    variant: str = ""
+    variant_side: str = ""
+    variant_origin: str = ""
 
     @property
     def dense(self) -> float:
         return (self.cos_head + self.cos_body) / 2
 
     def trace(self) -> dict[str, Any]:
-        return {"doc_id": self.passage.doc_id, "label": self.passage.label,
-                "fused": round(self.fused, 4), "keyword": round(self.keyword, 3),
-                "head": round(self.head, 3), "cos_head": round(self.cos_head, 3),
-                "cos_body": round(self.cos_body, 3), "coverage": round(self.coverage, 3),
-                "head_coverage": round(self.head_coverage, 3)}
+        out = {"doc_id": self.passage.doc_id, "label": self.passage.label,
+               "fused": round(self.fused, 4), "keyword": round(self.keyword, 3),
+               "head": round(self.head, 3), "cos_head": round(self.cos_head, 3),
+               "cos_body": round(self.cos_body, 3), "coverage": round(self.coverage, 3),
+               "head_coverage": round(self.head_coverage, 3)}
+        if self.variant:
+            out |= {"variant": self.variant, "variant_side": self.variant_side,
+                    "variant_origin": self.variant_origin}
+        return out
 
 
 @dataclass
@@ -145,17 +155,19 @@ class HybridRetriever:
         japanese = is_japanese(normalized)
         if not japanese:  # Japanese keywords mislead here; the embedder is cross-lingual
             tokens = []
-        kw = gen.keyword_full.scores(tokens)
-        hd = gen.keyword_head.scores(tokens)
+        qvec = self.embedder.embed([query])[0]
+        side = QuestionSide.score(gen, tokens, qvec)
+        kw, hd = side.full, side.keyword
         if mask is not None:
             kw, hd = kw * mask, hd * mask
-        qvec = self.embedder.embed([query])[0]
         t2 = time.perf_counter()
-        dense_rows = self._dense_candidates(gen, qvec, filters)
+        dense_rows = self._dense_candidates(gen, qvec, filters) | side.dense_rows(
+            self.candidates, mask)
         t3 = time.perf_counter()
         rows = _top(kw, self.candidates) | _top(hd, self.candidates) | dense_rows
-        hits = self._fuse(gen, sorted(rows), kw, hd, qvec)[:top_k]
+        hits = self._fuse(gen, sorted(rows), kw, hd, qvec, side)[:top_k]
         _cover(gen, hits[:COVERED], tokens)
+        side.explain(hits)
         t4 = time.perf_counter()
         return Retrieval(
             query=query, normalized=normalized, tokens=tokens, expansions=expansions, hits=hits,
@@ -166,7 +178,8 @@ class HybridRetriever:
             japanese=japanese,
             timings_ms={"tokenize": _ms(t0, t1), "keyword_and_embed": _ms(t1, t2),
                         "dense": _ms(t2, t3), "fuse": _ms(t3, t4)},
-            keyword_top=_named(gen, kw, 10), dense_top=_dense_named(gen, dense_rows, qvec, 10),
+            keyword_top=_named(gen, kw, 10),
+            dense_top=_dense_named(gen, dense_rows, qvec, 10, side),
             similarity=_similarity(gen, hits[:COMPARED]),
         )
 
@@ -183,11 +196,11 @@ class HybridRetriever:
         return {r for r in rows if r is not None}
 
     def _fuse(self, gen: Generation, rows: list[int], kw: np.ndarray, hd: np.ndarray,
-              qvec: np.ndarray) -> list[Hit]:
+              qvec: np.ndarray, side: QuestionSide) -> list[Hit]:
         if not rows:
             return []
         idx = np.array(rows)
-        cos_h = gen.head[idx] @ qvec
+        cos_h = side.cosine(gen, idx, qvec)
         cos_b = gen.body[idx] @ qvec
         dense = (cos_h + cos_b) / 2
         k, h = kw[idx], hd[idx]
@@ -206,9 +219,76 @@ COMPARED = 10  # hits compared pairwise (which passages say the same thing)
 
 
 def _cover(gen: Generation, hits: list[Hit], tokens: list[str]) -> None:
+    layer = gen.variants
     for h in hits:
         h.coverage = gen.keyword_full.matched_share(tokens, h.row)
         h.head_coverage = gen.keyword_head.matched_share(tokens, h.row)
+        if layer is not None and h.row in layer.by_row:  # the best-covered question counts
+            ids = layer.by_row[h.row]
+            h.head_coverage = max([h.head_coverage, *(
+                layer.matched_share(tokens, i, gen.keyword_head.term_idf) for i in ids)])
+            h.coverage = max([h.coverage, *(
+                layer.matched_share(tokens, i, gen.keyword_full.term_idf, full=True)
+                for i in ids)])
+
+
+@dataclass
+class QuestionSide:
+    """The question side of every passage scored by its best question: the official one or a
+    variant (言い換え) from the generation's variant layer."""
+
+    keyword: np.ndarray  # per passage row: max(head BM25, best variant BM25)
+    full: np.ndarray  # per passage row: max(full-text BM25, best with a variant as question)
+    variant_keyword: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    variant_cos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    row_cos: np.ndarray | None = None  # per passage row: best variant cosine (-inf: none)
+    layer: VariantLayer | None = None
+
+    @classmethod
+    def score(cls, gen: Generation, tokens: list[str], qvec: np.ndarray) -> QuestionSide:
+        head = gen.keyword_head.scores(tokens)
+        full = gen.keyword_full.scores(tokens)
+        layer = gen.variants
+        if layer is None or not len(layer):
+            return cls(head, full)
+        n = len(head)
+        vk = layer.keyword_scores(tokens, gen.keyword_head.term_idf)
+        vf = layer.full_scores(tokens, gen.keyword_full.term_idf)
+        vc = layer.cosines(qvec)
+        return cls(np.maximum(head, layer.best_per_row(vk, n)),
+                   np.maximum(full, layer.best_per_row(vf, n)), vk, vc,
+                   layer.best_per_row(vc, n), layer)
+
+    def dense_rows(self, k: int, mask: np.ndarray | None) -> set[int]:
+        """Rows whose variants are among the k closest to the query (exact, no collection)."""
+        if self.layer is None:
+            return set()
+        rows = self.layer.top_rows(self.variant_cos, k)
+        return {r for r in rows if mask is None or mask[r] > 0}
+
+    def cosine(self, gen: Generation, idx: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """cos(query, best question) for the rows `idx`."""
+        own = gen.head[idx] @ qvec
+        return own if self.row_cos is None else np.maximum(own, self.row_cos[idx])
+
+    def explain(self, hits: list[Hit]) -> None:
+        """Name, on each hit, the variant that beat the official question (for the trace)."""
+        if self.layer is None:
+            return
+        for h in hits:
+            sides = []
+            dense = self.layer.best_of_row(h.row, self.variant_cos)
+            kw = self.layer.best_of_row(h.row, self.variant_keyword)
+            best = None
+            if dense is not None and dense[1] >= h.cos_head - 1e-6 and dense[1] > -np.inf:
+                sides.append("dense")
+                best = dense[0]
+            if kw is not None and kw[1] > 0 and kw[1] >= h.head - 1e-6:
+                sides.append("keyword")
+                best = kw[0] if best is None else best
+            if best is not None:
+                v = self.layer.variants[best]
+                h.variant, h.variant_side, h.variant_origin = v.text, "+".join(sides), v.origin
 
 
 def _similarity(gen: Generation, hits: list[Hit]) -> np.ndarray:
@@ -239,13 +319,13 @@ def _named(gen: Generation, scores: np.ndarray, k: int) -> list[tuple[str, float
     return [(gen.passages[r].doc_id, round(float(scores[r]), 3)) for r in rows]
 
 
-def _dense_named(gen: Generation, rows: set[int], qvec: np.ndarray,
-                 k: int) -> list[tuple[str, float]]:
-    """The dense side's own top k (mean of head and body cosine), for the trace."""
+def _dense_named(gen: Generation, rows: set[int], qvec: np.ndarray, k: int,
+                 side: QuestionSide) -> list[tuple[str, float]]:
+    """The dense side's own top k (mean of best-question and body cosine), for the trace."""
     if not rows:
         return []
     idx = np.array(sorted(rows))
-    cos = (gen.head[idx] @ qvec + gen.body[idx] @ qvec) / 2
+    cos = (side.cosine(gen, idx, qvec) + gen.body[idx] @ qvec) / 2
     order = np.argsort(-cos, kind="stable")[:k]
     return [(gen.passages[int(idx[i])].doc_id, round(float(cos[i]), 4)) for i in order]
 

@@ -13,6 +13,7 @@ from bot.pipeline.emergency import Alarm
 from bot.pipeline.outcome import Outcome, Reply
 from bot.pipeline.run import Pipeline, alarm_step
 from bot.safety.intake import Incoming, receive
+from bot.service.learning import Learning
 from bot.service.office_hours import OfficeHours, handoff_notice
 from bot.store import repo
 from bot.store.models import Conversation, Escalation, EscalationStatus, Message, Priority, Role
@@ -52,6 +53,8 @@ class ChatService:
     hours: OfficeHours
     urgent_phone: str
     negative_feedback_limit: int = 2
+    # Residents' picks and feedback suggest question variants (reviewed by staff); None: off.
+    learning: Learning | None = None
 
     def open(self, s: Session, conversation_id: str | None, token: str | None,
              channel: str = "web") -> tuple[Conversation, str | None]:
@@ -113,6 +116,8 @@ class ChatService:
             outcome=reply.outcome.value, confidence=reply.confidence,
             citations=[c.model_dump() for c in reply.citations],
             choices=[c.model_dump() for c in reply.choices], trace=reply.trace)
+        if self.learning is not None:
+            self.learning.picked(s, conv.id, resident)
         if not status:  # an earlier escalation may still be open
             esc = repo.active_escalation(s, conv.id)
             status = esc.status if esc else ""
@@ -173,6 +178,8 @@ class ChatService:
         if msg is None or msg.conversation_id != conv.id or msg.role != Role.BOT.value:
             raise ConversationNotFound(f"message {message_id}")
         negatives = repo.record_feedback(s, conv, msg, helpful)
+        if self.learning is not None:
+            self.learning.feedback(s, msg, helpful)
         if helpful or negatives < self.negative_feedback_limit:
             return None
         if repo.active_escalation(s, conv.id) is not None:

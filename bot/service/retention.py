@@ -22,6 +22,7 @@ from bot.store.models import (
     FaqCandidate,
     Feedback,
     Message,
+    QuestionVariant,
     Role,
     Staff,
     now,
@@ -117,6 +118,8 @@ def _expire(s: Session, days: int, mode: str) -> PurgeReport:
     else:
         s.execute(update(FaqCandidate).where(FaqCandidate.source_message_id.in_(message_ids))
                   .values(source_message_id=None))
+        s.execute(update(QuestionVariant).where(QuestionVariant.message_id.in_(message_ids))
+                  .values(message_id=None))
         s.execute(delete(Feedback).where(Feedback.message_id.in_(message_ids)))
         s.execute(update(Escalation).where(Escalation.conversation_id.in_(ids))
                   .values(message_id=None))

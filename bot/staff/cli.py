@@ -145,11 +145,93 @@ def run_faq(args: argparse.Namespace, settings: Any) -> int:
         db.migrate()
         with db.session() as s:
             count = faq_index.publish(s, path, reindex)
+            variants = variant_service(settings).publish(s)
     except CliError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except (SQLAlchemyError, OSError) as exc:
         print(f"反映できませんでした: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"承認済み FAQ {count} 件を索引 {settings.index_dir} に反映しました（{path}）")
+    print(f"承認済み FAQ {count} 件・言い換え {variants} 件を索引 {settings.index_dir} に"
+          f"反映しました（{path}）")
+    return EXIT_OK
+
+
+def add_variants_parser(sub: Any) -> None:
+    p = sub.add_parser("variants", help="質問の言い換え（承認済み）の書き出し・取り込み・反映")
+    v_sub = p.add_subparsers(dest="variants_command", required=True)
+    ex = v_sub.add_parser("export", help="言い換えを CSV に書き出す（誰が・いつ・なぜ を含む）")
+    ex.add_argument("file", type=Path, help="書き出す CSV（- なら標準出力）")
+    im = v_sub.add_parser("import", help="書き出した CSV から言い換えを取り込み、索引に反映する")
+    im.add_argument("file", type=Path)
+    for name, text in (("apply", "データベースの承認済み言い換えを索引に反映する"),
+                       ("list", "承認待ち・承認済みの言い換えの一覧")):
+        q = v_sub.add_parser(name, help=text)
+        q.add_argument("--index", type=Path, default=None, metavar="DIR",
+                       help="索引ディレクトリ（既定: MADOGUCHI_INDEX_DIR または ./data/index）")
+    im.add_argument("--index", type=Path, default=None, metavar="DIR",
+                    help="索引ディレクトリ（既定: MADOGUCHI_INDEX_DIR または ./data/index）")
+
+
+def variant_service(settings: Any) -> Any:
+    """The variant service over the configured index, as the console builds it."""
+    from bot.factory import chroma_config
+    from bot.service.variants import VariantService
+    from ingest.delta import apply_variants
+    from ingest.embed import make_embedder
+    from ingest.store import IndexPaths, read_passages
+
+    def apply(variants: list[Any]) -> None:
+        change = apply_variants(settings.index_dir, variants, make_embedder(settings.embedder),
+                                chroma_config(settings))
+        print(change.line())
+
+    def passage(doc_id: str) -> Any:
+        paths = IndexPaths(settings.index_dir)
+        gen = paths.current_generation()
+        if gen is None:
+            return None
+        return next((p for p in read_passages(paths.generation_dir(gen)) if p.doc_id == doc_id),
+                    None)
+
+    return VariantService(apply, passage)
+
+
+def run_variants(args: argparse.Namespace, settings: Any) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.service.variants import STATUS_JA, VariantError
+    from bot.store.db import Database
+
+    service = variant_service(settings)
+    lines: list[str] = []
+    try:
+        db = Database(settings.database_url)
+        db.migrate()
+        with db.session() as s:
+            cmd = args.variants_command
+            if cmd == "export":
+                text = service.export_csv(s)
+                if str(args.file) == "-":
+                    sys.stdout.write(text)
+                    return EXIT_OK
+                args.file.write_text(text, encoding="utf-8")
+                lines.append(f"言い換えを書き出しました: {args.file}")
+            elif cmd == "import":
+                count, problems = service.import_csv(s, args.file.read_text(encoding="utf-8-sig"))
+                lines += [f"取り込み: {count} 件", *problems]
+                lines.append(f"索引に反映: 承認済み {service.publish(s)} 件")
+            elif cmd == "apply":
+                lines.append(f"索引に反映: 承認済み {service.publish(s)} 件")
+            else:
+                rows = [*service.pending(s), *service.approved(s)]
+                lines += [f"{r.id}\t{r.doc_id}\t{STATUS_JA.get(r.status, r.status)}\t{r.kind}"
+                          f"\t{r.text}" for r in rows] or ["言い換えはありません"]
+    except (VariantError, CliError, FileNotFoundError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except (SQLAlchemyError, OSError, UnicodeDecodeError) as exc:
+        print(f"処理できませんでした: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(lines))
     return EXIT_OK

@@ -13,17 +13,21 @@ from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 from bot.store.db import Database
-from bot.store.models import Escalation, FaqCandidate, Message
+from bot.store.models import Escalation, FaqCandidate, Message, QuestionVariant
 
 
 def version(db: Database) -> str:
-    """Changes whenever an escalation, a message or an FAQ candidate is added or updated."""
+    """Changes whenever an escalation, a message, an FAQ candidate or a question variant is
+    added or updated."""
     with db.session() as s:
         esc = s.execute(select(func.count(Escalation.id), func.max(Escalation.updated_at))).one()
         msg = s.scalar(select(func.max(Message.id)))
         faq = s.execute(select(func.count(FaqCandidate.id),
                                func.max(FaqCandidate.updated_at))).one()
-    return f"{esc[0]}:{esc[1]}:{msg}:{faq[0]}:{faq[1]}"
+        var = s.execute(select(func.max(QuestionVariant.id),
+                               func.max(QuestionVariant.decided_at),
+                               func.count(QuestionVariant.proposed_by))).one()
+    return f"{esc[0]}:{esc[1]}:{msg}:{faq[0]}:{faq[1]}:{var[0]}:{var[1]}:{var[2]}"
 
 
 async def changes(request: Request, current: Callable[[], str], interval: float,

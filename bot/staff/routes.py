@@ -153,19 +153,36 @@ def _escalation(s: SessionDep, escalation_id: int) -> Escalation:
     return esc
 
 
+SEARCH_RESULTS = 8
+
+
+def faq_search(services: ServicesDep, query: str) -> list[dict[str, str]]:
+    """Passages for 「このFAQで回答できる」: the retriever's top results for the staff's words."""
+    query = query.strip()
+    if not query:
+        return []
+    hits = services.components.retriever.retrieve(query, SEARCH_RESULTS).hits
+    return [{"doc_id": h.passage.doc_id, "question": h.passage.question or h.passage.label,
+             "text": h.passage.text[:120], "type": h.passage.source_type.value}
+            for h in hits]
+
+
 @router.get("/escalations/{escalation_id}", response_class=HTMLResponse)
 def conversation(request: Request, escalation_id: int, services: ServicesDep, s: SessionDep,
-                 staff: StaffDep, error: str = "", notice: str = "") -> HTMLResponse:
+                 staff: StaffDep, error: str = "", notice: str = "",
+                 faq_q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     esc = _escalation(s, escalation_id)
     conv = s.get(Conversation, esc.conversation_id)
     assert conv is not None
     if "x-live-refresh" not in request.headers:  # a live refresh is not a new view
         repo.audit(s, staff, "escalation.view", f"escalation:{esc.id}")
     known = sorted({*services.faq.departments(), *repo.departments(s)})
+    question = repo.trigger_question(s, esc)
     return render(request, services, "conversation.html", staff=staff, esc=esc, conv=conv,
                   messages=repo.messages_after(s, conv.id), trigger_id=esc.message_id,
                   trigger=repo.trigger_text(s, esc), known_departments=known, error=error,
-                  notice=notice)
+                  notice=notice, faq_q=faq_q or question,
+                  faq_results=faq_search(services, faq_q or question))
 
 
 def _act(escalation_id: int, action: Any, *args: Any) -> Response:

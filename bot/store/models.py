@@ -180,6 +180,35 @@ class FaqEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 
+class QuestionVariant(Base):
+    """Another way residents ask an FAQ's question (言い換え), or a proposal to remove one.
+
+    Proposed by a resident's behaviour (clarify pick, 役に立った, 役に立たなかった) or by staff,
+    decided by a *different* staff member; only approved `add` rows reach the index. Keeps who,
+    when and why for every step, and survives re-ingest (the index is rebuilt from these rows).
+    """
+
+    __tablename__ = "question_variants"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(128), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # add: a variant to serve; remove: a proposal to stop serving variant `target_id`.
+    kind: Mapped[str] = mapped_column(String(8), default="add")
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("question_variants.id"),
+                                                  default=None)
+    # proposed → approved | rejected; an approved add becomes removed when a removal passes.
+    status: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    origin: Mapped[str] = mapped_column(String(16), default="console")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), default=None)
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    decision_comment: Mapped[str] = mapped_column(Text, default="")
+
+
 class AuditLog(Base):
     __tablename__ = "audit_log"
 

@@ -12,7 +12,7 @@ from ingest.sources.common import SourceError, decode
 
 Loader = Callable[[Path], LoadResult]
 IGNORE_FILE = ".madoguchiignore"
-LOADER_VERSION = "1"  # bump when a loader's output changes, so unchanged files are re-read
+LOADER_VERSION = "2"  # bump when a loader's output changes, so unchanged files are re-read
 
 
 def _text(path: Path) -> LoadResult:

@@ -28,6 +28,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "confidentiality": ("機密性", "公開区分", "機密区分", "公開範囲"),
     "municipality": ("地方公共団体名", "自治体名", "団体名"),
     "note": ("備考", "注記"),
+    # Question variants: several per cell, one per line.
+    "variants": ("類似質問", "言い換え", "別の聞き方", "質問の言い換え", "言い換え質問",
+                 "類似の質問", "質問の別表現", "類義文"),
 }
 _PHONE = re.compile(r"^[\d０-９()（）\-‐－ー―\s内線]+$")
 
@@ -134,7 +137,27 @@ def _row_passage(
             _cell(row, cols, "confidentiality") or defaults.get("confidentiality")),
         source_path=str(path),
         extra={"line": str(line), "note": _cell(row, cols, "note")},
+        variants=split_variants(_cell(row, cols, "variants"), question),
     )
+
+
+def split_variants(cell: str, question: str = "") -> tuple[str, ...]:
+    """The variants of one cell: one per line, blanks, repeats and the question itself dropped.
+
+    Compared after NFKC and without spaces, so 「ゴミ　出し方」 and 「ゴミ 出し方」 are one."""
+    seen = {_variant_key(question)} if question else set()
+    out = []
+    for line in cell.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        text = line.strip()
+        key = _variant_key(text)
+        if text and key not in seen:
+            seen.add(key)
+            out.append(text)
+    return tuple(out)
+
+
+def _variant_key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _fallback_id(path: Path, question: str) -> str:
