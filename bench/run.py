@@ -1,5 +1,7 @@
-"""`make bench`: ingest throughput, and in-process query latency side by side with the floor and
-LangChain's default retriever at several corpus sizes (default 1k, 10k, 100k passages).
+"""`make bench`: ingest throughput, in-process query latency side by side with the floor and
+LangChain's default retriever, and how long a one-FAQ change takes to be answerable (approve a
+variant, publish a new FAQ, edit a row: bench/change.py) at several corpus sizes (default 1k,
+10k, 100k passages).
 
 The sample corpus is expanded synthetically (bench/corpus.py). Indexes are kept under
 data/bench/ so later runs re-use them (an unchanged corpus re-ingests in seconds); the first
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import change
 from bench.corpus import ROOT, compose_vectors, expand
 from bench.inprocess import index_for, questions, side_by_side, table
 from ingest.embed import make_embedder
@@ -50,6 +53,8 @@ def main() -> None:
                         help="gold questions timed at each size")
     parser.add_argument("--compose-above", type=int, default=20_000)
     parser.add_argument("--fresh", action="store_true", help="rebuild the indexes from scratch")
+    parser.add_argument("--no-changes", action="store_true",
+                        help="skip the one-FAQ change timings")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -65,11 +70,18 @@ def main() -> None:
         started = time.perf_counter()
         row = side_by_side(built["index"], serving, qs)
         rows.append(row)
+        changes = [] if args.no_changes else change.measure(
+            built["index"], WORKDIR / f"p{size}" / "corpus", serving,
+            WORKDIR / f"p{size}" / "changes")
         results["sizes"].append({**{k: v for k, v in built.items() if k != "index"},
-                                 **row.to_dict(),
+                                 **row.to_dict(), "changes": [c.to_dict() for c in changes],
                                  "seconds": round(time.perf_counter() - started, 1)})
         print(f"{row.passages:,} passages indexed in {built['ingest_seconds']} s "
               f"({built['vectors_composed']:,} vectors composed)", flush=True)
+        for c in changes:
+            print(f"  {c.change}: answerable after {c.seconds:.2f} s (written in "
+                  f"{c.write_seconds:.2f} s, {'shared generation' if c.delta else 'full'}"
+                  f"{'' if c.answered else ', NOT answered first'})", flush=True)
     print(table(rows))
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: ratios measured "
           "in the same run are what to compare)")

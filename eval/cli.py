@@ -54,6 +54,9 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--learn-folds", type=int, default=None, metavar="K",
                    help="学習の模擬: K 分割し、他の分割の質問を正解パッセージの承認済み言い換え"
                         "として加え、残りの分割を尋ねる。指標ごとの向上を報告する")
+    p.add_argument("--learn-targets", choices=("first", "all"), default="first",
+                   help="--learn-folds で質問を付ける先: first = 最初の正解（作成者が想定した）"
+                        "パッセージ（既定）、all = 評価 2 のすべてのパッセージ")
     p.add_argument("--composer", choices=("extractive", "llm"), default="extractive",
                    help="llm: 抜粋と生成（MADOGUCHI_LLM__*）の回答を並べて比べる")
     sub = p.add_subparsers(dest="eval_command", metavar="{compare,calibrate,safety,gate,pii}")
@@ -252,7 +255,7 @@ def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
         with tqdm(total=2 * len(items), disable=args.quiet, desc=f"learn {gold.name}",
                   file=sys.stderr) as bar:
             result = learn_folds(pipeline, items, args.learn_folds, chroma_config(settings),
-                                 progress=_ticker(bar))
+                                 progress=_ticker(bar), targets=args.learn_targets)
         out[str(gold)] = {"split": args.split, **result.to_dict()}
         lines += result.lines(f"{gold.name}（split {args.split or 'all'}）")
     args.out.mkdir(parents=True, exist_ok=True)

@@ -49,18 +49,30 @@ def _group(item: GoldItem) -> str:
     return f"c:{item.conversation}" if item.conversation else f"i:{item.id}"
 
 
-def learned_variants(items: Sequence[GoldItem], folds: Sequence[int], held_out: int
-                     ) -> list[Variant]:
-    """The other folds' answerable questions as variants of the passages that answer them."""
-    return [Variant(doc_id, item.question, f"learned:{item.id}")
-            for item, fold in zip(items, folds, strict=True)
-            if fold != held_out and item.expect == "answer"
-            for doc_id, grade in item.relevant.items() if grade == 2]
+TARGETS_JA = {"first": "最初の正解パッセージ", "all": "評価 2 の全パッセージ"}
+
+
+def learned_variants(items: Sequence[GoldItem], folds: Sequence[int], held_out: int,
+                     targets: str = "first") -> list[Variant]:
+    """The other folds' answerable questions as variants of the passage that answers them.
+
+    `first`: the first grade-2 passage of the judgements (the one the gold's author had in
+    mind), as a resident's pick or a staff member's link attaches a question to one FAQ; `all`:
+    every grade-2 passage (the pooled judgements add page sections and neighbouring FAQs)."""
+    out = []
+    for item, fold in zip(items, folds, strict=True):
+        if fold == held_out or item.expect != "answer":
+            continue
+        answering = [d for d, grade in item.relevant.items() if grade == 2]
+        for doc_id in answering[:1] if targets == "first" else answering:
+            out.append(Variant(doc_id, item.question, f"learned:{item.id}"))
+    return out
 
 
 @dataclass
 class LearnResult:
     k: int
+    targets: str
     before: list[ResultRow]
     after: list[ResultRow]
     variants_per_fold: list[int]
@@ -75,12 +87,14 @@ class LearnResult:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"k": self.k, "n": len(self.before), "variants_per_fold": self.variants_per_fold,
+        return {"k": self.k, "targets": self.targets, "n": len(self.before),
+                "variants_per_fold": self.variants_per_fold,
                 "metrics": self.gains()}
 
     def lines(self, name: str) -> list[str]:
         out = [f"{name}: {len(self.before)} 問, {self.k} 分割, 学習した言い換え/分割 "
-               f"{min(self.variants_per_fold)}–{max(self.variants_per_fold)}",
+               f"{min(self.variants_per_fold)}–{max(self.variants_per_fold)}"
+               f"（付け先: {TARGETS_JA[self.targets]}）",
                f"  {'指標':<20}{'前':>8}{'後':>8}{'差':>9}"]
         for metric, v in self.gains().items():
             out.append(f"  {metric:<20}{_f(v['before']):>8}{_f(v['after']):>8}"
@@ -98,7 +112,8 @@ def _signed(value: Value) -> str:
 
 def learn_folds(pipeline: Pipeline, items: Sequence[GoldItem], k: int,
                 chroma: ChromaConfig | None = None,
-                progress: Callable[[int], None] | None = None) -> LearnResult:
+                progress: Callable[[int], None] | None = None,
+                targets: str = "first") -> LearnResult:
     """Run the simulation; `progress` is called once per question asked (2 per item)."""
     items = list(items)
     folds = fold_of(items, k)
@@ -120,7 +135,7 @@ def learn_folds(pipeline: Pipeline, items: Sequence[GoldItem], k: int,
     try:
         retriever.index = handle
         for fold in range(k):
-            variants = learned_variants(items, folds, fold)
+            variants = learned_variants(items, folds, fold, targets)
             counts.append(len(variants))
             _, change = write_variant_generation(scratch_paths, base, variants,
                                                  retriever.embedder, cache_path=paths.cache)
@@ -133,4 +148,4 @@ def learn_folds(pipeline: Pipeline, items: Sequence[GoldItem], k: int,
         retriever.index = real
         handle.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    return LearnResult(k, before, [after[i] for i in range(len(items))], counts)
+    return LearnResult(k, targets, before, [after[i] for i in range(len(items))], counts)

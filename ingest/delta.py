@@ -17,17 +17,23 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ingest.embed import Embedder, EmbeddingCache
+from ingest.keyword import Bm25, load_array
+from ingest.schema import SCHEMA_VERSION, Passage
 from ingest.store import (
     ChromaConfig,
+    IndexLock,
     IndexPaths,
     PassageStore,
+    body_text,
     finish_generation,
+    head_text,
     keyword_text,
     read_passages,
 )
@@ -44,7 +50,7 @@ from ingest.variants import (
     write_layer,
 )
 
-_OWN = {"manifest.json", LAYER_FILE, VECTORS_FILE, "chroma"}
+_OWN = {"manifest.json", LAYER_FILE, VECTORS_FILE, "chroma"}  # never shared by a delta
 
 
 @dataclass
@@ -124,11 +130,9 @@ def apply_variants(index_dir: Path, approved: list[Variant], embedder: Embedder,
                    chroma: ChromaConfig | None = None) -> VariantChange:
     """Serve exactly these approved variants (plus the sources' own) from a new generation
     that shares everything else with the serving one; no-op when nothing changed."""
-    from ingest.index import _Lock
-
     started = time.monotonic()
     paths = IndexPaths(index_dir)
-    with _Lock(paths.lock):
+    with IndexLock(paths.lock):
         base = paths.current_generation()
         if base is None:
             raise FileNotFoundError(
@@ -157,3 +161,173 @@ def _share(base_dir: Path, gen_dir: Path) -> None:
             os.link(file, gen_dir / file.name)
         except OSError:
             shutil.copy2(file, gen_dir / file.name)
+
+
+# ---- passage changes ---------------------------------------------------------------------------
+
+EXACT_ROWS = "exact_rows.npy"  # read by ingest/store.py
+# Above this share of changed passages (or rows the shared collection lacks) a full generation
+# is written instead: then re-adding every vector to a new collection is worth it.
+MAX_SHARE = 0.05
+MIN_ROWS = 200
+
+
+@dataclass
+class PassageDiff:
+    """How the new passages differ from the serving generation's, by doc_id."""
+
+    removed: list[str]
+    updated: list[str]
+    added: list[Passage]
+    moved: list[str] = field(default_factory=list)  # only the source line number changed
+
+    @property
+    def size(self) -> int:
+        return len(self.removed) + len(self.updated) + len(self.added)
+
+    @classmethod
+    def of(cls, old: dict[str, Passage], new: list[Passage]) -> PassageDiff:
+        ids = {p.doc_id for p in new}
+        same = [p for p in new if p.doc_id in old and old[p.doc_id] != p]
+        return cls([d for d in old if d not in ids],
+                   [p.doc_id for p in same if _content(old[p.doc_id]) != _content(p)],
+                   [p for p in new if p.doc_id not in old],
+                   [p.doc_id for p in same if _content(old[p.doc_id]) == _content(p)])
+
+
+def _content(p: Passage) -> Passage:
+    """What is indexed: a row that only moved in its file (a row above it was deleted) is the
+    same passage."""
+    return replace(p, extra={k: v for k, v in p.extra.items() if k != "line"})
+
+
+def exact_rows(directory: Path) -> np.ndarray:
+    """Rows whose vectors the shared collection lacks or holds stale (scored exactly)."""
+    path = directory / EXACT_ROWS
+    return np.load(path) if path.exists() else np.zeros(0, dtype=np.int64)
+
+
+def can_patch(paths: IndexPaths, base: str, diff: PassageDiff, total: int) -> bool:
+    """Whether a passage change is small enough to share the serving generation's collection,
+    and the serving generation has what patching needs (its keyword indexes' average lengths)."""
+    if not diff.size:
+        return False
+    base_dir = paths.generation_dir(base)
+    limit = max(MIN_ROWS, int(MAX_SHARE * total))
+    if diff.size > limit or len(exact_rows(base_dir)) + diff.size > limit:
+        return False
+    try:
+        meta = [json.loads((base_dir / f"{name}.vocab.json").read_text(encoding="utf-8"))
+                for name in ("keyword_full", "keyword_head")]
+    except OSError:
+        return False
+    return all(float(m.get("avgdl", 0.0)) > 0 for m in meta)
+
+
+def write_passage_generation(
+    paths: IndexPaths, base: str, name: str, new: list[Passage], old: dict[str, Passage],
+    manifest: dict[str, Any], embedder: Embedder, approved: list[Variant],
+) -> PassageDiff:
+    """Write (without swapping) a generation for a small passage change: unchanged rows copied
+    from `base` (bytes and vector rows, no re-tokenising, no re-embedding), keyword indexes
+    patched, the collection shared; changed and added rows are scored exactly until the next
+    full generation. Rows: `base`'s kept rows in order, then the added passages."""
+    base_dir = paths.generation_dir(base)
+    diff = PassageDiff.of(old, new)
+    by_id = {p.doc_id: p for p in new}
+    old_ids = json.loads((base_dir / "doc_ids.json").read_text(encoding="utf-8"))
+    keep = np.array([d in by_id for d in old_ids], dtype=bool)
+    changed = set(diff.updated)
+    order = [d for d in old_ids if d in by_id] + [p.doc_id for p in diff.added]
+    gen_dir = paths.generation_dir(name)
+    gen_dir.mkdir(parents=True)
+    try:
+        _copy_passages(base_dir, gen_dir, old_ids, keep, changed | set(diff.moved), by_id,
+                       diff.added)
+        fresh = [by_id[d] for d in order if d in changed or d not in old]
+        _write_vectors(base_dir, gen_dir, keep, order, fresh, paths, embedder)
+        (gen_dir / "doc_ids.json").write_text(json.dumps(order, ensure_ascii=False),
+                                              encoding="utf-8")
+        _patch_keywords(base_dir, gen_dir, old_ids, keep, changed, by_id, diff.added)
+        row_of = {d: i for i, d in enumerate(order)}
+        prev_exact = [row_of[old_ids[r]] for r in exact_rows(base_dir).tolist()
+                      if keep[r]]
+        rows = sorted({*prev_exact, *(row_of[p.doc_id] for p in fresh)})
+        np.save(gen_dir / EXACT_ROWS, np.array(rows, dtype=np.int64))
+        _write_variants(gen_dir, [by_id[d] for d in order], approved, paths, embedder,
+                        int(manifest.get("dim") or embedder.dim))
+        base_manifest = json.loads((base_dir / "manifest.json").read_text(encoding="utf-8"))
+        finish_generation(gen_dir, {
+            **base_manifest, **manifest, "generation": name, "schema_version": SCHEMA_VERSION,
+            "chroma_generation": base_manifest.get("chroma_generation") or base,
+            "delta_of": base, "exact_rows": len(rows)})
+    except BaseException:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
+    return diff
+
+
+def _copy_passages(base_dir: Path, gen_dir: Path, old_ids: list[str], keep: np.ndarray,
+                   changed: set[str], by_id: dict[str, Passage], added: list[Passage]) -> None:
+    """passages.jsonl: unchanged rows as the very bytes of the base file, `changed` ones
+    written anew."""
+    store = PassageStore(base_dir / "passages.jsonl")
+    try:
+        with open(gen_dir / "passages.jsonl", "wb") as out:
+            for row, doc_id in enumerate(old_ids):
+                if not keep[row]:
+                    continue
+                if doc_id in changed:
+                    out.write(_line(by_id[doc_id]))
+                else:
+                    out.write(store.raw(row) + b"\n")
+            for p in added:
+                out.write(_line(p))
+    finally:
+        store.close()
+
+
+def _line(p: Passage) -> bytes:
+    return (json.dumps(p.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _write_vectors(base_dir: Path, gen_dir: Path, keep: np.ndarray, order: list[str],
+                   fresh: list[Passage], paths: IndexPaths, embedder: Embedder) -> None:
+    cache = EmbeddingCache(paths.cache, embedder)
+    try:
+        head_new = cache.embed([head_text(p) for p in fresh]) if fresh else None
+        body_new = cache.embed([body_text(p) for p in fresh]) if fresh else None
+    finally:
+        cache.close()
+    row_of = {d: i for i, d in enumerate(order)}
+    at = np.array([row_of[p.doc_id] for p in fresh], dtype=np.int64)
+    for name, new in (("head.npy", head_new), ("body.npy", body_new)):
+        base = load_array(base_dir / name)
+        out = np.empty((len(order), base.shape[1]), dtype=np.float32)
+        out[:int(keep.sum())] = base[keep]
+        if new is not None:
+            out[at] = new
+        np.save(gen_dir / name, out)
+
+
+def _patch_keywords(base_dir: Path, gen_dir: Path, old_ids: list[str], keep: np.ndarray,
+                    changed: set[str], by_id: dict[str, Passage], added: list[Passage]) -> None:
+    tokenizer = Tokenizer()
+    replaced_rows = [r for r, d in enumerate(old_ids) if d in changed]
+    for name, text in (("keyword_full", keyword_text), ("keyword_head", head_text)):
+        index = Bm25.load(base_dir / name)
+        index.patch(keep, {r: tokenizer.tokens(text(by_id[old_ids[r]])) for r in replaced_rows},
+                    [tokenizer.tokens(text(p)) for p in added]).save(gen_dir / name)
+
+
+def _write_variants(gen_dir: Path, passages: list[Passage], approved: list[Variant],
+                    paths: IndexPaths, embedder: Embedder, dim: int) -> None:
+    variants = merge(source_variants(passages), approved, {p.doc_id for p in passages})
+    cache = EmbeddingCache(paths.cache, embedder)
+    try:
+        vectors = (cache.embed([v.text for v in variants]) if variants
+                   else np.zeros((0, dim), np.float32))
+    finally:
+        cache.close()
+    by_id = {p.doc_id: p for p in passages if p.doc_id in {v.doc_id for v in variants}}
+    write_layer(gen_dir, variants, vectors, Tokenizer(), lambda d: keyword_text(by_id[d]))

@@ -6,7 +6,6 @@ atomic (a failed or interrupted run never touches the generation that is serving
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import shutil
@@ -19,13 +18,14 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from ingest import registry, sources
+from ingest import delta, registry, sources
 from ingest.embed import Embedder, EmbeddingCache
 from ingest.keyword import Bm25
 from ingest.schema import SCHEMA_VERSION, Passage, Problem
 from ingest.sources.common import SourceError, sidecar_path
 from ingest.store import (
     ChromaConfig,
+    IndexLock,
     IndexPaths,
     body_text,
     head_text,
@@ -57,6 +57,7 @@ class IngestReport:
     generation: str = ""
     swapped: bool = False
     seconds: float = 0.0
+    delta: bool = False  # the new generation shares the previous one's collection
 
     @property
     def ok(self) -> bool:
@@ -74,7 +75,8 @@ class IngestReport:
             f"{self.passages_updated}・削除 {self.passages_removed}）",
         ]
         out.append(f"索引: {self.generation}" + ("（切り替え済み）" if self.swapped else
-                                                 "（変更がないため切り替えなし）"))
+                                                 "（変更がないため切り替えなし）")
+                   + ("・差分のみ書き込み" if self.delta else ""))
         out += [f"不備: {p}" for p in self.rejected]
         out += [f"除外: {p}" for p in self.refused]
         out += [f"対象外の形式: {s}" for s in self.skipped]
@@ -93,7 +95,7 @@ class IngestReport:
             "passages": self.passages, "passages_added": self.passages_added,
             "passages_updated": self.passages_updated,
             "passages_removed": self.passages_removed, "generation": self.generation,
-            "swapped": self.swapped, "ok": self.ok,
+            "swapped": self.swapped, "delta": self.delta, "ok": self.ok,
         }
 
 
@@ -106,25 +108,7 @@ def source_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _Lock:
-    """One ingest at a time per index directory."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._fh: Any = None
-
-    def __enter__(self) -> _Lock:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(self._path, "w")
-        try:
-            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise RuntimeError(f"別の取り込みが実行中です: {self._path}") from exc
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self._fh, fcntl.LOCK_UN)
-        self._fh.close()
+_Lock = IndexLock
 
 
 @dataclass
@@ -189,8 +173,15 @@ def ingest(
         generation = time.strftime("g%Y%m%dT%H%M%S") + f"-{int(time.time_ns() % 1e6):06d}"
         gen_dir = paths.generation_dir(generation)
         try:
-            _write(gen_dir, generation, passages, manifest_sources, embedder, paths, chroma,
-                   progress, prev.approved)
+            if _small_change(paths, prev, embedder, passages):
+                assert prev.generation is not None
+                delta.write_passage_generation(
+                    paths, prev.generation, generation, passages, prev.passages,
+                    _manifest(manifest_sources, embedder), embedder, prev.approved)
+                report.delta = True
+            else:
+                _write(gen_dir, generation, passages, manifest_sources, embedder, paths,
+                       chroma, progress, prev.approved)
             if before_swap is not None:
                 before_swap(gen_dir)
         except BaseException:
@@ -201,6 +192,17 @@ def ingest(
         report.generation, report.swapped = generation, True
         report.seconds = time.monotonic() - started
         return report
+
+
+def _small_change(paths: IndexPaths, prev: _Previous, embedder: Embedder,
+                  passages: list[Passage]) -> bool:
+    """A few passages changed on a complete serving generation of the same embedder and layout:
+    write a generation that shares its collection (ingest/delta.py) instead of a full one."""
+    if not prev.generation or prev.embedder != embedder.name or (
+            prev.schema_version != SCHEMA_VERSION):
+        return False
+    diff = delta.PassageDiff.of(prev.passages, passages)
+    return delta.can_patch(paths, prev.generation, diff, len(passages))
 
 
 def _nothing_to_do(prev: _Previous, embedder: Embedder, passages: list[Passage],
@@ -362,12 +364,17 @@ def _write(
     tokenizer = Tokenizer()
     full_index = Bm25.build([tokenizer.tokens(keyword_text(p)) for p in passages])
     head_index = Bm25.build([tokenizer.tokens(head_text(p)) for p in passages])
-    manifest = {
+    manifest = _manifest(manifest_sources, embedder)
+    write_generation(gen_dir, generation, passages, head, body, full_index, head_index,
+                     manifest, chroma, variants, variant_vectors)
+
+
+def _manifest(manifest_sources: dict[str, dict[str, Any]], embedder: Embedder
+              ) -> dict[str, Any]:
+    return {
         "embedder": embedder.name, "dim": embedder.dim, "created": time.strftime("%FT%T%z"),
         "sources": manifest_sources,
     }
-    write_generation(gen_dir, generation, passages, head, body, full_index, head_index,
-                     manifest, chroma, variants, variant_vectors)
 
 
 def _embed(cache: EmbeddingCache, texts: list[str], progress: bool, desc: str) -> np.ndarray:

@@ -27,6 +27,7 @@ class Bm25:
     docs: np.ndarray
     weights: np.ndarray
     n_docs: int
+    avgdl: float = 0.0  # 0: unknown (saved before it was kept); patch() then cannot run
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> Bm25:
@@ -51,7 +52,56 @@ class Bm25:
                 weights_l.append(tf * (K1 + 1) / (tf + norm))
             indptr[i + 1] = len(docs_l)
         return cls(vocab, idf, indptr, np.array(docs_l, dtype=np.int32),
-                   np.array(weights_l, dtype=np.float32), n)
+                   np.array(weights_l, dtype=np.float32), n, avgdl)
+
+    def patch(self, keep: np.ndarray, replaced: dict[int, list[str]],
+              added: list[list[str]]) -> Bm25:
+        """A new index for a changed collection, in time proportional to the postings rather
+        than to re-tokenising every document: old rows with `keep[row]` False leave, rows in
+        `replaced` (old row → its new tokens) get new postings, `added` documents are appended.
+
+        Rows keep their order (kept old rows first, then the added ones). The length
+        normalisation keeps this index's average document length (a few changed documents
+        move it negligibly; a full build recomputes it); idf is recomputed for every term."""
+        if not self.avgdl:
+            raise ValueError("this index was saved without its average length; rebuild it")
+        keep = np.asarray(keep, dtype=bool)
+        new_row = np.cumsum(keep) - 1  # old row → new row (valid where keep)
+        n_new = int(keep.sum()) + len(added)
+        drop = ~keep
+        for row in replaced:
+            drop[row] = True
+        terms = np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.indptr))
+        stay = ~drop[self.docs]
+        terms, docs = terms[stay], new_row[self.docs[stay]].astype(np.int64)
+        weights = np.asarray(self.weights)[stay]
+        vocab = dict(self.vocab)
+        fresh = [(int(new_row[r]), t) for r, t in sorted(replaced.items()) if keep[r]]
+        fresh += [(int(keep.sum()) + i, t) for i, t in enumerate(added)]
+        add_t, add_d, add_w = [], [], []
+        for doc, tokens in fresh:
+            norm = K1 * (1 - B + B * len(tokens) / self.avgdl)
+            for term, tf in Counter(tokens).items():
+                add_t.append(vocab.setdefault(term, len(vocab)))
+                add_d.append(doc)
+                add_w.append(tf * (K1 + 1) / (tf + norm))
+        terms = np.concatenate([terms, np.array(add_t, dtype=np.int64)])
+        docs = np.concatenate([docs, np.array(add_d, dtype=np.int64)])
+        weights = np.concatenate([weights, np.array(add_w, dtype=np.float32)])
+        order = np.argsort(terms * (n_new + 1) + docs, kind="stable")
+        terms, docs, weights = terms[order], docs[order], weights[order]
+        counts = np.bincount(terms, minlength=len(vocab))
+        if (counts == 0).any():  # terms no document has any more leave, as in a fresh build
+            alive = counts > 0
+            renumber = np.cumsum(alive) - 1
+            vocab = {t: int(renumber[i]) for t, i in vocab.items() if alive[i]}
+            terms, counts = renumber[terms], counts[alive]
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(counts)
+        df = np.diff(indptr).astype(np.float64)
+        idf = np.log(1 + (n_new - df + 0.5) / (df + 0.5)).astype(np.float32)
+        return Bm25(vocab, idf, indptr, docs.astype(np.int32), weights.astype(np.float32),
+                    n_new, self.avgdl)
 
     @property
     def max_idf(self) -> float:
@@ -105,7 +155,8 @@ class Bm25:
         for name in _ARRAYS:
             np.save(_array_path(path, name), getattr(self, name))
         path.with_suffix(".vocab.json").write_text(
-            json.dumps({"n_docs": self.n_docs, "vocab": self.vocab}, ensure_ascii=False),
+            json.dumps({"n_docs": self.n_docs, "avgdl": self.avgdl, "vocab": self.vocab},
+                       ensure_ascii=False),
             encoding="utf-8")
 
     @classmethod
@@ -117,7 +168,8 @@ class Bm25:
                 return cls(meta, old["idf"], old["indptr"], old["docs"], old["weights"],
                            int(old["n_docs"][0]))
         idf, indptr, docs, weights = (load_array(_array_path(path, n)) for n in _ARRAYS)
-        return cls(meta["vocab"], idf, indptr, docs, weights, int(meta["n_docs"]))
+        return cls(meta["vocab"], idf, indptr, docs, weights, int(meta["n_docs"]),
+                   float(meta.get("avgdl", 0.0)))
 
 
 _ARRAYS = ("idf", "indptr", "docs", "weights")

@@ -3,6 +3,7 @@ with an atomically swapped CURRENT pointer so readers always see a complete gene
 
 from __future__ import annotations
 
+import fcntl
 import json
 import mmap
 import os
@@ -121,6 +122,27 @@ class IndexPaths:
                 drop_collection(gen.name, config)
 
 
+class IndexLock:
+    """One ingest at a time per index directory."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fh: Any = None
+
+    def __enter__(self) -> IndexLock:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = open(self._path, "w")
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RuntimeError(f"別の取り込みが実行中です: {self._path}") from exc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self._fh, fcntl.LOCK_UN)
+        self._fh.close()
+
+
 def drop_collection(generation: str, config: ChromaConfig) -> None:
     try:
         client = chroma_client(Path("."), config)
@@ -237,8 +259,11 @@ class PassageStore(Sequence[Passage]):
         self._decode = lru_cache(maxsize=cached)(self._read)
 
     def _read(self, row: int) -> Passage:
-        line = self._mm[int(self._starts[row]):int(self._ends[row])]
-        return Passage.from_dict(json.loads(line))
+        return Passage.from_dict(json.loads(self.raw(row)))
+
+    def raw(self, row: int) -> bytes:
+        """The row's JSON line as stored (without its newline)."""
+        return bytes(self._mm[int(self._starts[row]):int(self._ends[row])])
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -286,6 +311,9 @@ class Generation:
     rows: dict[str, int]
     client: Any = None
     variants: VariantLayer | None = None
+    # Rows the shared collection lacks or holds stale vectors for (a passage delta): the dense
+    # side scores them exactly (ingest/delta.py).
+    exact: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -307,7 +335,8 @@ class Generation:
                    Bm25.load(directory / "keyword_full"), Bm25.load(directory / "keyword_head"),
                    manifest, col, rows, client,
                    VariantLayer.open(directory, rows, int(head.shape[1]) if head.ndim == 2
-                                     else int(manifest.get("dim", 0))))
+                                     else int(manifest.get("dim", 0))),
+                   _exact_rows(directory))
 
     def row_of(self, chroma_id: str) -> int | None:
         """The passage row of a Chroma id (`head:<doc_id>` or `body:<doc_id>`)."""
@@ -329,6 +358,11 @@ class Generation:
         """Release the generation's files and its embedded Chroma client."""
         self.passages.close()
         close_client(self.client)
+
+
+def _exact_rows(directory: Path) -> np.ndarray:
+    path = directory / "exact_rows.npy"
+    return np.load(path) if path.exists() else np.zeros(0, dtype=np.int64)
 
 
 def _vectors(directory: Path) -> tuple[np.ndarray, np.ndarray]:

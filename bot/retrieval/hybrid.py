@@ -193,7 +193,20 @@ class HybridRetriever:
         res = gen.collection.query(query_embeddings=[qvec.tolist()], n_results=n,
                                    include=["distances"], **({"where": where} if where else {}))
         rows = (gen.row_of(i) for i in (res["ids"] or [[]])[0])
-        return {r for r in rows if r is not None}
+        return {r for r in rows if r is not None} | self._exact_candidates(gen, qvec, filters)
+
+    def _exact_candidates(self, gen: Generation, qvec: np.ndarray,
+                          filters: dict[str, str] | None) -> set[int]:
+        """Rows changed since the shared collection was written, compared exactly."""
+        if not len(gen.exact):
+            return set()
+        idx = gen.exact
+        mask = gen.mask(filters)
+        if mask is not None:
+            idx = idx[mask[idx] > 0]
+        cos = np.maximum(gen.head[idx] @ qvec, gen.body[idx] @ qvec)
+        best = np.argsort(-cos, kind="stable")[:self.candidates]
+        return {int(idx[i]) for i in best}
 
     def _fuse(self, gen: Generation, rows: list[int], kw: np.ndarray, hd: np.ndarray,
               qvec: np.ndarray, side: QuestionSide) -> list[Hit]:

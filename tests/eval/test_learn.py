@@ -26,10 +26,12 @@ def test_folds_are_balanced_stable_and_keep_conversations_together():
 
 
 def test_learned_variants_come_from_other_folds_and_grade_two_only():
-    items = [_item("a", A=2, B=1), _item("b", B=2), _item("h", expect="handoff", C=2)]
+    items = [_item("a", A=2, B=1, D=2), _item("b", B=2), _item("h", expect="handoff", C=2)]
     variants = learned_variants(items, [0, 1, 1], held_out=1)
     assert [(v.doc_id, v.text) for v in variants] == [("A", "質問a")]
     assert variants[0].origin == "learned:a"
+    every = learned_variants(items, [0, 1, 1], held_out=1, targets="all")
+    assert [v.doc_id for v in every] == ["A", "D"]
 
 
 def test_learn_folds_runs_and_leaves_the_index_alone(tmp_path, mini_index, pipeline, mini_gold):
@@ -45,7 +47,7 @@ def test_learn_folds_runs_and_leaves_the_index_alone(tmp_path, mini_index, pipel
     gains = result.gains()
     assert set(gains["hit@1"]) == {"before", "after", "gain"}
     assert sum(result.variants_per_fold) == 2 * sum(
-        1 for i in mini_gold if i.expect == "answer" for g in i.relevant.values() if g == 2)
+        1 for i in mini_gold if i.expect == "answer" and 2 in i.relevant.values())
     json.dumps(result.to_dict())
 
 

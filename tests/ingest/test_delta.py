@@ -1,0 +1,111 @@
+"""A few changed passages make a generation that shares the serving one's collection and copies
+its unchanged rows: keyword indexes patched, changed rows scored exactly, answers as a full
+rebuild would give."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from bot.retrieval.hybrid import FusionWeights, HybridRetriever, IndexHandle
+from bot.retrieval.synonyms import Synonyms
+from ingest import delta
+from ingest.index import ingest
+from ingest.keyword import Bm25
+from ingest.store import ChromaConfig, IndexPaths
+from ingest.text import Tokenizer
+
+DOCS = [["住民票", "写し", "交付"], ["粗大", "ごみ", "申込", "ごみ"], ["図書館", "本", "借りる"],
+        ["児童", "手当", "申請"]]
+QUERIES = [["ごみ"], ["本", "図書館"], ["住民票", "申請"], ["犬", "登録"], ["手当"]]
+
+
+def test_patch_equals_a_build_of_the_changed_collection():
+    base = Bm25.build(DOCS)
+    keep = np.array([True, False, True, True])
+    replaced = {2: ["図書館", "雑誌", "借りる", "延長"]}
+    added = [["犬", "登録", "保健所"]]
+    expected = Bm25.build([DOCS[0], replaced[2], DOCS[3], added[0]])
+    patched = replace(base, avgdl=expected.avgdl).patch(keep, replaced, added)
+    assert patched.n_docs == expected.n_docs == 4
+    for q in QUERIES:
+        assert np.allclose(patched.scores(q), expected.scores(q), atol=1e-5), q
+        for row in range(4):
+            assert patched.matched_share(q, row) == pytest.approx(expected.matched_share(q, row))
+    with pytest.raises(ValueError):
+        replace(base, avgdl=0.0).patch(keep, {}, [])
+
+
+def _edit(corpus):
+    faq = corpus / "faq" / "mini_faq.csv"
+    text = faq.read_text(encoding="utf-8-sig")
+    text = text.replace("1人10点まで、2週間借りることができます。",
+                        "1人15点まで、3週間借りることができます。")
+    text = "\n".join(line for line in text.splitlines() if "T-GOMI-002" not in line) + "\n"
+    text += ("999016,T-PET-001,テスト市,動物,飼い犬の登録はどこでできますか,"
+             "犬を飼い始めたら30日以内に保健所で登録してください。手数料は3000円です。,"
+             "保健所,0199-30-0000,,2026-04-01,テスト用の架空データ\n")
+    faq.write_text(text, encoding="utf-8")
+
+
+def test_small_change_writes_a_delta_generation(tmp_path, corpus_copy, embedder, monkeypatch):
+    index = tmp_path / "index"
+    first = ingest([corpus_copy], index, embedder, progress=False)
+    _edit(corpus_copy)
+    second = ingest([corpus_copy], index, embedder, progress=False)
+    assert second.swapped and second.delta
+    # T-KOSODATE-001 only moved up a line: reported as updated, indexed as unchanged
+    assert (second.passages_added, second.passages_updated, second.passages_removed) == (1, 2, 1)
+    paths = IndexPaths(index)
+    gen_dir = paths.generation_dir(second.generation)
+    manifest = json.loads((gen_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["chroma_generation"] == first.generation
+    assert not (gen_dir / "chroma").exists()
+    ids = json.loads((gen_dir / "doc_ids.json").read_text(encoding="utf-8"))
+    assert "T-GOMI-002" not in ids and ids[-1] == "T-PET-001"
+    assert sorted(np.load(gen_dir / "exact_rows.npy").tolist()) == sorted(
+        [ids.index("T-TOSHO-001"), ids.index("T-PET-001")])
+    assert second.to_dict()["delta"] and "差分のみ" in "\n".join(second.lines())
+
+    full = tmp_path / "full"
+    ingest([corpus_copy], full, embedder, progress=False)
+    delta_r = _retriever(index, embedder)
+    full_r = _retriever(full, embedder)
+    for q in ["飼い犬を登録したい", "図書館で何冊借りられる", "燃やすごみの収集日", "住民票の写し",
+              "粗大ごみの申し込み"]:
+        got = [h.passage.doc_id for h in delta_r.retrieve(q).hits[:3]]
+        want = [h.passage.doc_id for h in full_r.retrieve(q).hits[:3]]
+        assert got[0] == want[0], (q, got, want)
+    dense = _retriever(index, embedder, FusionWeights(0, 0, 1))
+    assert dense.retrieve("飼い犬を登録したい").hits[0].passage.doc_id == "T-PET-001"
+    tosho = next(h for h in delta_r.retrieve("図書館の本").hits
+                 if h.passage.doc_id == "T-TOSHO-001")
+    assert "15点" in tosho.passage.text
+    assert all(h.passage.doc_id != "T-GOMI-002" for h in dense.retrieve("燃やすごみ").hits)
+    for r in (delta_r, full_r, dense):
+        r.index.close()
+
+    # a change beyond the limit writes a complete generation again
+    monkeypatch.setattr(delta, "MIN_ROWS", 2)
+    (corpus_copy / "faq" / "mini_faq.csv").unlink()
+    third = ingest([corpus_copy], index, embedder, progress=False)
+    assert third.swapped and not third.delta
+    assert (paths.generation_dir(third.generation) / "chroma").exists()
+
+
+def _retriever(index, embedder, weights=None):
+    return HybridRetriever(IndexHandle(index, ChromaConfig()), embedder, Tokenizer(),
+                           Synonyms(()), weights or FusionWeights())
+
+
+def test_can_patch_limits(tmp_path, mini_index):
+    paths = IndexPaths(mini_index)
+    gen = paths.current_generation()
+    small = delta.PassageDiff([], ["a"], [])
+    assert delta.can_patch(paths, gen, small, 1000)
+    assert not delta.can_patch(paths, gen, delta.PassageDiff([], [], []), 1000)
+    big = delta.PassageDiff([], [str(i) for i in range(delta.MIN_ROWS + 1)], [])
+    assert not delta.can_patch(paths, gen, big, 1000)
