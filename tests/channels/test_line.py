@@ -122,9 +122,11 @@ def test_only_one_of_secret_and_token_keeps_line_off(line_app_factory, line_sett
 def test_webhook_answers_200_before_the_answer_is_ready(line, fake):
     gate = Gate(line.services.chat.pipeline)
     line.services.chat.pipeline = gate
-    started = time.monotonic()
     r = line.post(make_event(text=QUESTION))
-    assert r.status_code == 200 and time.monotonic() - started < 1.0
+    # No wall-clock bound: the answer is held at the gate, so a 200 with no reply sent yet
+    # shows the webhook did not wait for it (a synchronous webhook would time the gate out
+    # and send an apology first).
+    assert r.status_code == 200
     assert gate.entered.wait(10)
     assert fake.replies == []  # still answering in the background
     assert fake.loadings and fake.loadings[0].body["chatId"] == DEFAULT_USER
