@@ -17,6 +17,7 @@ from bot.settings import PACKAGE_DATA, Settings
 if TYPE_CHECKING:
     from bot.pipeline.run import Pipeline
     from eval.gold import GoldItem
+    from eval.rows import ResultRow
     from eval.runner import EvalRun
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2, 64
@@ -71,6 +72,9 @@ def add_parsers(subparsers: Any) -> argparse.ArgumentParser:
     k.add_argument("--l2", type=float, default=0.05, help="L2 正則化の強さ（既定: 0.05）")
     k.add_argument("--target-precision", type=float, default=0.95,
                    help="回答しきい値で目指す precision（既定: 0.95）")
+    k.add_argument("--learn-folds", type=int, default=None, metavar="K",
+                   help="言い換えを学習した状態（--learn-folds と同じ K 分割）の回答も"
+                        "加えて当てはめる")
     from eval import safety
 
     safety.add_parser(sub)
@@ -316,10 +320,9 @@ def _cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     if args.split != "dev":
         _err("較正は dev split だけで行います（test は評価用に取っておきます）: --split dev")
         return EXIT_USAGE
-    runs = _evaluate(args, settings, ablations=False)
-    if isinstance(runs, int):
-        return runs
-    rows = [row for run in runs for row in run.rows]
+    rows = _calibration_rows(args, settings)
+    if isinstance(rows, int):
+        return rows
     try:
         fitted = fit(rows, args.l2, args.target_precision)
     except CalibrationError as exc:
@@ -335,6 +338,31 @@ def _cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
           f"P(選択肢に正解) 正例 {fitted.choices.positives}, AUROC {_auc(fitted.choices.auroc)}")
     print(_operating_text(fitted, args.target_precision))
     return EXIT_OK
+
+
+def _calibration_rows(args: argparse.Namespace, settings: Settings
+                      ) -> list[ResultRow] | int:
+    """The dev rows to fit on; with --learn-folds every question answered twice: as the index
+    is, and with the other folds' questions learnt as variants (eval/learn.py), so the model
+    also sees variant matches."""
+    from bot.factory import chroma_config
+    from eval.learn import learn_folds
+
+    if not args.learn_folds:
+        runs = _evaluate(args, settings, ablations=False)
+        return runs if isinstance(runs, int) else [row for run in runs for row in run.rows]
+    if args.learn_folds < 2:
+        _err("--learn-folds には 2 以上を指定してください")
+        return EXIT_USAGE
+    loaded = _golds_and_pipeline(args, settings)
+    if isinstance(loaded, int):
+        return loaded
+    golds, pipeline = loaded
+    rows: list[ResultRow] = []
+    for _, items in golds:
+        result = learn_folds(pipeline, items, args.learn_folds, chroma_config(settings))
+        rows += result.before + result.after
+    return rows
 
 
 def _auc(value: float | None) -> str:

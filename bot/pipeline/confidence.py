@@ -23,7 +23,7 @@ from bot.retrieval.hybrid import Retrieval
 
 FEATURES = ("cos_head", "cos_body", "keyword_ratio", "head_ratio", "margin", "rival_margin",
             "support", "agree", "coverage", "head_coverage", "known", "short", "foreign",
-            "foreign_cos")
+            "foreign_cos", "variant")
 DEFAULT_AGREE = 0.8
 
 
@@ -50,6 +50,8 @@ def signals(r: Retrieval, agree_at: float = DEFAULT_AGREE) -> dict[str, float]:
         "short": 1.0 / (1.0 + len(set(r.tokens))),
         "foreign": float(not r.japanese),
         "foreign_cos": top.cos_head if not r.japanese else 0.0,
+        # The top passage's question side was won by an approved variant (言い換え).
+        "variant": float(bool(top.variant)),
     }
 
 

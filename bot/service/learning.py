@@ -35,7 +35,7 @@ class Learning:
             Message.role == Role.BOT.value).order_by(Message.id.desc())).first()
         if offer is None or offer.decision != "clarify" or not offer.choices:
             return None
-        chosen = [c for c in offer.choices if c.get("label", "").strip() == resident.text.strip()]
+        chosen = [c for c in offer.choices if _same_pick(c.get("label", ""), resident.text)]
         if len(chosen) != 1:
             return None
         asked = _resident_before(s, conv_id, offer.id)
@@ -69,6 +69,13 @@ class Learning:
         except VariantError as exc:  # never in the resident's way
             log.info("no variant suggested for %s: %s", doc_id, exc)
             return None
+
+
+def _same_pick(label: str, sent: str) -> bool:
+    """The message a choice sends: its label, or (on LINE) the label clipped with 「…」."""
+    label, sent = label.strip(), sent.strip()
+    return bool(label) and (sent == label or (
+        sent.endswith("…") and len(sent) > 10 and label.startswith(sent[:-1])))
 
 
 def _resident_before(s: Session, conv_id: str, before: int) -> Message | None:

@@ -99,3 +99,14 @@ def test_two_gold_files_side_by_side_and_gated_each(mini_index, tmp_path, capsys
     assert main(["gate", *common, "--floors", str(lenient), "--floors", str(strict)]) == 1
     assert "other_gold.jsonl" in capsys.readouterr().err
     assert main(["gate", *common, "--floors", str(lenient)]) == 64
+
+
+def test_calibrate_with_learnt_variants(mini_index, tmp_path, capsys):
+    out = tmp_path / "confidence.json"
+    assert main(["calibrate", "--gold", str(MINI_GOLD), "--index", str(mini_index),
+                 "--out", str(out), "--learn-folds", "2", "--quiet"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    dev = sum(1 for line in MINI_GOLD.read_text(encoding="utf-8").splitlines()
+              if '"dev"' in line)
+    assert data["top"]["n"] > dev  # each dev question twice: without and with variants
+    assert "variant" in Calibration.load(out).top.weights
