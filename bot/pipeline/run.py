@@ -112,16 +112,15 @@ class Pipeline:
         _step(trace, "understand", started, **focus.trace(), readings=[r.trace() for r in tried],
               chosen=best.label)
         _step(trace, "retrieve", started, query=best.query, **_retrieval_trace(best.retrieval))
-        level = self.calibration.agree
-        options = [best.retrieval.hits[i].passage.doc_id
-                   for i in distinct(best.retrieval, level, CHOICES)]
-        _step(trace, "confidence", started, **best.estimate.trace(), options=options)
+        options = distinct(best.retrieval, self.calibration.agree, CHOICES)
+        _step(trace, "confidence", started, **best.estimate.trace(),
+              options=[best.retrieval.hits[i].passage.doc_id for i in options])
         parts = two_topics(search, self.safety.searchable, focus, self.thresholds.clarify)
         if parts:
             return self._two(question, parts, trace, started)
         outcome, why = decide(best.retrieval.hits, best.estimate, self.thresholds)
         _step(trace, "decide", started, outcome=outcome.value, reason=why)
-        return self._reply(question, outcome, best.estimate, best.retrieval, trace)
+        return self._reply(question, outcome, best.estimate, best.retrieval, options, trace)
 
     def _contextual(self, question: str, previous: str, trace: dict[str, Any]
                     ) -> Callable[[str], str]:
@@ -138,7 +137,8 @@ class Pipeline:
         return search
 
     def _reply(self, question: str, outcome: Outcome, e: Estimate, r: Retrieval,
-               trace: dict[str, Any]) -> Reply:
+               options: list[int], trace: dict[str, Any]) -> Reply:
+        """`options` are the indexes of the distinct hits a clarify offers."""
         hits, level = r.hits, self.calibration.agree
         known = names_department(e, self.thresholds)
         best = next((h.passage for h in hits if h.passage.department), None) if known else None
@@ -150,9 +150,9 @@ class Pipeline:
             chosen = [hits[i] for i in supporters(r, level, self.max_citations)]
             return self._answered(reply, chosen, hits, trace)
         if outcome is Outcome.CLARIFY:
-            options = compose.choices([hits[i] for i in distinct(r, level, CHOICES)])
-            text = compose.clarify_text(options, self.replies, self.replies.text(outcome))
-            return reply.model_copy(update={"answer": text, "choices": options})
+            choices = compose.choices([hits[i] for i in options])
+            text = compose.clarify_text(choices, self.replies, self.replies.text(outcome))
+            return reply.model_copy(update={"answer": text, "choices": choices})
         text = compose.handoff_text(self.replies.text(outcome), hits[:3] if known else [],
                                     self.replies, self.city)
         return reply.model_copy(update={"answer": text})

@@ -10,9 +10,9 @@ from bot.safety.ratelimit import RateLimiter, parse_limits
 from bot.settings import AnswerSettings
 from bot.store import repo
 from bot.store.models import AuditLog, Escalation, Priority
-from tests.bot.test_staff import PASSWORD, csrf, login
 from tests.channels.conftest import Scripted
 from tests.channels.test_line import clarify
+from tests.staff.test_console import PASSWORD, csrf, login
 
 FIRE = "家が燃えてる！火事です！"
 SMELL = "最近ちょっと胸が痛い気がする"  # a cue only: possible for the lexical gate

@@ -12,7 +12,7 @@ from bot.channels.line_sim import DEFAULT_USER, make_event
 from bot.service.chat import RESUMED_TEXT, STAFF_HANDLING_TEXT
 from bot.store import repo
 from bot.store.models import Escalation, Message, Role
-from tests.bot.test_staff import PASSWORD, csrf, login
+from tests.staff.test_console import PASSWORD, csrf, login
 
 from .conftest import Line
 

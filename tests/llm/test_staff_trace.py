@@ -6,7 +6,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from bot.store import repo
-from tests.bot.test_staff import PASSWORD, login
+from tests.staff.test_console import PASSWORD, login
 
 QUESTION = "住民票の写しの手数料はいくらですか"
 

@@ -1,32 +1,11 @@
 """Staff console: login, lockout, CSRF, queue, reply delivered to the resident, bot silence
 while staff own the conversation, close, four-eyes FAQ approval, audit log."""
 
-import re
-
-import pytest
 from fastapi.testclient import TestClient
 
 from bot.store import repo
 from bot.store.models import AuditLog
-
-PASSWORD = "correct-horse-battery"
-
-
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert m, "no CSRF field on the page"
-    return m.group(1)
-
-
-@pytest.fixture
-def app(app_factory):
-    app = app_factory()
-    services = app.state.services
-    with services.db.session() as s:
-        services.staff.add(s, "suzuki", PASSWORD, "staff", "生活環境課")
-        services.staff.add(s, "tanaka", PASSWORD, "staff", "市民課")
-        services.staff.add(s, "admin", PASSWORD, "admin")
-    return app
+from tests.staff.conftest import PASSWORD, csrf
 
 
 def login(app, name: str) -> TestClient:
