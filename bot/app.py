@@ -18,6 +18,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from bot.admission import Admission
 from bot.channels import line, web
+from bot.ops import docs as api_docs
+from bot.ops import routes as ops_routes
+from bot.ops.headers import SecurityHeaders
+from bot.ops.observe import Observe
 from bot.pipeline.outcome import Outcome
 from bot.services import WEB, build_services
 from bot.settings import Settings
@@ -95,7 +99,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     settings = settings or Settings()
     services = build_services(settings, **overrides)
     app = FastAPI(title="madoguchi", version="0.1.0",
-                  description="自治体向け問い合わせチャットボット madoguchi の API")
+                  description="自治体向け問い合わせチャットボット madoguchi の API",
+                  docs_url=None, redoc_url=None)
     app.state.services = services
     secret = settings.staff.session_secret or secrets.token_urlsafe(32)
     if not settings.staff.session_secret:
@@ -109,14 +114,19 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     busy = services.components.pipeline.replies.text(Outcome.BUSY)
     app.add_middleware(Admission, message=busy, slots=srv.answering, queue=srv.queue,
                        max_wait_s=srv.max_wait_s, retry_after_s=srv.retry_after_s)
+    docs_policies = api_docs.install(app)
+    app.add_middleware(SecurityHeaders, hsts_seconds=srv.hsts_seconds, per_path=docs_policies)
+    app.add_middleware(Observe, metrics=services.metrics)  # outermost: sees every response
 
     async def _threads() -> None:  # answers are bounded by Admission; the rest need few threads
         anyio.to_thread.current_default_thread_limiter().total_tokens = srv.answering + 8
 
     app.router.add_event_handler("startup", _threads)
     app.router.add_event_handler("shutdown", services.components.retriever.index.close)
+    app.router.add_event_handler("shutdown", services.db.engine.dispose)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(web.router)
+    app.include_router(ops_routes.router)
     app.include_router(staff_routes.router)
     for module in (faq_routes, variant_routes, accounts, analytics_routes):
         app.include_router(module.router)

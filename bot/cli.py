@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.factory import chroma_config
+    from bot.ops.metrics import record_ingest
     from ingest import registry
     from ingest.embed import make_embedder
     from ingest.failures import storage_failure
@@ -101,6 +102,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             raise
         print(f"取り込みに失敗しました（索引は変更していません）: {reason}", file=sys.stderr)
         return EXIT_IO
+    record_ingest(settings.index_dir, report.generation, report.seconds, report.passages,
+                  report.swapped)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -150,13 +153,19 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import logging.config
+
     import uvicorn
 
     from bot.app import create_app
+    from bot.ops import logs
 
-    workers = args.workers or settings.server.workers or os.cpu_count() or 1
+    srv = settings.server
+    workers = args.workers or srv.workers or os.cpu_count() or 1
     for var in BLAS_THREADS:  # one BLAS thread per worker: processes, not threads, use the cores
         os.environ.setdefault(var, "1")
+    log_config = logs.config(srv.log_format)
+    logging.config.dictConfig(log_config)
     try:
         if workers > 1:
             _prepare_workers(settings)
@@ -165,9 +174,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     print(f"madoguchi: http://{args.host}:{args.port}/ （職員コンソール /staff 、API 文書 /docs）"
-          f" ワーカー {workers}")
+          f" ワーカー {workers}", flush=True)
     uvicorn.run(app, factory=workers > 1, workers=workers if workers > 1 else None,
-                host=args.host, port=args.port, log_level="info")
+                host=args.host, port=args.port, log_config=log_config, access_log=False,
+                timeout_graceful_shutdown=srv.graceful_s,
+                forwarded_allow_ips=srv.forwarded_allow_ips, proxy_headers=True)
     return EXIT_OK
 
 
@@ -187,6 +198,23 @@ def _prepare_workers(settings: Settings) -> None:
     db.migrate()
     db.engine.dispose()
     os.environ["MADOGUCHI_INDEX_DIR"] = str(Path(settings.index_dir).resolve())
+    _multiprocess_metrics()
+
+
+def _multiprocess_metrics() -> None:
+    """Workers write their metrics to one fresh directory, so a scrape of any worker sums them
+    (prometheus-client's multiprocess mode, chosen when the workers import it)."""
+    import tempfile
+
+    from bot.ops.metrics import MULTIPROC_ENV
+
+    given = os.environ.get(MULTIPROC_ENV)
+    if given:
+        Path(given).mkdir(parents=True, exist_ok=True)
+        for stale in Path(given).glob("*.db"):  # a previous run's samples
+            stale.unlink(missing_ok=True)
+    else:
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="madoguchi-metrics-")
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:

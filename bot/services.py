@@ -14,6 +14,8 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 
 from bot import factory
+from bot.ops.answers import MeteredChat
+from bot.ops.metrics import Metrics, record_ingest
 from bot.safety.ratelimit import RateLimiter, parse_limits
 from bot.service import faq_index
 from bot.service.chat import ChatService
@@ -46,6 +48,7 @@ class Services:
     extra: dict[str, Any]
     resident_limiter: RateLimiter
     ip_limiter: RateLimiter
+    metrics: Metrics
 
 
 def build_services(settings: Settings, **overrides: Any) -> Services:
@@ -57,15 +60,20 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     hours = OfficeHours.from_settings(h.weekdays, h.opens, h.closes, h.holidays_path, h.timezone)
     adapters: dict[str, Notifier] = {"web": WebNotifier(), **overrides.get("notifiers", {})}
     notifier = ChannelNotifier(adapters)
-    chat = ChatService(components.pipeline, hours, settings.city_phone,
-                       h.negative_feedback_limit)
+    metrics = overrides.get("metrics") or Metrics()
+    chat = MeteredChat(components.pipeline, hours, settings.city_phone,
+                       h.negative_feedback_limit, metrics)
     faq_csv = faq_index.export_path(settings.data_dir)
 
     def reindex(path: Path) -> None:
         from ingest.index import ingest
 
-        report = ingest([path], components.retriever.index.index_dir, components.embedder,
+        index_dir = components.retriever.index.index_dir
+        report = ingest([path], index_dir, components.embedder,
                         factory.chroma_config(settings), progress=False)
+        metrics.ingest.labels("faq_publish").observe(report.seconds)
+        record_ingest(index_dir, report.generation, report.seconds, report.passages,
+                      report.swapped)
         if not report.ok:
             raise RuntimeError("; ".join(str(p) for p in report.rejected))
 
@@ -97,4 +105,4 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     return Services(settings, db, components, chat, staff, faq, variants, notifier, templates,
                     dict(overrides.get("extra", {})),
                     RateLimiter(parse_limits(lim.per_resident), clock=clock),
-                    RateLimiter(parse_limits(lim.per_ip), clock=clock))
+                    RateLimiter(parse_limits(lim.per_ip), clock=clock), metrics)

@@ -77,6 +77,8 @@ class LimitsSettings(BaseModel):
     per_ip: str = Field("30/minute, 600/hour", description="Messages per client address")
     max_body_bytes: int = Field(65536, description="Largest request body accepted")
     retention_days: int = Field(365, description="Conversations older than this are purged")
+    redis_url: str = Field("", description="Shared rate limits across replicas, e.g. "
+                           "redis://redis:6379/0; empty = per process (one server)")
 
 
 class ServerSettings(BaseModel):
@@ -91,6 +93,15 @@ class ServerSettings(BaseModel):
     db_pool: int = Field(12, description="Database connections per worker (PostgreSQL, SQLite)")
     db_timeout_s: float = Field(5.0, description="Wait at most this for a connection or the "
                                 "SQLite write lock; then 503, never a hang")
+    log_format: Literal["json", "text"] = Field("json", description="Log lines as JSON objects "
+                                                "(with the request id) or plain text")
+    graceful_s: int = Field(20, ge=1, description="On SIGTERM: stop accepting, let requests in "
+                            "flight finish for at most this long, then exit")
+    forwarded_allow_ips: str = Field("127.0.0.1", description="Proxies whose X-Forwarded-For/"
+                                     "-Proto are trusted (comma-separated, * = any: only "
+                                     "when nothing but the proxy reaches the server)")
+    hsts_seconds: int = Field(31536000, ge=0, description="Strict-Transport-Security max-age "
+                              "sent on HTTPS requests (0: none)")
 
 
 class LineSettings(BaseModel):
@@ -125,6 +136,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MADOGUCHI_", env_nested_delimiter="__",
                                       env_file=".env", extra="ignore")
 
+    environment: Literal["development", "production"] = Field(
+        "development", validation_alias=AliasChoices("MADOGUCHI_ENV", "MADOGUCHI_ENVIRONMENT"),
+        description="production refuses to start with a missing or placeholder secret")
+
     index_dir: Path = Field(Path("data/index"), description="Index directory")
     city_name: str = Field("風見野市（架空のサンプル市）", description="Shown in fixed replies")
     city_phone: str = Field("0199-21-1111", description="Main phone shown when no department fits")
@@ -154,4 +169,14 @@ class Settings(BaseSettings):
     def _flat_line_api_base(self) -> Settings:
         if self.line_api_base:
             self.line.api_base = self.line_api_base
+        return self
+
+    @model_validator(mode="after")
+    def _production_secrets(self) -> Settings:
+        from bot.ops.secrets import production_problems
+
+        if self.environment == "production":
+            problems = production_problems(self)
+            if problems:
+                raise ValueError("production settings refused: " + "; ".join(problems))
         return self

@@ -236,12 +236,3 @@ def page(request: Request, services: ServicesDep) -> HTMLResponse:
     return services.templates.TemplateResponse(
         request, "chat.html", {"city_name": services.settings.city_name,
                                "city_phone": services.settings.city_phone})
-
-
-@router.get("/healthz", tags=["ops"])
-async def healthz(request: Request) -> dict[str, Any]:
-    """稼働確認: 索引の世代とパッセージ数。混雑中でもすぐに答えます（回答処理のスレッドを
-    待たず、ディスクも読みません）。"""
-    gen = request.app.state.services.components.retriever.index.loaded()
-    return {"ok": True, "index": gen.name if gen else "", "passages": len(gen.passages) if gen
-            else 0}
