@@ -55,6 +55,9 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="rebuild the indexes from scratch")
     parser.add_argument("--no-changes", action="store_true",
                         help="skip the one-FAQ change timings")
+    parser.add_argument("--chroma-server-size", type=int, default=10_000,
+                        help="also time the pipeline with a Chroma server at this size (one "
+                             "of --sizes; 0: skip)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -83,6 +86,13 @@ def main() -> None:
                   f"{c.write_seconds:.2f} s, {'shared generation' if c.delta else 'full'}"
                   f"{'' if c.answered else ', NOT answered first'})", flush=True)
     print(table(rows))
+    if args.chroma_server_size in [r.passages for r in rows] or args.chroma_server_size in [
+            int(x) for x in args.sizes.split(",") if x.strip()]:
+        from bench.chroma_server import line, server_vs_embedded
+
+        row = server_vs_embedded(WORKDIR / f"p{args.chroma_server_size}", serving, qs)
+        results["chroma_server"] = row
+        print(line(row), flush=True)
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: ratios measured "
           "in the same run are what to compare)")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -169,6 +169,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if workers > 1:
             _prepare_workers(settings)
+        elif os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            _multiprocess_metrics()
         app: Any = create_app(settings) if workers == 1 else "bot.app:app_from_environment"
     except FileNotFoundError as exc:
         print(str(exc), file=sys.stderr)

@@ -16,7 +16,8 @@ from fastapi.templating import Jinja2Templates
 from bot import factory
 from bot.ops.answers import MeteredChat
 from bot.ops.metrics import Metrics, record_ingest
-from bot.safety.ratelimit import RateLimiter, parse_limits
+from bot.safety.ratelimit import Limiter, RateLimiter, parse_limits
+from bot.safety.shared_ratelimit import SharedRateLimiter
 from bot.service import faq_index
 from bot.service.chat import ChatService
 from bot.service.faq import FaqService
@@ -46,8 +47,8 @@ class Services:
     notifier: ChannelNotifier
     templates: Jinja2Templates
     extra: dict[str, Any]
-    resident_limiter: RateLimiter
-    ip_limiter: RateLimiter
+    resident_limiter: Limiter
+    ip_limiter: Limiter
     metrics: Metrics
 
 
@@ -102,7 +103,14 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     view.install(templates, st.timezone)
     clock = overrides.get("clock", time.monotonic)
     lim = settings.limits
-    return Services(settings, db, components, chat, staff, faq, variants, notifier, templates,
-                    dict(overrides.get("extra", {})),
-                    RateLimiter(parse_limits(lim.per_resident), clock=clock),
-                    RateLimiter(parse_limits(lim.per_ip), clock=clock), metrics)
+
+    def limiter(spec: str) -> Limiter:
+        if lim.redis_url:  # one window for every replica
+            return SharedRateLimiter(parse_limits(spec), lim.redis_url, lim.redis_prefix,
+                                     on_error=metrics.rate_limit_errors.inc)
+        return RateLimiter(parse_limits(spec), clock=clock)
+
+    return Services(settings, db, components, chat, staff, faq, variants, notifier,
+                    templates,
+                    dict(overrides.get("extra", {})), limiter(lim.per_resident),
+                    limiter(lim.per_ip), metrics)

@@ -79,6 +79,8 @@ class LimitsSettings(BaseModel):
     retention_days: int = Field(365, description="Conversations older than this are purged")
     redis_url: str = Field("", description="Shared rate limits across replicas, e.g. "
                            "redis://redis:6379/0; empty = per process (one server)")
+    redis_prefix: str = Field("madoguchi:rl:", description="Key prefix in Redis (one per "
+                              "deployment sharing a Redis)")
 
 
 class ServerSettings(BaseModel):

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 _UNITS = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 60.0,
           "h": 3600.0, "hour": 3600.0, "d": 86400.0, "day": 86400.0}
@@ -64,6 +65,14 @@ class RateDecision:
     allowed: bool
     retry_after_s: float = 0.0
     remaining: int = 0
+
+
+class Limiter(Protocol):
+    """What the channels need of a limiter: in process (`RateLimiter`) or shared by replicas
+    (`bot.safety.shared_ratelimit.SharedRateLimiter`)."""
+
+    def hit(self, key: str) -> RateDecision:
+        """Record one event for `key` if every limit allows it; say whether it was allowed."""
 
 
 class RateLimiter:
