@@ -63,7 +63,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     notifier = ChannelNotifier(adapters)
     metrics = overrides.get("metrics") or Metrics()
     chat = MeteredChat(components.pipeline, hours, settings.city_phone,
-                       h.negative_feedback_limit, metrics)
+                       h.negative_feedback_limit, metrics=metrics)
     faq_csv = faq_index.export_path(settings.data_dir)
 
     def reindex(path: Path) -> None:
