@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.factory import chroma_config
 from bot.ops.metrics import SharedState
-from ingest.store import chroma_client, close_client, collection_name
+from ingest.store import chroma_client, close_client
 
 router = APIRouter(tags=["ops"])
 log = logging.getLogger(__name__)
@@ -74,17 +74,17 @@ def _database(services: Any) -> None:
 
 
 def _chroma(services: Any) -> dict[str, Any]:
-    """The configured server answers and holds the serving generation's collection."""
+    """The configured server answers and holds the collection the serving generation reads
+    (its own, or an earlier one it shares after a small change)."""
     config = chroma_config(services.settings)
-    gen = services.components.retriever.index.get()
+    name = services.components.retriever.index.get().collection.name
     client = chroma_client(Path("."), config)
     try:
         client.heartbeat()
-        count = client.get_collection(collection_name(config, gen.name),
-                                      embedding_function=None).count()
+        count = client.get_collection(name, embedding_function=None).count()
     finally:
         close_client(client)
-    return {"collection": collection_name(config, gen.name), "vectors": count}
+    return {"collection": name, "vectors": count}
 
 
 @router.get("/metrics", response_class=Response,
