@@ -30,7 +30,7 @@ import numpy as np
 import yaml
 
 from ingest.embed import Embedder
-from ingest.text import fold_kana, normalize
+from ingest.text import SudachiPerThread, fold_kana, normalize
 
 
 class Tier(IntEnum):
@@ -106,6 +106,24 @@ class Rule:
     drop: int
 
 
+class Views:
+    """Two readings of a message the patterns look at: the folded text (NFKC, lower case,
+    katakana as hiragana) and its kana reading (Sudachi), so 「かじです いえがもえてる」 meets
+    the patterns written for 「火事です」「家が燃えてる」 in kana (`kana`, `kana_cues`)."""
+
+    def __init__(self) -> None:
+        self._tokenizer = SudachiPerThread("C").get
+
+    def reading(self, folded: str) -> str:
+        """The hiragana reading of folded text; words Sudachi cannot read stay as written."""
+        out = []
+        for m in self._tokenizer().tokenize(folded[:4000]):
+            reading = m.reading_form()
+            out.append(fold_kana(reading) if reading and m.surface() != reading
+                       and not m.is_oov() else m.surface())
+        return "".join(out)
+
+
 @dataclass(frozen=True)
 class Thresholds:
     certain: float = 0.62
@@ -146,6 +164,15 @@ class Exemplars:
         return self.kinds[i], float(sims[i]), self.texts[i], calm_sim, calm_text
 
 
+_CLAUSE_END = re.compile(r"[。．！？!?\n]+|[、,]\s*|\s{2,}|　")
+
+
+def clauses(text: str, shortest: int = 6, most: int = 6) -> list[str]:
+    """The message, then its clauses of `shortest` characters or more (at most `most`)."""
+    parts = [p.strip() for p in _CLAUSE_END.split(text) if len(p.strip()) >= shortest]
+    return [text, *parts[:most]] if len(parts) > 1 else [text]
+
+
 @dataclass
 class EmergencyDetector:
     kinds: dict[str, Kind]
@@ -156,12 +183,15 @@ class EmergencyDetector:
     possible_line: str
     exemplars: Exemplars | None = None
     embedder: Embedder | None = None
+    kana: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    kana_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    views: Views = field(default_factory=Views)
 
     @classmethod
     def load(cls, path: Path, embedder: Embedder | None = None) -> EmergencyDetector:
         """Read the kinds, phrases, cues, rules and exemplars; embed the exemplars once."""
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        kinds, phrases, cues, by_kind = {}, {}, {}, {}
+        kinds, phrases, cues, kana, kana_cues, by_kind = {}, {}, {}, {}, {}, {}
         for name, spec in data["kinds"].items():
             contacts = tuple(Contact(str(c["label"]), str(c["number"]), str(c.get("note", "")))
                              for c in spec["contacts"])
@@ -170,6 +200,8 @@ class EmergencyDetector:
             kinds[name] = Kind(name, spec["label"], contacts, bool(spec.get("support", False)))
             phrases[name] = pattern(spec.get("phrases", []))
             cues[name] = pattern(spec.get("cues", []))
+            kana[name] = pattern(spec.get("kana", []))
+            kana_cues[name] = pattern(spec.get("kana_cues", []))
             by_kind[name] = [str(t) for t in spec.get("exemplars", [])]
         rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec["drop"]))
                       for name, spec in data.get("rules", {}).items())
@@ -177,18 +209,21 @@ class EmergencyDetector:
         exemplars = (Exemplars.build(embedder, by_kind, [str(t) for t in data.get("calm", [])])
                      if embedder is not None else None)
         return cls(kinds, phrases, cues, rules, thresholds, str(data["possible_line"]),
-                   exemplars, embedder)
+                   exemplars, embedder, kana, kana_cues)
 
     def detect(self, text: str) -> Alarm | None:
         """The alarm for one (masked) message, or None when nothing suggests an emergency."""
         folded = fold_kana(normalize(text))
         if not folded:
             return None
-        found = self._phrase(folded) or self._weigh(self._cue(folded), self._similar(text))
+        reading = self.views.reading(folded)
+        found = self._phrase(folded, reading) or self._weigh(self._cue(folded, reading),
+                                                             self._similar(text))
         if found is None:
             return None
         tier, kind, reason, evidence = found
-        lowered = tier - sum(r.drop for r in self._rules(folded, evidence))
+        rules = self._rules(folded, evidence)
+        lowered = tier - sum(r.drop for r in rules)
         if kind.support and evidence.get("by") == "phrase":
             lowered = max(lowered, Tier.POSSIBLE)
         if lowered <= Tier.NONE:
@@ -208,16 +243,21 @@ class EmergencyDetector:
         """The short line put before a normal answer when an emergency is possible."""
         return self.possible_line + " " + " ／ ".join(alarm.contact_lines())
 
-    def _phrase(self, folded: str) -> Found | None:
-        return self._match(folded, self.phrases, Tier.CERTAIN, "phrase")
+    def _phrase(self, folded: str, reading: str) -> Found | None:
+        return (self._match(folded, self.phrases, Tier.CERTAIN, "phrase")
+                or self._match(reading, self.kana, Tier.CERTAIN, "phrase"))
 
-    def _cue(self, folded: str) -> Found | None:
+    def _cue(self, folded: str, reading: str) -> Found | None:
         """One cue makes an emergency possible; two different cues of one kind, certain."""
-        found = self._match(folded, self.cues, Tier.POSSIBLE, "cue")
+        found = (self._match(folded, self.cues, Tier.POSSIBLE, "cue")
+                 or self._match(reading, self.kana_cues, Tier.POSSIBLE, "cue"))
         if found is None:
             return None
         tier, kind, reason, evidence = found
-        matches = {m.group(0) for m in self.cues[kind.name].finditer(folded)}
+        # Two cues must be two things said, not one thing seen in both views.
+        matches = max(({m.group(0) for m in self.cues[kind.name].finditer(folded)},
+                       {m.group(0) for m in self.kana_cues[kind.name].finditer(reading)}),
+                      key=len)
         if len(matches) < 2:
             return found
         return (Tier.CERTAIN, kind, f"緊急（{kind.label}）: 「{'」「'.join(sorted(matches))}」",
@@ -236,13 +276,21 @@ class EmergencyDetector:
         return None
 
     def _similar(self, text: str) -> Found | None:
+        """The exemplar closest to the message or to one of its clauses (a long message with a
+        preamble holds its emergency in one clause), when it beats the calm look-alikes."""
         if self.exemplars is None or self.embedder is None:
             return None
-        query = np.asarray(self.embedder.embed([text])[0])
-        name, sim, exemplar, calm, calm_text = self.exemplars.nearest(query)
+        pieces = clauses(text)
+        queries = np.asarray(self.embedder.embed(pieces))
         t = self.thresholds
-        if not name or sim - calm < t.margin or sim < t.possible:
+        best: tuple[str, float, str, float, str] | None = None
+        for query in queries:
+            near = self.exemplars.nearest(query)
+            if near[0] and near[1] - near[3] >= t.margin and (best is None or near[1] > best[1]):
+                best = near
+        if best is None or best[1] < t.possible:
             return None
+        name, sim, exemplar, calm, calm_text = best
         tier = Tier.CERTAIN if sim >= t.certain else Tier.POSSIBLE
         kind = self.kinds[name]
         evidence = {"by": "similarity", "similarity": round(sim, 4), "exemplar": exemplar,

@@ -4,7 +4,7 @@ hypotheticals, procedures, the support floor, and cue + similarity together."""
 import numpy as np
 import pytest
 
-from bot.pipeline.emergency import EmergencyDetector, Tier
+from bot.pipeline.emergency import EmergencyDetector, Tier, clauses
 from bot.settings import AnswerSettings
 
 PATH = AnswerSettings().emergency_path
@@ -27,6 +27,13 @@ def tier(text: str) -> Tier:
     ("自殺対策の計画を読みたい", Tier.NONE),
     ("道で猫がひかれてて、どこに連絡すれば", Tier.NONE),
     ("生きててもしょうがない", Tier.CERTAIN),
+    ("かじです　いえがもえてる", Tier.CERTAIN),                # kana only: the reading view
+    ("しにたい", Tier.CERTAIN),
+    ("なんか事故っぽい", Tier.POSSIBLE),          # one cue seen in both views is still one cue
+    ("事故が多い交差点にカーブミラーを付けてほしい", Tier.NONE),
+    ("先月の火事で焼けた家の罹災証明", Tier.NONE),
+    ("消えたポイントの問い合わせ", Tier.NONE),
+    ("死ぬほど暑い、プールは何時から", Tier.NONE),
 ])
 def test_tiers(text, expected):
     assert tier(text) is expected
@@ -44,17 +51,18 @@ def test_numbers_follow_the_kind():
 
 
 class Axis:
-    """A toy embedder: texts mentioning 煙 point one way, everything else another."""
+    """A toy embedder: texts mentioning 一室 (in one fire exemplar, in no phrase, cue or calm
+    look-alike) point one way, everything else another."""
 
     def embed(self, texts):
-        return np.array([[1.0, 0.0] if "煙" in t or "smoke" in t else [0.0, 1.0]
-                         for t in texts])
+        return np.array([[1.0, 0.0] if "一室" in t else [0.0, 1.0] for t in texts])
 
 
 def test_similarity_names_the_kind_and_must_beat_the_calm_look_alikes():
     gate = EmergencyDetector.load(PATH, Axis())
-    alarm = gate.detect("smoke over there")  # as close to a fire exemplar as can be
+    alarm = gate.detect("あの一室")  # as close to a fire exemplar as can be
     assert alarm is not None and alarm.tier is Tier.CERTAIN and alarm.kind.name == "fire"
+    assert alarm.evidence["by"] == "similarity"
     assert gate.detect("図書館はどこ") is None  # as close to a calm look-alike: no alarm
 
 
@@ -63,3 +71,10 @@ def test_every_kind_has_numbers_and_exemplars():
         assert kind.contacts and all(c.number for c in kind.contacts)
     gate = EmergencyDetector.load(PATH, Axis())
     assert gate.exemplars is not None and set(gate.exemplars.kinds) == set(GATE.kinds)
+
+
+def test_a_long_message_is_also_read_clause_by_clause():
+    text = "すみません、いま仕事から帰ったところです。上の階のベランダから黒い煙が出ています"
+    assert clauses(text) == [text, "いま仕事から帰ったところです",
+                             "上の階のベランダから黒い煙が出ています"]
+    assert clauses("火事です") == ["火事です"]
