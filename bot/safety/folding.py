@@ -34,7 +34,9 @@ _KANJI_NUMBER = re.compile(
     r"|[一二三四五六七八九]?百[一二三四五六七八九]?十?[一二三四五六七八九]?)"
     r"(?=年|月|日|歳|丁目|番|号|条|項|階|部屋|人|円)"
     r"|(?P<one>[〇一二三四五六七八九])(?=年|月|日|丁目|番地|番[0-9〇一二三四五六七八九十]|号|階)"
-    r"|(?<=[明大昭平令]..)(?P<era>[〇一二三四五六七八九])")
+    r"|(?<=[明大昭平令]..)(?P<era>[〇一二三四五六七八九])"
+    # the last number of an address: 十二番地五, 三丁目十二番地の五
+    r"|(?:(?<=番地)|(?<=番地の)|(?<=丁目))(?P<house>[〇一二三四五六七八九])(?![〇一二三四五六七八九十])")
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def _rewrite(folded: Folded, pattern: re.Pattern[str],
 def _arabic(m: re.Match[str]) -> str:
     """三十八 → 38, 〇九〇 → 090, 千九百八十 → 1980."""
     text = m.group(0)
-    if m.group("seq") is not None or m.group("one") is not None or m.group("era") is not None:
+    if any(m.group(g) is not None for g in ("seq", "one", "era", "house")):
         return "".join(_KANJI_DIGITS[c] for c in text)
     total, digit = 0, 0
     for ch in text:

@@ -59,6 +59,9 @@ _END_AHEAD = (r"(?=[ ]?(?:です|でございます|だよ|と申し|と申す|�
 _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ]))")
 _RELATIVES = (r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女"
               r"|孫|家族|親)")
+# A family member: 娘の…が, 夫の…と; here a hiragana given name (ひまり) is expected.
+_KIN = re.compile(rf"{_RELATIVES}(?:の|は|が|、)[ ]?(?P<n>{_NAME})"
+                  r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（))")
 # (pattern, weak): a weak position (a line of its own, the end of the message, after 娘の)
 # also holds ordinary words, so what stands there must look like a person's name itself.
 _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
@@ -71,7 +74,10 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})(?![A-Za-z])"), False),
     (re.compile(rf"(?:^|(?<=[。.!?\n]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})"
                 r"[ ]here\b"), False),
-    # a reading in brackets after a name: 藤田裕子（フジタユウコ）
+    # romaji Japanese: 「YAMAMOTO Kenta desu」「watashi wa Tran Van Long to moushimasu」
+    (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})[ ]"
+                r"(?i:desu|to (?:mou|mō|mo)shimasu|to iimasu|de gozaimasu)\b"), False),
+    # a reading in brackets after a name: 藤田裕子（フジタユウコ）, 山下和也（やました かずや）
     (re.compile(r"[一-龥々][ ]?\((?P<n>[ぁ-ゖァ-ヴー][ぁ-ゖァ-ヴー ・]{1,20})\)"), False),
     # a name in brackets after contact details: 「090-…（オオニシ ミサキ）」 (not 「（四輪）」)
     (re.compile(rf"\((?P<n>{_NAME})\)"), True),
@@ -85,8 +91,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME})"
                 r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$))"), False),
     # a family member: 娘の…が, 夫の…と
-    (re.compile(rf"{_RELATIVES}(?:の|は|が|、)[ ]?(?P<n>{_NAME})"
-                r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（))"), True),
+    (_KIN, True),
     # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?"
                 r"(?=\n|$)"), True),
@@ -179,10 +184,12 @@ class NameFinder:
         for pattern, weak in _POSITIONAL:
             for m in pattern.finditer(text):
                 name = m.group("n").strip()
-                if not name or not self._looks_like_name(name, label=not weak):
+                kin = pattern is _KIN and self._hiragana_name(name)
+                if not name or not (kin or self._looks_like_name(name, label=not weak)
+                                    or self._reading_of_name(text, m.start("n"), name)):
                     continue
                 before = text[:m.start("n")].rstrip()[-1:]
-                if weak and not (self._personal(name) or (
+                if weak and not (kin or self._personal(name) or (
                         _spaced_kana(name) and before and not _KANA_CHAR.match(before))):
                     continue  # a whole message 「げんつき はいしゃ」 is a search, not a name
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
@@ -192,7 +199,7 @@ class NameFinder:
         """Not a question word, a common noun (カタカナ, 学生) or an English phrase. After a
         label (`label`), a run of hiragana Sudachi cannot read as one word counts too
         (申請者はまるやまれんです)."""
-        if name in _NOT_A_NAME or name in self.not_names or _DEPARTMENT.search(name):
+        if name in _NOT_A_NAME or name in self.not_names or self._department(name):
             return False
         if name.isascii():
             words = name.replace(".", " ").split()
@@ -217,6 +224,15 @@ class NameFinder:
             return False  # 「伊藤健一 児童手当」: the second part is not a name
         return any(self._proper(t.surface) for t in toks)
 
+    def _reading_of_name(self, text: str, start: int, name: str) -> bool:
+        """Kana in brackets right after a name already found by its tags (山下 和也（やました
+        かずや）): a reading, whatever its last syllables look like."""
+        before = text[:start].rstrip("( ")
+        if not re.fullmatch(r"[ぁ-ゖァ-ヴー][ぁ-ゖァ-ヴー ・]{1,20}", name) or not before:
+            return False
+        toks = [t for t in self.tokens(before[-12:]) if t.pos[0] not in _BOUNDARY_POS]
+        return bool(toks) and bool(toks[-1].person)
+
     def _personal(self, name: str) -> bool:
         """A word Sudachi knows as a person's name (or cannot read at all), or romaji of two
         words or more: what a weak position needs (「げんつき はいしゃ」 is a search)."""
@@ -225,7 +241,20 @@ class NameFinder:
             return len(words) >= 2 and any(w[:1].isupper() and w[1:].islower() for w in words)
         if any(word in name for word in self.not_names if len(word) > 1):
             return False  # 「マイナカード」 holds マイナ, which is never a name
-        return any(t.person or (t.oov and t.pos[1] != "数詞") for t in self.tokens(name))
+        toks = self.tokens(name)
+        if any(t.person or (t.oov and t.pos[1] != "数詞") for t in toks):
+            return True
+        return False
+
+    def _hiragana_name(self, name: str) -> bool:
+        """A hiragana given name Sudachi cuts into pieces (ひまり → ひま/り) is a name if its
+        katakana spelling is one word Sudachi knows as a name or cannot read (ヒマリ)."""
+        if not re.fullmatch(r"[ぁ-ゖー]{2,5}", name) or name in _NOT_A_NAME:
+            return False
+        if len(self.tokens(name)) < 2 or _KANA_ENDINGS.search(name):
+            return False
+        kata = self.tokens(_to_katakana(name))
+        return len(kata) == 1 and (bool(kata[0].person) or kata[0].oov)
 
     def _proper(self, word: str) -> bool:
         return any(t.person or t.oov or t.pos[1] == "固有名詞" for t in self.tokens(word))
@@ -239,9 +268,21 @@ class NameFinder:
                     return None
                 start, end = (b_end, end) if b_start <= start else (start, b_start)
         name = text[start:end].strip()
-        if not name or name in self.not_names or _DEPARTMENT.search(name):
+        if not name or name in self.not_names or self._department(name):
             return None
         return start, end
+
+    def _department(self, name: str) -> bool:
+        """…課, …センター, …部: a department, unless the word is a surname Sudachi knows whole
+        (阿部, 服部, 田所 end like a department and are people)."""
+        if not _DEPARTMENT.search(name):
+            return False
+        last = [t for t in self.tokens(name) if t.pos[0] not in _BOUNDARY_POS][-1:]
+        return not (last and last[0].person and _DEPARTMENT.fullmatch(last[0].surface) is None)
+
+
+def _to_katakana(hira: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in hira)
 
 
 def _spaced_kana(name: str) -> bool:
@@ -269,6 +310,19 @@ def _chunks(toks: list[Token]) -> Iterator[tuple[int, int]]:
         i = j
 
 
+def _spaced_given_name(toks: list[Token], j: int) -> bool:
+    """After a surname, a space and one short kanji noun before a particle or the end
+    (森田 真理の): the given name, though Sudachi reads 真理 as a common noun."""
+    if j + 1 >= len(toks) or toks[j].surface != " ":
+        return False
+    given = toks[j + 1]
+    after = toks[j + 2] if j + 2 < len(toks) else None
+    return (given.noun and re.fullmatch(r"[一-龥々]{1,3}", given.surface) is not None
+            and not _DEPARTMENT.search(given.surface)
+            and (after is None or after.pos[0] in {"助詞", *_BOUNDARY_POS}
+                 or _HONORIFIC.match(after.surface) is not None))
+
+
 def _at_clause_start(toks: list[Token], i: int) -> bool:
     return i == 0 or toks[i - 1].pos[0] in _BOUNDARY_POS or toks[i - 1].surface == "の"
 
@@ -294,6 +348,8 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
                 and kinds != ["一般"])
         if strong and kinds == ["姓"]:
             end = toks[_given_name_after(toks, j) - 1].end
+        if kinds == ["姓"] and _spaced_given_name(toks, j):
+            end, full = toks[j + 1].end, True
         if full or strong or weak:
             yield start, end
 

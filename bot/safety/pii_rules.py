@@ -41,7 +41,8 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 
 # --- e-mail -------------------------------------------------------------------------------
 # Spelled-out @ and dot: 「(at)」「[at]」「アットマーク」「 at 」「ドット」「(dot)」.
-_AT = (r"(?:[ ]?@[ ]?|[ ]?[(\[<{][ ]?at[ ]?[)\]>}][ ]?"
+_AT = (r"(?:[ ]?[@★☆][ ]?"
+       r"|[ ]?[(\[<{【][ ]?(?:at|@|★|アットマーク|あっとまーく|アット|あっと)[ ]?[)\]>}】][ ]?"
        r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと)[ ]?"
        r"|[ ](?:at|AT)[ ])")
 _DOT = r"(?:\.|[ ]?[(\[<{][ ]?dot[ ]?[)\]>}][ ]?|[ ]?(?:ドット|どっと)[ ]?|[ ](?:dot|DOT)[ ])"
@@ -61,14 +62,15 @@ def emails(text: str) -> list[Hit]:
 # 「の」 (〇九〇の一二三四…). Hidden characters and dash look-alikes are folded away already.
 _JOIN = r"(?:[ ]?[\-./・][ ]?|[ ]?[()][ ]?|[ ]|の)"
 _DIGIT_RUN = re.compile(rf"""
-    (?<![0-9A-Za-z+\-./])
-    (?P<run>(?:\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+(?:{_JOIN}{{1,2}}\(?[0-9]+\)?)*)
+    (?<![0-9A-Za-z+\-./(])
+    (?P<run>(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+
+            (?:{_JOIN}{{1,2}}\(?[0-9]+\)?)*)
     (?![0-9]|[\-.][0-9])
 """, re.VERBOSE)
 _MYNUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号|マイナ|my ?number", re.IGNORECASE)
 
 
-_GROUP = re.compile(r"(?:\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+\)?")
+_GROUP = re.compile(r"(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+\)?")
 
 
 def _runs(text: str) -> Iterator[tuple[int, int, str]]:
@@ -230,13 +232,15 @@ _D = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _DATE = (rf"(?<![0-9\-/.])(?:{_ERA}[ ]?(?:[0-9]{{1,2}}|元)[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
          rf"|{_Y4}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
          rf"|(?:{_Y4}|{_ERA}(?:[0-9]{{1,2}}|元))[/.\-]{_M}[/.\-]{_D}(?![0-9])"
-         rf"|{_D}[/.\-]{_M}[/.\-]{_Y4}(?![0-9])"
+         rf"|(?:{_D}[/.\-]{_M}|{_M}[/.\-]{_D})[/.\-]{_Y4}(?![0-9])"
          rf"|{_D}(?:st|nd|rd|th)?[ ]?{_MONTH},?[ ]?{_Y4}(?![0-9])"
          rf"|{_MONTH}[ ]?{_D}(?:st|nd|rd|th)?,?[ ]?{_Y4}(?![0-9]))")
 _BIRTH_AFTER = r"(?:生まれ|うまれ|生(?![一-龥])|誕生|出生)"
 _BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", re.IGNORECASE),
-          _labelled(r"生年月日|誕生日|生日|date of birth|birth ?date|birthday|d\.?o\.?b\.?"
-                    r"|born(?: on| in)?|誕生", _DATE),
+          _labelled(r"生年月日|誕生日|出生日期|出生年月日|生日|生まれは|date of birth"
+                    r"|birth ?date|birthday|d\.?o\.?b\.?|born(?: on| in)?|誕生|생년월일|생일"
+                    r"|ngày sinh|sinh ngày|data de nascimento|nascid[oa] em|nasci em"
+                    r"|fecha de nacimiento|nacido el", _DATE),
           re.compile(rf"(?<!［)(?:生年月日|誕生日|date of birth|birthday|born)[^。\n［]{{0,12}}?"
                      rf"(?P<n>{_DATE})", re.IGNORECASE))
 
@@ -277,7 +281,8 @@ _ID_NUMBER = (_labelled(_ID_LABELS, r"第?[A-Za-z]{0,2}[0-9][0-9A-Za-z\-]{3,15}[
 
 # Seven digits a little after a bank's name: 「振込先は風見野銀行の1234567」.
 _BANK_NEAR = re.compile(r"(?:銀行|信金|信用金庫|信組|信用組合|労金|農協|JA|ゆうちょ|バンク|口座"
-                        r"|振込先|振替)[^0-9。\n]{0,16}?(?<![0-9])(?P<n>[0-9]{3}-?[0-9]{4})"
+                        r"|振込先|振替|(?i:account|acct)(?:[ ](?i:number|no\.?))?)"
+                        r"[^0-9。\n]{0,16}?(?<![0-9])(?P<n>[0-9]{3}-?[0-9]{4})"
                         r"(?![0-9]|-[0-9])")
 
 
