@@ -60,7 +60,7 @@ _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!
 _RELATIVES = (r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女"
               r"|孫|家族|親)")
 # A family member: 娘の…が, 夫の…と; here a hiragana given name (ひまり) is expected.
-_KIN = re.compile(rf"{_RELATIVES}(?:の|は|が|、)[ ]?(?P<n>{_NAME})"
+_KIN = re.compile(rf"{_RELATIVES}(?:の|は|が|、)?[ ]?(?P<n>{_NAME})"
                   r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（))")
 # (pattern, weak): a weak position (a line of its own, the end of the message, after 娘の)
 # also holds ordinary words, so what stands there must look like a person's name itself.
@@ -74,6 +74,15 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})(?![A-Za-z])"), False),
     (re.compile(rf"(?:^|(?<=[。.!?\n]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})"
                 r"[ ]here\b"), False),
+    # introductions in residents' other languages: Meu nome é …, Tôi là …, 我叫…, 제 이름은 …
+    (re.compile(rf"(?i:meu nome é|me chamo|sou o|sou a|mi nombre es|me llamo|soy|tên tôi là"
+                rf"|tôi tên là|tôi là|je m'appelle)[ ](?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"),
+     False),
+    (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})[ ](?i:aqui|aquí|here)\b"),
+     False),
+    (re.compile(r"(?:我叫|我是|我的名字是|我姓)(?P<n>[一-龥]{2,4})(?=[，,。.、 ]|$)"), False),
+    (re.compile(r"(?:제 이름은|이름은)[ ]?(?P<n>[가-힣]{2,4})(?=입니다|이에요|예요|라고|[ ,.]|$)"),
+     False),
     # romaji Japanese: 「YAMAMOTO Kenta desu」「watashi wa Tran Van Long to moushimasu」
     (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})[ ]"
                 r"(?i:desu|to (?:mou|mō|mo)shimasu|to iimasu|de gozaimasu)\b"), False),
@@ -201,6 +210,8 @@ class NameFinder:
         (申請者はまるやまれんです)."""
         if name in _NOT_A_NAME or name in self.not_names or self._department(name):
             return False
+        if re.fullmatch(r"[가-힣]{2,4}", name):
+            return True  # only the Korean introductions look for Hangul
         if name.isascii():
             words = name.replace(".", " ").split()
             if len(words) == 1 and name.isupper():

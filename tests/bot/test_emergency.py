@@ -34,6 +34,10 @@ def tier(text: str) -> Tier:
     ("先月の火事で焼けた家の罹災証明", Tier.NONE),
     ("消えたポイントの問い合わせ", Tier.NONE),
     ("死ぬほど暑い、プールは何時から", Tier.NONE),
+    ("There's smoke pouring out of the apartment and the alarm is going off", Tier.CERTAIN),
+    ("where do i buy a smoke detector", Tier.NONE),
+    ("たすけて", Tier.CERTAIN),
+    ("子どもの誤飲を防ぐ工夫", Tier.NONE),
 ])
 def test_tiers(text, expected):
     assert tier(text) is expected

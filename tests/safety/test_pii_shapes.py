@@ -43,6 +43,12 @@ MASKED = [
     ("夫森田 浩二、妻森田 真理の住民票を1通ずつ", "森田 真理"),
     ("YAMAMOTO Kenta desu. Gomi no hi wa itsu desu ka", "YAMAMOTO Kenta"),
     ("娘のひまりが生まれました", "ひまり"),
+    ("母中野 ハルの介護の件で", "中野 ハル"),
+    ("Rodrigo Alves aqui, preciso de ajuda", "Rodrigo Alves"),
+    ("Meu nome é Ana Souza", "Ana Souza"),
+    ("Tôi là Tran Thi Lan", "Tran Thi Lan"),
+    ("我叫王小明，想问一下", "王小明"),
+    ("제 이름은 김민수입니다", "김민수"),
 ]
 KEPT = [
     "市民課（0199-21-1201）に電話したけどつながらない",
@@ -61,6 +67,9 @@ KEPT = [
     "娘のおむつが高い",
     "Gomi wa itsu desu ka",
     "14:00-16:00の相談会",
+    "저는 학생입니다",
+    "我是学生",
+    "母子手帳の交付",
 ]
 
 
