@@ -76,7 +76,8 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 r"[ ]here\b"), False),
     # introductions in residents' other languages: Meu nome é …, Tôi là …, 我叫…, 제 이름은 …
     (re.compile(rf"(?i:meu nome é|me chamo|sou o|sou a|mi nombre es|me llamo|soy|tên tôi là"
-                rf"|tôi tên là|tôi là|je m'appelle)[ ](?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"),
+                rf"|tôi tên là|tôi là|je m'appelle)[ ]"
+                rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"),
      False),
     (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})[ ](?i:aqui|aquí|here)\b"),
      False),
