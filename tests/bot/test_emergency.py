@@ -38,6 +38,9 @@ def tier(text: str) -> Tier:
     ("where do i buy a smoke detector", Tier.NONE),
     ("たすけて", Tier.CERTAIN),
     ("子どもの誤飲を防ぐ工夫", Tier.NONE),
+    ("疲れちゃった。もう消えたい", Tier.CERTAIN),
+    ("火はもう消えました", Tier.NONE),
+    ("車にぶつけられた塀の修理代の相談", Tier.NONE),
 ])
 def test_tiers(text, expected):
     assert tier(text) is expected
