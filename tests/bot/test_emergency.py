@@ -85,3 +85,19 @@ def test_a_long_message_is_also_read_clause_by_clause():
     assert clauses(text) == [text, "いま仕事から帰ったところです",
                              "上の階のベランダから黒い煙が出ています"]
     assert clauses("火事です") == ["火事です"]
+
+
+EVERYDAY = ["ありがとうございます", "よろしくお願いします", "すみません", "わかりました",
+            "さっきの件です", "はい、お願いします", "thanks", "Thank you so much", "谢谢",
+            "감사합니다", "Cảm ơn", "Obrigado"]
+
+
+@pytest.fixture(scope="module")
+def real_gate(embedder):
+    return EmergencyDetector.load(PATH, embedder)
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_replies_raise_no_alarm(real_gate, text):
+    """Short replies sit near many exemplars (kana-only exemplars were hubs for them)."""
+    assert real_gate.detect(text) is None
