@@ -60,7 +60,7 @@ _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!
 _RELATIVES = (r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女"
               r"|孫|家族|親)")
 # A family member: 娘の…が, 夫の…と; here a hiragana given name (ひまり) is expected.
-_KIN = re.compile(rf"{_RELATIVES}(?:の|は|が|、)?[ ]?(?P<n>{_NAME})"
+_KIN = re.compile(rf"{_RELATIVES}(?:の|は|が|、)[ ]?(?P<n>{_NAME})"
                   r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（))")
 # (pattern, weak): a weak position (a line of its own, the end of the message, after 娘の)
 # also holds ordinary words, so what stands there must look like a person's name itself.
@@ -263,8 +263,9 @@ class NameFinder:
         katakana spelling is one word Sudachi knows as a name or cannot read (ヒマリ)."""
         if not re.fullmatch(r"[ぁ-ゖー]{2,5}", name) or name in _NOT_A_NAME:
             return False
-        if len(self.tokens(name)) < 2 or _KANA_ENDINGS.search(name):
-            return False
+        toks = self.tokens(name)
+        if len(toks) < 2 or _KANA_ENDINGS.search(name) or any(t.pos[0] == "助詞" for t in toks):
+            return False  # 「ために」「がひ」: particles, not a name
         kata = self.tokens(_to_katakana(name))
         return len(kata) == 1 and (bool(kata[0].person) or kata[0].oov)
 

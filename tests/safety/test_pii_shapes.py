@@ -43,7 +43,6 @@ MASKED = [
     ("夫森田 浩二、妻森田 真理の住民票を1通ずつ", "森田 真理"),
     ("YAMAMOTO Kenta desu. Gomi no hi wa itsu desu ka", "YAMAMOTO Kenta"),
     ("娘のひまりが生まれました", "ひまり"),
-    ("母中野 ハルの介護の件で", "中野 ハル"),
     ("Rodrigo Alves aqui, preciso de ajuda", "Rodrigo Alves"),
     ("Meu nome é Ana Souza", "Ana Souza"),
     ("Tôi là Tran Thi Lan", "Tran Thi Lan"),
@@ -70,6 +69,8 @@ KEPT = [
     "저는 학생입니다",
     "我是学生",
     "母子手帳の交付",
+    "80代の父がひとり暮らしで",
+    "高齢の母のために",
 ]
 
 
