@@ -19,8 +19,8 @@ def _ask(page, text):
     before = page.locator("li.bot").count()
     page.get_by_label("質問を入力してください").fill(text)
     page.get_by_role("button", name="送信").click()
-    page.wait_for_function(f"document.querySelectorAll('li.bot').length > {before}",
-                           timeout=20000)
+    # A locator, not wait_for_function: the page's CSP forbids evaluating strings.
+    page.locator("li.bot").nth(before).wait_for(timeout=20000)
     return page.locator("li.bot").last
 
 
@@ -33,8 +33,7 @@ def test_pick_confirm_approve_then_answered(server, browser, artifacts):
     resident.screenshot(path=str(artifacts / "resident-clarify.png"), full_page=True)
     before = resident.locator("li.bot").count()
     choices.get_by_role("button", name=FAQ_QUESTION).click()
-    resident.wait_for_function(f"document.querySelectorAll('li.bot').length > {before}",
-                               timeout=20000)
+    resident.locator("li.bot").nth(before).wait_for(timeout=20000)
     assert "粗大ごみ受付センター" in resident.locator("li.bot").last.inner_text()
 
     suzuki = staff_login(browser, server, "suzuki")
