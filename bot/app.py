@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from starlette.middleware.sessions import SessionMiddleware
 
 from bot.admission import Admission
 from bot.channels import line, web
@@ -27,6 +26,7 @@ from bot.services import WEB, build_services
 from bot.settings import Settings
 from bot.staff import accounts, analytics_routes, faq_routes, variant_routes
 from bot.staff import routes as staff_routes
+from bot.staff.sessions import StaffSessions
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +105,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     secret = settings.staff.session_secret or secrets.token_urlsafe(32)
     if not settings.staff.session_secret:
         log.warning("MADOGUCHI_STAFF__SESSION_SECRET is unset: staff sessions end on restart")
-    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="madoguchi_staff",
-                       max_age=settings.staff.session_hours * 3600, same_site="strict",
-                       https_only=settings.staff.cookie_secure, path="/staff")
+    app.add_middleware(StaffSessions, secret_key=secret, secure=settings.staff.cookie_secure,
+                       max_age=settings.staff.session_hours * 3600)
     app.add_middleware(BodyLimit, max_bytes=settings.limits.max_body_bytes,
                        per_path={"/line/webhook": line.MAX_BODY})
     srv = settings.server

@@ -60,7 +60,9 @@ class HandoffSettings(BaseModel):
 
 class StaffSettings(BaseModel):
     session_secret: str = Field("", description="Signs staff session cookies; set in production")
-    cookie_secure: bool = Field(False, description="Send cookies over HTTPS only")
+    cookie_secure: bool | None = Field(
+        None, description="Send staff cookies over HTTPS only; unset = always, except for a "
+                          "console opened as http://localhost or http://127.0.0.1 (development)")
     max_failed_logins: int = Field(5, description="Failed logins before the account locks")
     lock_minutes: int = Field(15, description="How long a locked account stays locked")
     session_hours: int = Field(8, description="Staff session lifetime")

@@ -3,6 +3,7 @@ audited. (FAQ candidates and their four-eyes approval are in bot/service/faq.py.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -23,6 +24,9 @@ from bot.store.models import (
 )
 
 ROLES = ("staff", "admin")
+# One answer for an unknown name, a wrong password and a locked account (no enumeration).
+LOGIN_REFUSED = ("職員名またはパスワードが違います。失敗が続くとしばらくログインできなくなります"
+                 "（解除は管理者へ）。")
 MIN_PASSWORD = 10
 
 
@@ -38,6 +42,8 @@ class StaffService:
 
     def __post_init__(self) -> None:
         self._hasher = PasswordHasher()
+        # Verified for unknown and locked accounts, so every refusal costs the same hash.
+        self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
 
     def add(self, s: Session, name: str, password: str, role: str = "staff",
             department: str = "", actor: Staff | None = None) -> Staff:
@@ -56,23 +62,42 @@ class StaffService:
         return staff
 
     def login(self, s: Session, name: str, password: str) -> Staff:
-        """The staff member, or StaffError with a message that does not reveal which part failed."""
+        """The staff member, or StaffError with one message for an unknown name, a wrong
+        password and a locked account, after the same work (one password hash) for each.
+
+        The attempt is counted and committed before the password is checked, so parallel
+        attempts cannot outrun the lockout: at most `max_failed_logins` are ever checked."""
         staff = repo.staff_by_name(s, name)
-        if staff is None or not staff.active:
-            repo.audit(s, None, "login.failed", name)
-            raise StaffError("職員名またはパスワードが違います")
-        if repo.is_locked(staff):
-            repo.audit(s, staff, "login.locked", name)
-            raise StaffError("ログインの失敗が続いたため、しばらくロックされています")
-        try:
-            self._hasher.verify(staff.password_hash, password)
-        except (VerifyMismatchError, InvalidHashError) as exc:
-            repo.lock_if_needed(staff, self.max_failed_logins, self.lock_minutes)
-            repo.audit(s, staff, "login.failed", name, failures=staff.failed_logins)
-            raise StaffError("職員名またはパスワードが違います") from exc
-        staff.failed_logins, staff.locked_until = 0, None
+        attempt = None
+        if staff is not None and staff.active:
+            attempt = repo.take_login_attempt(s, staff.id, self.max_failed_logins,
+                                              self.lock_minutes)
+            s.commit()  # counted for every parallel attempt before any hash is checked
+        if staff is None or not staff.active or attempt is None:
+            self._verify(self._decoy, password)
+            action = "login.locked" if attempt is None and staff is not None else "login.failed"
+            repo.audit(s, staff if staff is not None and staff.active else None, action, name)
+            raise StaffError(LOGIN_REFUSED)
+        if not self._verify(staff.password_hash, password):
+            if attempt >= self.max_failed_logins:
+                repo.lock_account(s, staff.id, self.lock_minutes)
+            repo.audit(s, staff, "login.failed", name, failures=attempt)
+            raise StaffError(LOGIN_REFUSED)
+        repo.login_succeeded(s, staff.id)
+        s.refresh(staff)
         repo.audit(s, staff, "login", name)
         return staff
+
+    def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return bool(self._hasher.verify(password_hash, password))
+        except (VerifyMismatchError, InvalidHashError):
+            return False
+
+    def logout(self, s: Session, staff: Staff) -> None:
+        """End every session of the member (a copied cookie stops working too)."""
+        repo.end_sessions(s, staff.id)
+        repo.audit(s, staff, "logout", staff.name)
 
     # ---- accounts (CLI and the admin page; actor None = the command line) ----------------
     def accounts(self, s: Session) -> list[Staff]:
@@ -93,6 +118,8 @@ class StaffService:
         staff.active = active
         if active:
             staff.failed_logins, staff.locked_until = 0, None
+        else:
+            staff.session_version += 1
         repo.audit(s, actor, "staff.enable" if active else "staff.disable", name)
         return staff
 
@@ -104,6 +131,7 @@ class StaffService:
         staff.password_hash = self._hasher.hash(password)
         staff.must_change_password = True
         staff.failed_logins, staff.locked_until = 0, None
+        staff.session_version += 1  # every session of the member ends
         repo.audit(s, actor, "staff.reset_password", name)
         return staff
 
@@ -128,6 +156,7 @@ class StaffService:
             raise StaffError("新しいパスワードは現在のものと別にしてください")
         staff.password_hash = self._hasher.hash(new)
         staff.must_change_password = False
+        staff.session_version += 1  # other sessions end; the caller renews its own
         repo.audit(s, staff, "staff.change_password", staff.name)
 
     def _keep_an_admin(self, s: Session, staff: Staff) -> None:

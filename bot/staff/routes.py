@@ -40,7 +40,9 @@ def check_csrf(request: Request, csrf: Annotated[str, Form()] = "") -> None:
 def current_staff(request: Request, s: SessionDep) -> Staff:
     staff_id = request.session.get("staff_id")
     staff = s.get(Staff, staff_id) if staff_id else None
-    if staff is None or not staff.active:
+    if staff is None or not staff.active or (
+            request.session.get("version") != staff.session_version):
+        request.session.clear()  # ended by logout, a password reset or change, or disabling
         raise HTTPException(303, headers={"Location": "/staff/login"})
     if staff.must_change_password and request.url.path not in PASSWORD_FREE:
         raise HTTPException(303, headers={"Location": "/staff/password"})
@@ -92,13 +94,14 @@ def login(request: Request, services: ServicesDep, s: SessionDep,
     except StaffError as exc:
         return render(request, services, "login.html", error=str(exc), staff=None)
     request.session.clear()
-    request.session.update(staff_id=staff.id, csrf=secrets.token_urlsafe(32))
+    request.session.update(staff_id=staff.id, version=staff.session_version,
+                           csrf=secrets.token_urlsafe(32))
     return back("/staff")
 
 
 @router.post("/logout", dependencies=[Csrf])
-def logout(request: Request, staff: StaffDep, s: SessionDep) -> Response:
-    repo.audit(s, staff, "logout", staff.name)
+def logout(request: Request, services: ServicesDep, staff: StaffDep, s: SessionDep) -> Response:
+    services.staff.logout(s, staff)
     request.session.clear()
     return back("/staff/login")
 
@@ -121,6 +124,7 @@ def change_password(request: Request, services: ServicesDep, s: SessionDep, staf
     except StaffError as exc:
         return render(request, services, "password.html", status_code=400, staff=staff,
                       error=str(exc))
+    request.session["version"] = staff.session_version  # this session goes on, others end
     return back("/staff", notice="パスワードを変更しました")
 
 

@@ -116,6 +116,9 @@ class Staff(Base):
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Part of every session cookie; bumping it (logout, password reset or change, disabling)
+    # ends every session of the member, copied cookies included.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import (
@@ -169,10 +169,41 @@ def staff_by_name(s: Session, name: str) -> Staff | None:
     return s.scalars(select(Staff).where(Staff.name == name)).first()
 
 
-def lock_if_needed(staff: Staff, max_failures: int, lock_minutes: int) -> None:
-    staff.failed_logins += 1
-    if staff.failed_logins >= max_failures:
-        staff.locked_until = now() + timedelta(minutes=lock_minutes)
+def take_login_attempt(s: Session, staff_id: int, max_failures: int, lock_minutes: int,
+                       at: datetime | None = None) -> int | None:
+    """Count one login attempt *before* its password is checked, in one UPDATE … RETURNING
+    (the row lock orders parallel attempts, so none reads a stale count). Returns the attempt's
+    number, or None when the account is locked; an attempt beyond `max_failures` locks it. A
+    lock that has run out starts the count afresh."""
+    at = at or now()
+    count = s.execute(
+        update(Staff)
+        .where(Staff.id == staff_id, or_(Staff.locked_until.is_(None), Staff.locked_until <= at))
+        .values(failed_logins=case((Staff.locked_until.is_not(None), 1),
+                                   else_=Staff.failed_logins + 1),
+                locked_until=None)
+        .returning(Staff.failed_logins)).scalar_one_or_none()
+    if count is not None and count > max_failures:
+        lock_account(s, staff_id, lock_minutes, at)
+        return None
+    return count
+
+
+def lock_account(s: Session, staff_id: int, lock_minutes: int, at: datetime | None = None) -> None:
+    s.execute(update(Staff).where(Staff.id == staff_id)
+              .values(locked_until=(at or now()) + timedelta(minutes=lock_minutes)))
+
+
+def login_succeeded(s: Session, staff_id: int) -> None:
+    s.execute(update(Staff).where(Staff.id == staff_id)
+              .values(failed_logins=0, locked_until=None))
+
+
+def end_sessions(s: Session, staff_id: int) -> int:
+    """Invalidate every session cookie of the member; returns the new session version."""
+    return int(s.execute(update(Staff).where(Staff.id == staff_id)
+                         .values(session_version=Staff.session_version + 1)
+                         .returning(Staff.session_version)).scalar_one())
 
 
 def is_locked(staff: Staff, at: datetime | None = None) -> bool:

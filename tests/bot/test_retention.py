@@ -69,7 +69,7 @@ def test_purge_without_a_masker_keeps_rows_as_they_are(db):
 
 
 def _login(app, name):
-    c = TestClient(app)
+    c = TestClient(app, base_url="https://testserver")
     token = re.search(r'name="csrf" value="([^"]+)"', c.get("/staff/login").text).group(1)
     r = c.post("/staff/login", data={"name": name, "password": PASSWORD, "csrf": token},
                follow_redirects=False)

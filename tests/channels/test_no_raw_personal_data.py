@@ -82,7 +82,7 @@ def test_no_original_value_is_kept_anywhere(line_app_factory, line_settings, fak
 
     with services.db.session() as s:
         services.staff.add(s, "admin", PASSWORD, "admin")
-    staff = TestClient(app)
+    staff = TestClient(app, base_url="https://testserver")
     page = staff.get("/staff/login").text
     token = re.search(r'name="csrf" value="([^"]+)"', page)
     assert token

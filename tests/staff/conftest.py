@@ -29,7 +29,7 @@ def app(app_factory):
 @pytest.fixture
 def login(app):
     def make(name: str, password: str = PASSWORD) -> TestClient:
-        c = TestClient(app)
+        c = TestClient(app, base_url="https://testserver")
         page = c.get("/staff/login")
         r = c.post("/staff/login", data={"name": name, "password": password,
                                          "csrf": csrf(page.text)}, follow_redirects=False)

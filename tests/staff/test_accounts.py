@@ -74,7 +74,7 @@ def test_cli_reports_an_unusable_database(monkeypatch, capsys, tmp_path):
 
 
 def _login_fails(app, name: str, password: str) -> bool:
-    c = TestClient(app)
+    c = TestClient(app, base_url="https://testserver")
     token = csrf(c.get("/staff/login").text)
     r = c.post("/staff/login", data={"name": name, "password": password, "csrf": token},
                follow_redirects=False)

@@ -59,7 +59,7 @@ def test_topic_grouping_is_by_similarity_and_masks_examples():
 
 
 def _ask(app, text):
-    c = TestClient(app)
+    c = TestClient(app, base_url="https://testserver")
     data = c.post("/api/chat", json={"message": text}).json()
     return c, data
 
@@ -117,4 +117,5 @@ def test_analytics_page_and_csv(app, login):
     assert 0 < total < 8
     assert suzuki.get("/staff/analytics?from=2026-99-01").status_code == 400
     assert suzuki.get("/staff/analytics/nothing.csv").status_code == 404
-    assert TestClient(app).get("/staff/analytics", follow_redirects=False).status_code == 303
+    anonymous = TestClient(app, base_url="https://testserver")
+    assert anonymous.get("/staff/analytics", follow_redirects=False).status_code == 303

@@ -113,5 +113,5 @@ def test_event_stream_sends_ready_then_change():
 
 
 def test_event_stream_needs_login(app):
-    r = TestClient(app).get("/staff/events", follow_redirects=False)
+    r = TestClient(app, base_url="https://testserver").get("/staff/events", follow_redirects=False)
     assert r.status_code == 303
