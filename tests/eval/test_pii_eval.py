@@ -62,11 +62,15 @@ def test_a_value_not_in_its_text_fails_at_load(tmp_path):
 
 @pytest.mark.slow
 def test_dev_split_stays_at_its_level():
-    """The level tuning reached on dev; the test split is for reporting (`eval pii`)."""
+    """The level tuning reached on dev; the test split is for reporting (`eval pii`).
+
+    0.993, not 0.995: on 2026-11-30 the dev split grew by ~180 hand-written messages (one-
+    character names such as 林 or 凛 among them), and a family word right before a name stopped
+    counting as a name's context because it masked 「父がひとり暮らし」 on the realistic gold."""
     masker = Masker.load()
     report = pii_eval.evaluate(pii_eval.load(split="dev"),
                                lambda t: [(s.start, s.end) for s in masker.find(t)], "dev")
-    assert report.recall >= 0.995, report.misses
+    assert report.recall >= 0.993, report.misses
     for kind in ("my_number", "phone", "email"):
         caught, total = report.recall_by_kind[kind]
         assert caught == total, kind
