@@ -140,6 +140,15 @@ def _pipeline(settings: Settings) -> Pipeline | int:
         return EXIT_USAGE
 
 
+def _learning_golds_and_pipeline(args: argparse.Namespace, settings: Settings
+                                 ) -> tuple[list[tuple[Path, list[GoldItem]]], Pipeline] | int:
+    """`_golds_and_pipeline` for `--learn-folds K`, refusing K < 2 (a usage error)."""
+    if args.learn_folds < 2:
+        _err("--learn-folds には 2 以上を指定してください")
+        return EXIT_USAGE
+    return _golds_and_pipeline(args, settings)
+
+
 def _golds_and_pipeline(args: argparse.Namespace, settings: Settings
                         ) -> tuple[list[tuple[Path, list[GoldItem]]], Pipeline] | int:
     """The items of each --gold file and the pipeline, or the exit code."""
@@ -246,10 +255,7 @@ def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
     from bot.factory import chroma_config
     from eval.learn import learn_folds
 
-    if args.learn_folds < 2:
-        _err("--learn-folds には 2 以上を指定してください")
-        return EXIT_USAGE
-    loaded = _golds_and_pipeline(args, settings)
+    loaded = _learning_golds_and_pipeline(args, settings)
     if isinstance(loaded, int):
         return loaded
     golds, pipeline = loaded
@@ -351,10 +357,7 @@ def _calibration_rows(args: argparse.Namespace, settings: Settings
     if not args.learn_folds:
         runs = _evaluate(args, settings, ablations=False)
         return runs if isinstance(runs, int) else [row for run in runs for row in run.rows]
-    if args.learn_folds < 2:
-        _err("--learn-folds には 2 以上を指定してください")
-        return EXIT_USAGE
-    loaded = _golds_and_pipeline(args, settings)
+    loaded = _learning_golds_and_pipeline(args, settings)
     if isinstance(loaded, int):
         return loaded
     golds, pipeline = loaded
