@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.pipeline.run import Pipeline
+from bot.pipeline.run import FOLLOWUP_TURNS, Pipeline
 from eval import metrics as m
 from eval.ablations import Ablation, ablation_retrievers, run_ablations
 from eval.gold import GoldItem
@@ -24,12 +24,17 @@ def run_gold(pipeline: Pipeline, items: Iterable[GoldItem],
         pipeline.retriever.retrieve(items[0].question, pipeline.top_k)
     for n, item in enumerate(items, start=1):
         started = time.perf_counter()
-        reply = pipeline.answer(item.question,
-                                previous=item.history[-1] if item.history else "")
+        reply = pipeline.answer(item.question, previous=conversation_so_far(item.history))
         rows.append(result_row(item, reply, (time.perf_counter() - started) * 1000))
         if progress is not None:
             progress(n)
     return rows
+
+
+def conversation_so_far(history: Sequence[str]) -> str:
+    """What a follow-up's topic is read from: the resident's earlier turns, as the chat service
+    passes them (`ChatService`: the last `FOLLOWUP_TURNS` resident messages)."""
+    return " ".join(history[-FOLLOWUP_TURNS:])
 
 
 def aggregate(rows: Sequence[ResultRow]) -> dict[str, Value]:

@@ -23,7 +23,7 @@ from bot.retrieval.hybrid import Retrieval
 
 FEATURES = ("cos_head", "cos_body", "keyword_ratio", "head_ratio", "margin", "rival_margin",
             "support", "agree", "coverage", "head_coverage", "known", "short", "foreign",
-            "foreign_cos", "variant")
+            "foreign_cos", "variant", "contextual", "topic")
 DEFAULT_AGREE = 0.8
 
 
@@ -52,6 +52,10 @@ def signals(r: Retrieval, agree_at: float = DEFAULT_AGREE) -> dict[str, float]:
         "foreign_cos": top.cos_head if not r.japanese else 0.0,
         # The top passage's question side was won by an approved variant (言い換え).
         "variant": float(bool(top.variant)),
+        # A follow-up searched within the previous turn's topic, and how close the top passage
+        # is to that topic.
+        "contextual": float(r.topic_cos is not None),
+        "topic": r.topic_cos or 0.0,
     }
 
 

@@ -2,21 +2,28 @@
 question together with the previous turn — chosen from retrieval evidence, not from length or
 word lists.
 
-Each reading is retrieved and scored with the calibrated confidence. The previous turn is used
-only when the message cannot stand alone: its own best reading is not answerable and the
-contextual reading is clearly stronger. A new topic therefore never inherits the old one.
+Each reading is retrieved and scored with the calibrated confidence. The previous turns are
+used only when the message cannot stand alone (its own best reading is not answerable), and
+then not as words but as a topic: the follow-up is searched as written, with the passage the
+earlier turns retrieved first as a fourth retrieval signal (`HybridRetriever.retrieve`,
+`topic=`). The follow-up's own words still carry most of the weight, so a new topic that
+names itself (「ところで保育園の申し込みっていつから？」) is not pulled back to the old one,
+while 「いくら？」 after 「所得証明ってどこで出してもらえる？」 ranks the fees near 所得証明.
+Gluing the two questions together (the earlier rule) let the first one's words outweigh the
+follow-up's: on the realistic gold's dev follow-ups hit@1 0.53 glued, 0.73 with the topic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
 
 from bot.pipeline.confidence import Estimate
 from bot.pipeline.question import Focus
 from bot.retrieval.hybrid import Retrieval
-
-CONTEXT_GAIN = 0.15  # p_top the previous turn must add before a follow-up borrows its topic
 
 
 @dataclass(frozen=True)
@@ -25,19 +32,30 @@ class Reading:
     query: str
     retrieval: Retrieval
     estimate: Estimate
+    # A contextual reading's topic: the earlier turns searched, and the passage they found.
+    topic: dict[str, str | None] | None = None
 
     def trace(self) -> dict[str, object]:
-        return {"label": self.label, "query": self.query, "p_top": round(self.estimate.p_top, 4),
-                "p_choices": round(self.estimate.p_choices, 4),
-                "top": self.retrieval.hits[0].passage.doc_id if self.retrieval.hits else None}
+        out: dict[str, object] = {
+            "label": self.label, "query": self.query, "p_top": round(self.estimate.p_top, 4),
+            "p_choices": round(self.estimate.p_choices, 4), "top": _top(self.retrieval)}
+        return out | ({"topic": self.topic} if self.topic is not None else {})
 
 
-Search = Callable[[str], tuple[Retrieval, Estimate]]
+def _top(r: Retrieval) -> str | None:
+    return r.hits[0].passage.doc_id if r.hits else None
 
 
-def read(search: Search, label: str, query: str) -> Reading:
-    retrieval, estimate = search(query)
-    return Reading(label, query, retrieval, estimate)
+class Search(Protocol):
+    def __call__(self, query: str, topic: np.ndarray | None = None
+                 ) -> tuple[Retrieval, Estimate]: ...
+
+
+def read(search: Search, label: str, query: str, within: Retrieval | None = None) -> Reading:
+    """One reading; `within` is the earlier turns' retrieval whose top passage is the topic."""
+    retrieval, estimate = search(query, within.topic if within is not None else None)
+    topic = {"query": within.query, "top": _top(within)} if within is not None else None
+    return Reading(label, query, retrieval, estimate, topic)
 
 
 def _strength(r: Reading) -> tuple[float, float]:
@@ -45,22 +63,27 @@ def _strength(r: Reading) -> tuple[float, float]:
 
 
 def choose(search: Search, searchable: Callable[[str], str], focus: Focus, previous: str,
-           answer_at: float, contextual: Callable[[str], str] | None = None
+           answer_at: float, rewrite: Callable[[str], str | None] | None = None
            ) -> tuple[Reading, list[Reading]]:
     """The reading to answer, and every reading tried (for the trace).
 
-    `contextual` turns the question into a standalone one using the previous turn (default:
-    the previous question in front of it); it is called only when the context is needed."""
+    `previous` is the conversation so far (the resident's earlier messages); `rewrite` may
+    turn the question into a standalone one using them (a checked LLM rewrite; None when it
+    has none); it is called only when the context is needed."""
     tried = [read(search, "message", searchable(focus.text))]
     if focus.changed:
         tried.append(read(search, "question", searchable(focus.question)))
     best = max(tried, key=_strength)  # the message wins a tie (max keeps the first)
     if previous and best.estimate.p_top < answer_at:
-        with_topic = contextual or (lambda q: f"{previous} {q}")
-        context = read(search, "context", searchable(with_topic(focus.question or focus.text)))
+        question = focus.question or focus.text
+        rewritten = rewrite(question) if rewrite is not None else None
+        if rewritten is not None:
+            context = read(search, "context", searchable(rewritten))
+        else:
+            before, _ = search(searchable(previous))
+            context = read(search, "context", searchable(question), before)
         tried.append(context)
-        if context.estimate.p_top >= best.estimate.p_top + CONTEXT_GAIN:
-            best = context
+        best = context  # the topic only re-weights: the follow-up's own evidence still counts
     return best, tried
 
 

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from bot.llm.composer import Composer, Extractive
 from bot.pipeline import compose, confidence
 from bot.pipeline.agreement import distinct, supporters
@@ -25,6 +27,7 @@ from bot.pipeline.safety import Safety, SafetyCheck
 from bot.retrieval.hybrid import Hit, HybridRetriever, Retrieval
 
 CHOICES = 3  # options in a clarify reply
+FOLLOWUP_TURNS = 3  # earlier resident messages a follow-up's topic is read from
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +111,7 @@ class Pipeline:
         focus = question_focus(question)
         search = self._searcher(filters)
         best, tried = choose(search, self.safety.searchable, focus, previous,
-                             self.thresholds.answer, self._contextual(question, previous, trace))
+                             self.thresholds.answer, self._rewrite(question, previous, trace))
         _step(trace, "understand", started, **focus.trace(), readings=[r.trace() for r in tried],
               chosen=best.label)
         _step(trace, "retrieve", started, query=best.query, **_retrieval_trace(best.retrieval))
@@ -122,17 +125,19 @@ class Pipeline:
         _step(trace, "decide", started, outcome=outcome.value, reason=why)
         return self._reply(question, outcome, best.estimate, best.retrieval, options, trace)
 
-    def _contextual(self, question: str, previous: str, trace: dict[str, Any]
-                    ) -> Callable[[str], str]:
-        """The follow-up with its topic: the previous question in front, or a checked LLM
-        rewrite when one is enabled (asked only if the follow-up cannot stand alone)."""
-        def contextual(q: str) -> str:
-            return self.composer.standalone(question, previous, f"{previous} {q}", trace)
-        return contextual
+    def _rewrite(self, question: str, previous: str, trace: dict[str, Any]
+                 ) -> Callable[[str], str | None]:
+        """A checked LLM rewrite of the follow-up into a standalone question, when one is
+        enabled (asked only if the follow-up cannot stand alone); None otherwise."""
+        def rewrite(q: str) -> str | None:
+            glued = f"{previous} {q}"
+            out = self.composer.standalone(question, previous, glued, trace)
+            return None if out == glued else out
+        return rewrite
 
     def _searcher(self, filters: dict[str, str] | None) -> Search:
-        def search(query: str) -> tuple[Retrieval, Estimate]:
-            retrieval = self.retriever.retrieve(query, self.top_k, filters)
+        def search(query: str, topic: np.ndarray | None = None) -> tuple[Retrieval, Estimate]:
+            retrieval = self.retriever.retrieve(query, self.top_k, filters, topic)
             return retrieval, self.calibration.estimate(retrieval)
         return search
 

@@ -25,6 +25,9 @@ class FusionWeights:
     keyword: float = 0.45
     head: float = 0.1
     dense: float = 0.45
+    # A follow-up searched with the conversation's topic: closeness of each passage to the
+    # passage the previous turn was about (see `HybridRetriever.retrieve`, `topic=`).
+    topic: float = 0.75
 
 
 @dataclass
@@ -79,6 +82,12 @@ class Retrieval:
     keyword_top: list[tuple[str, float]] = field(default_factory=list)
     dense_top: list[tuple[str, float]] = field(default_factory=list)
     similarity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    # The top passage's direction (head and body vectors averaged): what this turn was about,
+    # handed to the next turn as its topic. Empty when nothing was found.
+    topic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # Searched with a previous turn's topic: cosine of the top passage to that topic (a
+    # confidence signal: a follow-up answered within its topic), else None.
+    topic_cos: float | None = None
 
     def similar(self, i: int, j: int) -> float:
         """Cosine between the passages of hits i and j (head and body vectors averaged);
@@ -143,8 +152,13 @@ class HybridRetriever:
         self.candidates = candidates
 
     def retrieve(self, query: str, top_k: int = 20,
-                 filters: dict[str, str] | None = None) -> Retrieval:
-        """Rank passages for a query; `filters` restricts metadata (e.g. category, source_type)."""
+                 filters: dict[str, str] | None = None,
+                 topic: np.ndarray | None = None) -> Retrieval:
+        """Rank passages for a query; `filters` restricts metadata (e.g. category, source_type).
+
+        `topic` (a previous turn's `Retrieval.topic`) makes closeness to that passage a fourth
+        signal, and passages close to it candidates: a follow-up such as 「いくら？」 is then
+        ranked within the conversation's topic instead of across every fee of the city."""
         gen = self.index.get()
         t0 = time.perf_counter()
         normalized = normalize(query)
@@ -163,9 +177,12 @@ class HybridRetriever:
         t2 = time.perf_counter()
         dense_rows = self._dense_candidates(gen, qvec, filters) | side.dense_rows(
             self.candidates, mask)
+        if topic is not None and len(topic) != len(qvec):
+            topic = None  # nothing was found the turn before
+        near = self._dense_candidates(gen, topic, filters) if topic is not None else set()
         t3 = time.perf_counter()
-        rows = _top(kw, self.candidates) | _top(hd, self.candidates) | dense_rows
-        hits = self._fuse(gen, sorted(rows), kw, hd, qvec, side)[:top_k]
+        rows = _top(kw, self.candidates) | _top(hd, self.candidates) | dense_rows | near
+        hits = self._fuse(gen, sorted(rows), kw, hd, qvec, side, topic)[:top_k]
         _cover(gen, hits[:COVERED], tokens)
         side.explain(hits)
         t4 = time.perf_counter()
@@ -181,6 +198,9 @@ class HybridRetriever:
             keyword_top=_named(gen, kw, 10),
             dense_top=_dense_named(gen, dense_rows, qvec, 10, side),
             similarity=_similarity(gen, hits[:COMPARED]),
+            topic=_direction(gen, hits[:1]),
+            topic_cos=(float(_direction(gen, hits[:1]) @ topic) if topic is not None and hits
+                       else None),
         )
 
     def _dense_candidates(self, gen: Generation, qvec: np.ndarray,
@@ -209,7 +229,7 @@ class HybridRetriever:
         return {int(idx[i]) for i in best}
 
     def _fuse(self, gen: Generation, rows: list[int], kw: np.ndarray, hd: np.ndarray,
-              qvec: np.ndarray, side: QuestionSide) -> list[Hit]:
+              qvec: np.ndarray, side: QuestionSide, topic: np.ndarray | None) -> list[Hit]:
         if not rows:
             return []
         idx = np.array(rows)
@@ -217,10 +237,11 @@ class HybridRetriever:
         cos_b = gen.body[idx] @ qvec
         dense = (cos_h + cos_b) / 2
         k, h = kw[idx], hd[idx]
-        span = float(dense.max() - dense.min())
-        fused = (self.weights.keyword * _scaled(k) + self.weights.head * _scaled(h)
-                 + self.weights.dense * ((dense - dense.min()) / span if span > 1e-9
-                                         else np.ones_like(dense)))
+        w = self.weights
+        fused = w.keyword * _scaled(k) + w.head * _scaled(h) + w.dense * _spread(dense)
+        if topic is not None:  # kept on the same 0–1 scale as without a topic
+            near = _directions(gen, idx) @ topic
+            fused = (fused + w.topic * _spread(near)) / (w.keyword + w.head + w.dense + w.topic)
         hits = [Hit(gen.passages[r], float(fused[i]), float(k[i]), float(h[i]),
                     float(cos_h[i]), float(cos_b[i]), row=r) for i, r in enumerate(rows)]
         hits.sort(key=lambda x: (-x.fused, x.passage.doc_id))
@@ -308,10 +329,26 @@ def _similarity(gen: Generation, hits: list[Hit]) -> np.ndarray:
     """Pairwise cosine of the hits' passages: mean of head and body vectors, renormalised."""
     if not hits:
         return np.zeros((0, 0), dtype=np.float32)
-    idx = np.array([h.row for h in hits])
-    v = gen.head[idx] + gen.body[idx]
-    v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+    v = _directions(gen, np.array([h.row for h in hits]))
     return (v @ v.T).astype(np.float32)
+
+
+def _directions(gen: Generation, idx: np.ndarray) -> np.ndarray:
+    """Each row's passage direction: head and body vectors averaged, renormalised."""
+    v = gen.head[idx] + gen.body[idx]
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+
+
+def _direction(gen: Generation, hits: list[Hit]) -> np.ndarray:
+    if not hits:
+        return np.zeros(0, dtype=np.float32)
+    return _directions(gen, np.array([hits[0].row]))[0].astype(np.float32)
+
+
+def _spread(x: np.ndarray) -> np.ndarray:
+    """Min–max to [0, 1]; all ones when every value is the same."""
+    span = float(x.max() - x.min())
+    return (x - x.min()) / span if span > 1e-9 else np.ones_like(x)
 
 
 def _scaled(x: np.ndarray) -> np.ndarray:

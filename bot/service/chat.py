@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.pipeline.emergency import Alarm
 from bot.pipeline.outcome import Outcome, Reply
-from bot.pipeline.run import Pipeline, alarm_step
+from bot.pipeline.run import FOLLOWUP_TURNS, Pipeline, alarm_step
 from bot.safety.intake import Incoming, receive
 from bot.service.learning import Learning
 from bot.service.office_hours import OfficeHours, handoff_notice
@@ -96,7 +96,7 @@ class ChatService:
         if limited or (esc is not None and esc.status in repo.STAFF_OWNED):
             note = self._hold(s, conv, screen.alarm, warning, limited)
             return Turn(conv, token, resident, note, None, esc.status if esc else "")
-        previous = repo.last_resident_text(s, conv.id, resident.id)
+        previous = " ".join(repo.recent_resident_texts(s, conv.id, resident.id, FOLLOWUP_TURNS))
         # Stored before answering, and no transaction (SQLite's one write lock, a pooled
         # connection) is held while the pipeline works: the answer is CPU time, not database.
         s.commit()

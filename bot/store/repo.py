@@ -71,10 +71,16 @@ def messages_after(s: Session, conv_id: str, after: int = 0) -> list[Message]:
 
 
 def last_resident_text(s: Session, conv_id: str, before: int) -> str:
-    text = s.scalars(select(Message.text).where(
+    texts = recent_resident_texts(s, conv_id, before, 1)
+    return texts[0] if texts else ""
+
+
+def recent_resident_texts(s: Session, conv_id: str, before: int, n: int) -> list[str]:
+    """The resident's last `n` messages before message `before`, oldest first."""
+    texts = s.scalars(select(Message.text).where(
         Message.conversation_id == conv_id, Message.role == "resident", Message.id < before)
-        .order_by(Message.id.desc())).first()
-    return text or ""
+        .order_by(Message.id.desc()).limit(n)).all()
+    return list(reversed(texts))
 
 
 def active_escalation(s: Session, conv_id: str) -> Escalation | None:

@@ -134,8 +134,9 @@ def test_follow_up_is_understood_in_context(client):
     assert r.status_code == 200
     with client.app.state.services.db.session() as s:
         bot = repo.messages_after(s, data["conversation_id"])[-1]
-        retrieve = next(st for st in bot.trace["steps"] if st["step"] == "retrieve")
-    assert retrieve["query"].startswith("粗大ごみはどうやって出せばいいですか")
+        understand = next(st for st in bot.trace["steps"] if st["step"] == "understand")
+    assert understand["chosen"] == "context"  # searched within the earlier turn's topic
+    assert understand["readings"][-1]["topic"]["query"] == "粗大ごみはどうやって出せばいいですか"
     assert r.json()["choices"] or r.json()["citations"]
     top = (r.json()["citations"] or r.json()["choices"])[0]["doc_id"]
     assert top in {"T-GOMI-001", "gomi-sodai#ryokin", "gomi-sodai#moushikomi"}

@@ -1,10 +1,13 @@
 """Finding the question inside a message, and choosing the reading from evidence."""
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from bot.pipeline.confidence import Estimate
 from bot.pipeline.question import focus, sentences
-from bot.pipeline.reading import CONTEXT_GAIN, choose, two_topics
+from bot.pipeline.reading import choose, two_topics
 from bot.retrieval.hybrid import Hit, Retrieval
 from ingest.schema import Passage, SourceType
 
@@ -36,17 +39,24 @@ def test_two_questions_are_listed_separately():
     assert focus("ごみの日はいつ？").parts == []
 
 
+TOPICS: list[str] = []  # a fake retrieval's topic vector is the index of its top doc here
+
+
 def _retrieval(doc_ids):
     hits = [Hit(Passage(doc_id=d, source_type=SourceType.FAQ, title=d, text="t"), 1.0 - i / 10)
             for i, d in enumerate(doc_ids)]
+    TOPICS.append(doc_ids[0])
     return Retrieval(query="q", normalized="q", tokens=[], expansions=[], hits=hits,
-                     keyword_ceiling=1.0, head_ceiling=1.0)
+                     keyword_ceiling=1.0, head_ceiling=1.0,
+                     topic=np.array([len(TOPICS) - 1], dtype=np.float32))
 
 
 def fake_search(table):
-    """query → (doc_ids, p_top, p_choices); unknown queries find nothing useful."""
-    def search(query):
-        doc_ids, p_top, p_choices = table.get(query, (["x"], 0.05, 0.05))
+    """query, or (query, topic doc) → (doc_ids, p_top, p_choices); unknown queries find
+    nothing useful."""
+    def search(query, topic=None):
+        key = query if topic is None else (query, TOPICS[int(topic[0])])
+        doc_ids, p_top, p_choices = table.get(key, (["x"], 0.05, 0.05))
         return _retrieval(doc_ids), Estimate(p_top, p_choices, {})
     return search
 
@@ -55,11 +65,14 @@ def same(text):
     return text
 
 
-def test_a_follow_up_that_cannot_stand_alone_borrows_the_previous_topic():
+def test_a_follow_up_that_cannot_stand_alone_is_searched_within_the_previous_topic():
     search = fake_search({"手数料は？": (["fees"], 0.2, 0.4),
-                          "住民票の写しはどこで 手数料は？": (["juminhyo-fee"], 0.9, 0.95)})
+                          "住民票の写しはどこで": (["juminhyo"], 0.9, 0.95),
+                          ("手数料は？", "juminhyo"): (["juminhyo-fee"], 0.6, 0.9)})
     best, tried = choose(search, same, focus("手数料は？"), "住民票の写しはどこで", 0.8)
     assert best.label == "context" and [r.label for r in tried] == ["message", "context"]
+    assert best.query == "手数料は？"  # the follow-up's words, the earlier turn as its topic
+    assert best.retrieval.hits[0].passage.doc_id == "juminhyo-fee"
 
 
 def test_a_new_topic_never_inherits_the_old_one():
@@ -69,12 +82,32 @@ def test_a_new_topic_never_inherits_the_old_one():
     assert best.label == "message" and len(tried) == 1  # confident alone: context not even tried
 
 
-def test_context_must_add_clear_evidence():
-    weak = 0.3 + CONTEXT_GAIN / 2
-    search = fake_search({"国保の手続き": (["kokuho"], 0.3, 0.7),
-                          "ごみ袋 国保の手続き": (["gomi"], weak, 0.5)})
-    best, _ = choose(search, same, focus("国保の手続き"), "ごみ袋", 0.8)
-    assert best.label == "message"
+def test_a_rewrite_is_searched_as_it_is():
+    search = fake_search({"手数料は？": (["fees"], 0.2, 0.4),
+                          "住民票の写しの手数料は？": (["juminhyo-fee"], 0.9, 0.9)})
+    best, _ = choose(search, same, focus("手数料は？"), "住民票の写しはどこで", 0.8,
+                     rewrite=lambda q: "住民票の写しの手数料は？")
+    assert best.label == "context" and best.query == "住民票の写しの手数料は？"
+
+
+@pytest.mark.parametrize(("previous", "expected"), [
+    ("粗大ごみはどうやって出せばよいですか", "T-GOMI-001"),
+    ("住民票の写しはどこで取れますか", "T-SHIMIN-001"),
+])
+def test_the_topic_ranks_a_follow_up_within_the_conversation(pipeline, previous, expected):
+    strict = replace(pipeline.thresholds, answer=1.0)  # the follow-up cannot stand alone
+    reply = replace(pipeline, thresholds=strict).answer("手数料はいくら？", previous=previous)
+    understand = next(s for s in reply.trace["steps"] if s["step"] == "understand")
+    assert understand["chosen"] == "context"
+    assert understand["readings"][-1]["top"] == expected
+
+
+def test_a_new_topic_that_names_itself_is_not_pulled_back(pipeline):
+    strict = replace(pipeline.thresholds, answer=1.0)
+    alone = replace(pipeline, thresholds=strict).answer("粗大ごみはどうやって出せばよいですか")
+    after = replace(pipeline, thresholds=strict).answer(
+        "粗大ごみはどうやって出せばよいですか", previous="住民票の写しはどこで取れますか")
+    assert after.candidates[0].doc_id == alone.candidates[0].doc_id == "T-GOMI-001"
 
 
 def test_the_question_sentence_wins_when_the_evidence_says_so():

@@ -40,6 +40,18 @@ def test_conversation_token_and_messages(db):
         assert repo.last_resident_text(s, cid, msgs[1].id) == "住民票の写しは？"
 
 
+def test_recent_resident_texts_are_the_last_n_oldest_first(db):
+    with db.session() as s:
+        conv, _ = repo.create_conversation(s)
+        for text in ["粗大ごみ出したい", "ネットでも申し込める？", "シールはどこで買うの"]:
+            repo.add_message(s, conv, "resident", text)
+            repo.add_message(s, conv, "bot", "…", decision="clarify", trace={"steps": []})
+        last = repo.add_message(s, conv, "resident", "いくら？")
+        assert repo.recent_resident_texts(s, conv.id, last.id, 2) == [
+            "ネットでも申し込める？", "シールはどこで買うの"]
+        assert repo.recent_resident_texts(s, conv.id, last.id, 9)[0] == "粗大ごみ出したい"
+
+
 def test_escalation_queue_order_and_priority_upgrade(db):
     with db.session() as s:
         a, _ = repo.create_conversation(s)
