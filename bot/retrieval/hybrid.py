@@ -203,6 +203,10 @@ class HybridRetriever:
                        else None),
         )
 
+    def cover(self, r: Retrieval, n: int) -> None:
+        """Query-term coverage for the top `n` hits (retrieve computes it for `COVERED`)."""
+        _cover(self.index.get(), r.hits[:n], r.tokens)
+
     def _dense_candidates(self, gen: Generation, qvec: np.ndarray,
                           filters: dict[str, str] | None) -> set[int]:
         if not gen.passages:
