@@ -18,6 +18,10 @@ Rules (on the folded text, Sudachi SplitMode.C):
    (a signature or the first line of a contact block, also ―― 田中 / 田中より), at the end
    of the message after a space, or as 「グエン・ヴァン・ミンです」 at a clause start. They
    must still look like a name (see `_looks_like_name`): 「名前はカタカナですか」 is kept.
+6. Beside a family word (娘の凛が, 息子蒼の — not 夫が酒を, 母子), a kanji word the dictionary
+   also lists as a person's name, though Sudachi reads it as a common noun here; a one- or
+   two-character surname opening a message or line before 「です、」 (林です、先日…); and a
+   proper noun one space before a given name (中野 ハル, やまぐち ゆうこ: read as places).
 Once a name is found, its other occurrences in the message are masked too.
 """
 
@@ -27,7 +31,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ingest.text import SudachiPerThread, sentences
+from ingest.text import SudachiPerThread, sentences, sudachi_dictionary
 
 _HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|氏|殿|先生|課長|係長|部長"
                         r"|主任|議員)")
@@ -59,9 +63,16 @@ _END_AHEAD = (r"(?=[ ]?(?:です|でございます|だよ|と申し|と申す|�
 _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ]))")
 _RELATIVES = (r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女"
               r"|孫|家族|親)")
-# A family member: 娘の…が, 夫の…と; here a hiragana given name (ひまり) is expected.
-_KIN = re.compile(rf"{_RELATIVES}(?:の|は|が|、)[ ]?(?P<n>{_NAME})"
+# A family member: 娘の…が, 夫の…と, 息子蒼の; a given name is expected here: a hiragana one
+# (ひまり), or a word the dictionary also knows as a person's name (凛, 蒼, 陽菜).
+_KIN = re.compile(rf"(?P<kin>{_RELATIVES})(?:の|は|が|、)?[ ]?(?P<n>{_NAME})"
                   r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（))")
+# A surname alone as the first words of a message or line, before 「です、」 (林です、先日…):
+# one character is enough there, where 「東です」 after 出口は is a direction.
+_GREETING = (r"(?:はい|もしもし|こんにちは|こんばんは|おはようございます|すみません"
+             r"|お世話になります)")
+_OPENING = re.compile(rf"(?:^|(?<=\n))[ ]?(?:{_GREETING}[、。,!！ ]?[ ]?)?"
+                      r"(?P<n>[一-龥々]{1,2})(?=です[、。,]|でございます)")
 # (pattern, weak): a weak position (a line of its own, the end of the message, after 娘の)
 # also holds ordinary words, so what stands there must look like a person's name itself.
 _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
@@ -102,6 +113,8 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$))"), False),
     # a family member: 娘の…が, 夫の…と
     (_KIN, True),
+    # 林です、… at the start of a message or line
+    (_OPENING, True),
     # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?"
                 r"(?=\n|$)"), True),
@@ -194,7 +207,9 @@ class NameFinder:
         for pattern, weak in _POSITIONAL:
             for m in pattern.finditer(text):
                 name = m.group("n").strip()
-                kin = pattern is _KIN and self._hiragana_name(name)
+                kin = pattern is _KIN and self._family_name(
+                    name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"))
+                kin = kin or (pattern is _OPENING and self._nameable(name, "姓"))
                 if not name or not (kin or self._looks_like_name(name, label=not weak)
                                     or self._reading_of_name(text, m.start("n"), name)):
                     continue
@@ -268,6 +283,28 @@ class NameFinder:
             return False  # 「ために」「がひ」: particles, not a name
         kata = self.tokens(_to_katakana(name))
         return len(kata) == 1 and (bool(kata[0].person) or kata[0].oov)
+
+    def _family_name(self, name: str, joint: str, kin: str) -> bool:
+        """After a family word: a hiragana given name, or — set beside it (娘の凛が, 息子蒼の,
+        not 夫が酒を) — a kanji word the dictionary also knows as a given name, unless the two
+        are one word (母子, 妻子)."""
+        if self._hiragana_name(name):
+            return joint in {"の", "は", "が", "、"}
+        if joint in {"は", "が"}:
+            return False  # 夫が酒を…: after が / は comes what they do, not who they are
+        if (not re.fullmatch(r"[一-龥々]{1,3}", name) or name in _NOT_A_NAME
+                or name in self.not_names or not self._nameable(name)):
+            return False
+        return bool(joint) or not self._nameable(kin + name[:1], any_word=True)
+
+    def _nameable(self, word: str, kind: str | None = None, any_word: bool = False) -> bool:
+        """Whether the dictionary has `word` as a person's name (of `kind`: 姓 or 名);
+        with `any_word`, whether it has it as any word at all."""
+        entries = sudachi_dictionary().lookup(word)
+        if any_word:
+            return bool(entries)
+        return any(m.part_of_speech()[1:3] == ("固有名詞", "人名")
+                   and (kind is None or m.part_of_speech()[3] == kind) for m in entries)
 
     def _proper(self, word: str) -> bool:
         return any(t.person or t.oov or t.pos[1] == "固有名詞" for t in self.tokens(word))
@@ -348,6 +385,15 @@ def _given_name_after(toks: list[Token], j: int) -> int:
     return j
 
 
+def _surname_before(toks: list[Token], i: int) -> int:
+    """Index of a proper noun standing one space before a given name (中野 ハル, やまぐち
+    ゆうこ: Sudachi reads the surname as a place), else i."""
+    if (toks[i].person == "名" and i >= 2 and toks[i - 1].surface == " "
+            and toks[i - 2].pos[1] == "固有名詞" and not toks[i - 2].surface.isascii()):
+        return i - 2
+    return i
+
+
 def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
     for i, j in _chunks(toks):
         start, end = toks[i].start, toks[j - 1].end
@@ -364,7 +410,7 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
         if kinds == ["姓"] and _spaced_given_name(toks, j):
             end, full = toks[j + 1].end, True
         if full or strong or weak:
-            yield start, end
+            yield toks[_surname_before(toks, i)].start, end
 
 
 def _noun_run(toks: list[Token], end_index: int, limit: int = 3) -> tuple[int, int] | None:
