@@ -16,7 +16,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.admission import Admission
-from bot.channels import line, web
+from bot.channels import line, web, web_thread
 from bot.ops import docs as api_docs
 from bot.ops import routes as ops_routes
 from bot.ops.headers import SecurityHeaders
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     app.router.add_event_handler("shutdown", services.db.engine.dispose)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(web.router)
+    app.include_router(web_thread.router)
     app.include_router(ops_routes.router)
     app.include_router(staff_routes.router)
     for module in (faq_routes, variant_routes, accounts, analytics_routes):

@@ -24,11 +24,14 @@ from bot.service.faq import FaqService
 from bot.service.learning import Learning
 from bot.service.notifier import ChannelNotifier, Notifier, WebNotifier
 from bot.service.office_hours import OfficeHours
+from bot.service.resume import ResumeService
 from bot.service.staff import StaffService
+from bot.service.start import StartPage
 from bot.service.variants import VariantService
 from bot.settings import Settings
 from bot.staff import view
 from bot.store.db import Database
+from bot.web.phones import tel_links
 
 WEB = Path(__file__).resolve().parent / "web"
 
@@ -50,6 +53,9 @@ class Services:
     resident_limiter: Limiter
     ip_limiter: Limiter
     metrics: Metrics
+    resume: ResumeService
+    resume_limiter: Limiter
+    start: StartPage
 
 
 def build_services(settings: Settings, **overrides: Any) -> Services:
@@ -101,6 +107,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     chat.learning = Learning(variants)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     view.install(templates, st.timezone)
+    templates.env.filters["tel_links"] = tel_links
     clock = overrides.get("clock", time.monotonic)
     lim = settings.limits
 
@@ -113,4 +120,11 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     return Services(settings, db, components, chat, staff, faq, variants, notifier,
                     templates,
                     dict(overrides.get("extra", {})), limiter(lim.per_resident),
-                    limiter(lim.per_ip), metrics)
+                    limiter(lim.per_ip), metrics, ResumeService(settings.resident.resume_minutes),
+                    limiter(settings.resident.resume_limit), start_page(settings))
+
+
+def start_page(settings: Settings) -> StartPage:
+    return StartPage.load(settings.resident.start_path, city_name=settings.city_name,
+                          city_phone=settings.city_phone,
+                          retention_days=str(settings.limits.retention_days))

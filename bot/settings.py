@@ -108,6 +108,21 @@ class ServerSettings(BaseModel):
                               "sent on HTTPS requests (0: none)")
 
 
+class ResidentSettings(BaseModel):
+    start_path: Path = Field(PACKAGE_DATA / "start.yaml",
+                             description="The chat page's opening notice (accuracy, personal "
+                                         "data, retention) and example questions per topic "
+                                         "(editable by the city)")
+    topics: int = Field(8, ge=0, le=20, description="Topic buttons on the chat page (the "
+                        "corpus categories with the most passages)")
+    examples_per_topic: int = Field(3, ge=1, le=10, description="Example questions under a "
+                                    "topic (the data file's first, then the corpus's FAQs)")
+    resume_minutes: int = Field(1440, ge=5, description="How long a resume code (to continue "
+                                "a conversation on another device) stays valid")
+    resume_limit: str = Field("5/minute, 30/hour", description="Resume-code attempts per "
+                              "client address (codes are guessable only by brute force)")
+
+
 class LineSettings(BaseModel):
     api_base: str = Field("https://api.line.me", description="Messaging API host "
                           "(MADOGUCHI_LINE__API_BASE; MADOGUCHI_LINE_API_BASE also read)")
@@ -157,6 +172,7 @@ class Settings(BaseSettings):
     staff: StaffSettings = StaffSettings()
     limits: LimitsSettings = LimitsSettings()
     llm: LLMSettings = LLMSettings()
+    resident: ResidentSettings = ResidentSettings()
     server: ServerSettings = ServerSettings()
     data_dir: Path = Field(Path("data"), description="State beside the index (approved FAQ CSV)")
     database_url: str = Field("sqlite:///data/madoguchi.sqlite3",

@@ -65,13 +65,16 @@ class MessageOut(BaseModel):
     citations: list[dict[str, Any]] = []
     choices: list[dict[str, Any]] = []
     emergency: str = Field("", description="'', certain or possible (see ChatResponse)")
+    feedback: bool | None = Field(None, description="The resident's 役に立った (true) / "
+                                                    "役に立たなかった (false), if given")
     created_at: datetime
 
     @classmethod
-    def of(cls, m: Message) -> MessageOut:
+    def of(cls, m: Message, feedback: bool | None = None) -> MessageOut:
         return cls(id=m.id, role=m.role, text=m.text, decision=m.decision, outcome=m.outcome,
                    confidence=m.confidence, citations=m.citations or [],
-                   choices=m.choices or [], emergency=tier(m), created_at=m.created_at)
+                   choices=m.choices or [], emergency=tier(m), feedback=feedback,
+                   created_at=m.created_at)
 
 
 def tier(m: Message) -> str:
@@ -199,9 +202,10 @@ def thread(conversation_id: ConversationId,
            ) -> ThreadResponse:
     """住民自身の会話（職員からの返信を含む）。会話のトークンが必要です。"""
     conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
+    messages = repo.messages_after(s, conv.id, after)
+    given = repo.feedback_given(s, [m.id for m in messages])
     return ThreadResponse(conversation_id=conv.id, handoff_status=_status(s, conv),
-                          messages=[MessageOut.of(m) for m in repo.messages_after(s, conv.id,
-                                                                                  after)])
+                          messages=[MessageOut.of(m, given.get(m.id)) for m in messages])
 
 
 @router.post("/api/conversations/{conversation_id}/feedback", tags=["resident"],
@@ -233,6 +237,10 @@ def handoff(conversation_id: ConversationId, request: Request, services: Service
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def page(request: Request, services: ServicesDep) -> HTMLResponse:
+    settings = services.settings
+    passages = services.components.retriever.index.get().passages
+    topics = services.start.topics(passages, settings.resident.topics,
+                                   settings.resident.examples_per_topic)
     return services.templates.TemplateResponse(
-        request, "chat.html", {"city_name": services.settings.city_name,
-                               "city_phone": services.settings.city_phone})
+        request, "chat.html", {"city_name": settings.city_name, "city_phone": settings.city_phone,
+                               "notice": services.start.notice, "topics": topics})

@@ -23,6 +23,7 @@ from bot.store.models import (
     Feedback,
     Message,
     QuestionVariant,
+    ResumeCode,
     Role,
     Staff,
     now,
@@ -106,6 +107,7 @@ def _expire(s: Session, days: int, mode: str) -> PurgeReport:
     if not ids:
         return PurgeReport(0, 0, mode)
     message_ids = select(Message.id).where(Message.conversation_id.in_(ids))
+    s.execute(delete(ResumeCode).where(ResumeCode.conversation_id.in_(ids)))
     count = len(list(s.scalars(message_ids)))
     if mode == "anonymise":
         s.execute(update(Message).where(Message.conversation_id.in_(ids), Message.role.in_(

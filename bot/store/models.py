@@ -95,6 +95,18 @@ class Escalation(Base):
     assignee: Mapped[Staff | None] = relationship()
 
 
+class ResumeCode(Base):
+    """A short one-time code that moves a web conversation to another device. Only the code's
+    hash and the conversation it opens are kept: no personal data."""
+
+    __tablename__ = "resume_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime] = mapped_column(default=now)
+
+
 class Feedback(Base):
     __tablename__ = "feedback"
 

@@ -30,7 +30,7 @@ ACTIVE = (EscalationStatus.OPEN.value, EscalationStatus.ASSIGNED.value,
 STAFF_OWNED = (EscalationStatus.ASSIGNED.value, EscalationStatus.ANSWERED.value)
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -38,15 +38,22 @@ def create_conversation(s: Session, channel: str = "web",
                         line_user_id: str | None = None) -> tuple[Conversation, str]:
     """A new conversation and its unguessable token (only the token's hash is stored)."""
     token = secrets.token_urlsafe(32)
-    conv = Conversation(id=str(uuid.uuid4()), token_hash=_hash(token), channel=channel,
+    conv = Conversation(id=str(uuid.uuid4()), token_hash=token_hash(token), channel=channel,
                         line_user_id=line_user_id)
     s.add(conv)
     s.flush()
     return conv, token
 
 
+def new_token(conv: Conversation) -> str:
+    """Replace the conversation's token (the old one stops working); returns the new one."""
+    token = secrets.token_urlsafe(32)
+    conv.token_hash = token_hash(token)
+    return token
+
+
 def token_matches(conv: Conversation, token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(conv.token_hash, _hash(token or ""))
+    return bool(token) and hmac.compare_digest(conv.token_hash, token_hash(token or ""))
 
 
 def conversation_for_line_user(s: Session, user_id: str) -> Conversation:
@@ -150,6 +157,13 @@ def emergency_alerts(s: Session, staff_id: int) -> list[Escalation]:
 def departments(s: Session) -> list[str]:
     rows = s.scalars(select(Escalation.department).distinct())
     return sorted(d for d in rows if d)
+
+
+def feedback_given(s: Session, message_ids: list[int]) -> dict[int, bool]:
+    """The latest 役に立った (True) / 役に立たなかった (False) for each of these messages."""
+    rows = s.execute(select(Feedback.message_id, Feedback.helpful)
+                     .where(Feedback.message_id.in_(message_ids)).order_by(Feedback.id))
+    return {mid: helpful for mid, helpful in rows}
 
 
 def record_feedback(s: Session, conv: Conversation, message: Message, helpful: bool) -> int:

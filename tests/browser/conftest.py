@@ -85,6 +85,18 @@ def browser():
         b.close()
 
 
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def assert_accessible(page, label: str = "") -> None:
+    """axe-core (shipped inside the axe-playwright-python wheel) finds no violations. Injected
+    through the DevTools protocol, which the page's CSP does not govern."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{label}: {results.generate_report()}"
+
+
 def staff_login(browser, base, name, password=PASSWORD, landing="/staff"):
     page = browser.new_context(timezone_id="Asia/Tokyo", locale="ja-JP",
                                accept_downloads=True).new_page()

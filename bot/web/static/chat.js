@@ -1,18 +1,42 @@
 // Resident chat page: asks through /api/chat, shows citations, clarify choices, feedback,
 // the 職員に相談する button, and polls the thread so staff replies appear without reloading.
+// The thread and its token are kept in localStorage (a closed tab or a new tab goes on with
+// it) until the resident ends it; a resume code moves it to another device.
 (() => {
   "use strict";
   const KEY = "madoguchi.conversation";
-  const log = document.getElementById("log");
-  const form = document.getElementById("ask");
-  const input = document.getElementById("message");
-  const send = document.getElementById("send");
-  const status = document.getElementById("status");
-  let state = JSON.parse(sessionStorage.getItem(KEY) || "null"); // {id, token, last}
+  const PREFS = "madoguchi.prefs";
+  const $ = (id) => document.getElementById(id);
+  const log = $("log");
+  const form = $("ask");
+  const input = $("message");
+  const send = $("send");
+  const status = $("status");
+  const codeBox = $("code-box");
+  let state = load(KEY);  // {id, token, last}
+  const prefs = load(PREFS) || {};
   const shown = new Set();
   const WHO = { resident: "あなた", bot: "自動応答", staff: "市の職員", system: "お知らせ" };
 
-  function save() { sessionStorage.setItem(KEY, JSON.stringify(state)); }
+  function load(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function save() { localStorage.setItem(KEY, JSON.stringify(state)); tools(); }
+  function savePrefs() { localStorage.setItem(PREFS, JSON.stringify(prefs)); }
+  function forget(note) {
+    state = null;
+    localStorage.removeItem(KEY);
+    shown.clear();
+    log.replaceChildren();
+    codeBox.hidden = true;
+    tools();
+    greet();
+    status.textContent = note;
+  }
+  function tools() {
+    $("move").hidden = !state;
+    $("end").hidden = !state;
+  }
   function headers() {
     const h = { "Content-Type": "application/json" };
     if (state) h["X-Conversation-Token"] = state.token;
@@ -60,14 +84,35 @@
     return list;
   }
 
-  function render(m) {
+  // The reply text without the numbered list of choices: they are shown once, as buttons.
+  function withoutChoiceList(text, choices) {
+    const labels = new Set(choices.map((c, i) => `${i + 1}. ${c.label}`));
+    return text.split("\n").filter((line) => !labels.has(line.trim())).join("\n").trim();
+  }
+
+  function choiceButtons(choices) {
+    const box = el("div", "choices");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "候補の質問");
+    for (const c of choices) {
+      const b = el("button", "", c.label);
+      b.type = "button";
+      b.addEventListener("click", () => ask(c.label));
+      box.appendChild(b);
+    }
+    return box;
+  }
+
+  function render(m, fresh) {
     if (shown.has(m.id)) return;
     shown.add(m.id);
     const li = el("li", m.role);
     li.dataset.messageId = m.id;
     li.appendChild(el("span", "who", WHO[m.role] || m.role));
-    const body = m.role === "bot" && m.citations && m.citations.length
+    if (fresh) { li.classList.add("new"); li.appendChild(el("span", "badge", "新着")); }
+    let body = m.role === "bot" && m.citations && m.citations.length
       ? m.text.split("\n【出典】")[0] : m.text;
+    if (m.choices && m.choices.length) body = withoutChoiceList(body, m.choices);
     let rest = body;
     if (m.emergency) {  // styled apart and announced first by screen readers
       li.classList.add("emergency-" + m.emergency);
@@ -79,41 +124,51 @@
     }
     if (rest) li.appendChild(withCalls("div", "text", rest));
     if (m.citations && m.citations.length) li.appendChild(sources(m.citations));
-    if (m.choices && m.choices.length) {
-      const box = el("div", "choices");
-      box.setAttribute("role", "group");
-      box.setAttribute("aria-label", "候補の質問");
-      for (const c of m.choices) {
-        const b = el("button", "", c.label);
-        b.type = "button";
-        b.addEventListener("click", () => ask(c.label));
-        box.appendChild(b);
-      }
-      li.appendChild(box);
-    }
-    if (m.role === "bot" && m.decision === "answer") li.appendChild(feedback(m.id));
+    if (m.choices && m.choices.length) li.appendChild(choiceButtons(m.choices));
+    if (m.role === "bot" && m.decision === "answer") li.appendChild(feedback(m.id, m.feedback));
     log.appendChild(li);
     li.scrollIntoView({ block: "end", behavior: "smooth" });
     if (state && m.id > (state.last || 0)) { state.last = m.id; save(); }
   }
 
-  function feedback(id) {
+  const RATINGS = [["役に立った", true], ["役に立たなかった", false]];
+
+  // The chosen rating stays visible (pressed, with a mark); the other is no longer offered.
+  function showChosen(box, helpful) {
+    box.querySelectorAll("button").forEach((b) => {
+      const chosen = b.dataset.helpful === String(helpful);
+      b.disabled = true;
+      b.setAttribute("aria-pressed", String(chosen));
+      b.classList.toggle("chosen", chosen);
+      if (chosen) b.textContent = "✓ " + b.dataset.label;
+    });
+    box.querySelector(".rated").textContent = "評価を送信しました";
+  }
+
+  function feedback(id, given) {
     const box = el("div", "feedback");
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", "この回答の評価");
-    for (const [label, helpful] of [["役に立った", true], ["役に立たなかった", false]]) {
+    for (const [label, helpful] of RATINGS) {
       const b = el("button", "", label);
       b.type = "button";
-      b.addEventListener("click", async () => {
-        box.querySelectorAll("button").forEach((x) => { x.disabled = true; });
-        const r = await fetch(`/api/conversations/${state.id}/feedback`, {
-          method: "POST", headers: headers(), body: JSON.stringify({ message_id: id, helpful }) });
-        status.textContent = r.ok ? "評価を受け付けました。ありがとうございます。" : "評価を送れませんでした。";
-        if (r.ok) { const data = await r.json(); if (data.message) render(data.message); }
-      });
+      b.dataset.label = label;
+      b.dataset.helpful = String(helpful);
+      b.setAttribute("aria-pressed", "false");
+      b.addEventListener("click", () => rate(box, id, helpful));
       box.appendChild(b);
     }
+    box.appendChild(el("span", "rated"));
+    if (given === true || given === false) showChosen(box, given);
     return box;
+  }
+
+  async function rate(box, id, helpful) {
+    showChosen(box, helpful);
+    const r = await fetch(`/api/conversations/${state.id}/feedback`, {
+      method: "POST", headers: headers(), body: JSON.stringify({ message_id: id, helpful }) });
+    status.textContent = r.ok ? "評価を受け付けました。ありがとうございます。" : "評価を送れませんでした。";
+    if (r.ok) { const data = await r.json(); if (data.message) render(data.message); }
   }
 
   async function post(url, payload) {
@@ -138,30 +193,89 @@
     await post("/api/chat", { conversation_id: state ? state.id : null, message: text });
   }
 
-  async function refresh() {
+  // Fetch the thread; on return, what arrived while the page was closed is marked 新着.
+  async function refresh(returning) {
     if (!state) return;
+    const seen = state.last || 0;
     const r = await fetch(`/api/conversations/${state.id}?after=0`, { headers: headers() });
+    if (r.status === 403 || r.status === 404) {
+      forget("この会話はこの端末では開けなくなりました（別の端末に移したか、終了しました）。");
+      return;
+    }
     if (!r.ok) return;
     const data = await r.json();
-    data.messages.forEach(render);
+    const waiting = data.messages.filter((m) => returning && m.id > seen && m.role === "staff");
+    data.messages.forEach((m) => render(m, waiting.includes(m)));
+    if (waiting.length) status.textContent = "お休み中に職員からのお返事が届いています。";
+  }
+
+  async function move() {
+    const r = await fetch(`/api/conversations/${state.id}/resume-code`, { method: "POST", headers: headers() });
+    if (!r.ok) { status.textContent = "再開コードを発行できませんでした。"; return; }
+    const data = await r.json();
+    const hours = Math.round(data.expires_minutes / 60);
+    codeBox.replaceChildren(
+      el("span", "", "再開コード: "), el("strong", "code", data.code),
+      el("span", "", `（${hours}時間有効・1回限り）。別の端末でこのページを開き「再開コードで会話を続ける」に入力してください。入力すると、この端末からは見られなくなります。`));
+    codeBox.hidden = false;
+    status.textContent = "再開コードを発行しました。";
+  }
+
+  async function resume(code) {
+    const r = await fetch("/api/resume", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ code }) });
+    const data = await r.json();
+    if (!r.ok) { status.textContent = typeof data.detail === "string" ? data.detail : "再開コードを確認してください。"; return; }
+    shown.clear();
+    log.replaceChildren();
+    state = { id: data.conversation_id, token: data.token, last: 0 };
+    save();
+    $("resume").open = false;
+    await refresh();
+    status.textContent = "会話を再開しました。";
+  }
+
+  async function end() {
+    if (!window.confirm("この会話を終了し、この端末から消します。よろしいですか。")) return;
+    await fetch(`/api/conversations/${state.id}/end`, { method: "POST", headers: headers() });
+    forget("会話を終了し、この端末から消しました。");
+  }
+
+  function greet() {
+    render({ id: 0, role: "bot", text: "こんにちは。市の手続きや暮らしについて質問してください。", citations: [] });
+  }
+
+  function setBig(on) {
+    document.documentElement.classList.toggle("big", on);
+    $("bigger").setAttribute("aria-pressed", String(on));
+    prefs.big = on;
+    savePrefs();
   }
 
   form.addEventListener("submit", (e) => { e.preventDefault(); ask(input.value); });
   input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); ask(input.value); }
+    // Enter that confirms a Japanese conversion must not send: isComposing, or keyCode 229
+    // (what some browsers report for keys the input method consumes).
+    if (e.isComposing || e.keyCode === 229) return;
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); ask(input.value); }
   });
-  document.getElementById("person").addEventListener("click", async () => {
+  $("person").addEventListener("click", async () => {
     if (!state) { await ask("職員に相談したい"); return; }
     await post(`/api/conversations/${state.id}/handoff`, {});
   });
-  const bigger = document.getElementById("bigger");
-  bigger.addEventListener("click", () => {
-    const on = document.documentElement.classList.toggle("big");
-    bigger.setAttribute("aria-pressed", String(on));
+  $("bigger").addEventListener("click", () => setBig(!document.documentElement.classList.contains("big")));
+  $("move").addEventListener("click", move);
+  $("end").addEventListener("click", end);
+  $("resume-form").addEventListener("submit", (e) => { e.preventDefault(); resume($("resume-code").value); });
+  document.querySelectorAll("button.example").forEach((b) => {
+    b.addEventListener("click", () => ask(b.dataset.ask));
   });
-  if (!state) {
-    render({ id: 0, role: "bot", text: "こんにちは。市の手続きや暮らしについて質問してください。", citations: [] });
-  }
-  refresh();
+  window.addEventListener("storage", (e) => {  // another tab started, moved or ended the thread
+    if (e.key === KEY) { state = load(KEY); if (!state) forget(""); else refresh(); }
+  });
+  setBig(Boolean(prefs.big));
+  tools();
+  if (!state) greet();
+  refresh(true);
   setInterval(refresh, 4000);
 })();
