@@ -326,11 +326,12 @@ def _cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     if args.split != "dev":
         _err("較正は dev split だけで行います（test は評価用に取っておきます）: --split dev")
         return EXIT_USAGE
-    rows = _calibration_rows(args, settings)
-    if isinstance(rows, int):
-        return rows
+    loaded = _calibration_rows(args, settings)
+    if isinstance(loaded, int):
+        return loaded
+    rows, choice_rows = loaded
     try:
-        fitted = fit(rows, args.l2, args.target_precision)
+        fitted = fit(rows, args.l2, args.target_precision, choice_rows)
     except CalibrationError as exc:
         _err(f"較正できません: {exc}")
         return EXIT_REJECTED
@@ -347,25 +348,29 @@ def _cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _calibration_rows(args: argparse.Namespace, settings: Settings
-                      ) -> list[ResultRow] | int:
-    """The dev rows to fit on; with --learn-folds every question answered twice: as the index
-    is, and with the other folds' questions learnt as variants (eval/learn.py), so the model
-    also sees variant matches."""
+                      ) -> tuple[list[ResultRow], list[ResultRow] | None] | int:
+    """The dev rows to fit on, and those of the choice model (None: the same); with
+    --learn-folds every question answered twice: as the index is, and with the other folds'
+    questions learnt as variants (eval/learn.py), so the answer model also sees variant
+    matches; the choice model keeps the first answers."""
     from bot.factory import chroma_config
     from eval.learn import learn_folds
 
     if not args.learn_folds:
         runs = _evaluate(args, settings, ablations=False)
-        return runs if isinstance(runs, int) else [row for run in runs for row in run.rows]
+        return runs if isinstance(runs, int) else ([row for run in runs for row in run.rows],
+                                                   None)
     loaded = _learning_golds_and_pipeline(args, settings)
     if isinstance(loaded, int):
         return loaded
     golds, pipeline = loaded
-    rows: list[ResultRow] = []
+    before: list[ResultRow] = []
+    after: list[ResultRow] = []
     for _, items in golds:
         result = learn_folds(pipeline, items, args.learn_folds, chroma_config(settings))
-        rows += result.before + result.after
-    return rows
+        before += result.before
+        after += result.after
+    return before + after, before
 
 
 def _auc(value: float | None) -> str:
