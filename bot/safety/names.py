@@ -38,7 +38,7 @@ _HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|
 _SELF_INTRO = re.compile(r"^[ ]?(?:と申します|と申す|といいます|と言います|って言います"
                          r"|っていいます)")
 _HUMBLE_INTRO = re.compile(r"^[ ]?と申(?:します|す)")
-_WEAK = re.compile(r"^[ ]?(?:です|でございます|だよ|だけど|ですが)")
+_WEAK = re.compile(r"^[ ]?(?:です|でーす|っす|でございます|だよ|だけど|ですが)")
 _LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯主|申請者|代表者?|契約者|宛名)"
                     r"(?:は|:|が)?[ ]?$")
 _PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あたし)は[ ]?$")
@@ -50,9 +50,18 @@ _DEPARTMENT = re.compile(r"(?:課|係|室|部|局|所|センター|会|店|社|�
                          r"支所|出張所)$")
 _ENGLISH = re.compile(r"(?i:\bmy name is) (?P<n>[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){0,2})")
 _BOUNDARY_POS = {"補助記号", "空白"}
+# The first syllables of the commonest Korean surnames (a three-syllable name starts so).
+_KOREAN_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허남심노하곽성차진"
+                    "채원천방공현함변염여추석선설길연위표왕금옥육탁")
 
 # --- names by position (rule 5) -----------------------------------------------------------
-_LATIN_WORD = r"(?:[A-Z][a-z'\-]+|[A-Z]{2,}|[A-Z]\.)"
+# Latin letters with the diacritics of residents' names (João, Gonçalves, Phạm Thị Hồng).
+_LATIN_LETTERS = [chr(c) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
+_UP = "A-Z" + "".join(c for c in _LATIN_LETTERS if c.isupper())
+_LOW = "a-z" + "".join(c for c in _LATIN_LETTERS if c.islower())
+_LATIN_WORD = (rf"(?:[{_UP}][{_LOW}']+(?:-[{_UP}]?[{_LOW}']+)*|[A-Z]{{2,}}|[A-Z]\.)"
+               r"(?:[ ](?:bin|binti|de|da|do|dos|das|van|von|der|al|el|la|le|di|du)"
+               rf"(?=[ ][{_UP}]))?")
 _NAME = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
          r"|[ァ-ヴ][ァ-ヴー]*(?:[・=＝ ][ァ-ヴ][ァ-ヴー]*){0,3}"
          r"|[ぁ-ゖ]{2,6}(?:[ ・][ぁ-ゖ]{1,6})?"
@@ -61,8 +70,10 @@ _INTRO_AHEAD = r"(?=[ ]?(?:と申し|と申す|ともうし|と言い|といい|
 _END_AHEAD = (r"(?=[ ]?(?:です|でございます|だよ|と申し|と申す|ともうし|と言い|といい|って言い"
               r"|っていい|$|[。、,.!?！？\n()（）]|様|さま|さん|宛)|[ ])")
 _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ]))")
-_RELATIVES = (r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女"
+_RELATIVES = (r"(?:お兄ちゃん|お姉ちゃん|兄ちゃん|姉ちゃん|おばあちゃん|おじいちゃん|父|母|夫|妻"
+              r"|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女|三男|三女"
               r"|孫|家族|親)")
+_BIRTH_ORDER = {"長男", "長女", "次男", "次女", "三男", "三女"}
 # A family member: 娘の…が, 夫の…と, 息子蒼の; a given name is expected here: a hiragana one
 # (ひまり), or a word the dictionary also knows as a person's name (凛, 蒼, 陽菜).
 _KIN = re.compile(rf"(?P<kin>{_RELATIVES})(?:の|は|が|、)?[ ]?(?P<n>{_NAME})"
@@ -71,6 +82,7 @@ _KIN = re.compile(rf"(?P<kin>{_RELATIVES})(?:の|は|が|、)?[ ]?(?P<n>{_NAME})
 # one character is enough there, where 「東です」 after 出口は is a direction.
 _GREETING = (r"(?:はい|もしもし|こんにちは|こんばんは|おはようございます|すみません"
              r"|お世話になります)")
+_GREETED = re.compile(rf"{_GREETING}[ ]?$|(?:すいません|どうも)[ ]?$")
 _OPENING = re.compile(rf"(?:^|(?<=\n))[ ]?(?:{_GREETING}[、。,!！ ]?[ ]?)?"
                       r"(?P<n>[一-龥々]{1,2})(?=です[、。,]|でございます)")
 # (pattern, weak): a weak position (a line of its own, the end of the message, after 娘の)
@@ -81,23 +93,36 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 rf"|契約者|世帯主|届出人|本人|name|Name|NAME|From|FROM)(?:は|が|:|：|=)?[ ]?"
                 rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
     # English: I am …, I'm …, This is …, … here.
-    (re.compile(rf"(?:\bI am|\bI'm|\bthis is|\bThis is|\bTHIS IS|\bRegards,|\bFrom:)[ ]"
+    (re.compile(rf"(?:\bI am|\bI'm|\bthis is|\bThis is|\bTHIS IS|\bRegards,|\bFrom:"
+                rf"|\b[Ii]t's|\b[Ii]t is)[ ]"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})(?![A-Za-z])"), False),
-    (re.compile(rf"(?:^|(?<=[。.!?\n]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})"
-                r"[ ]here\b"), False),
+    (re.compile(rf"(?:^|(?<=[。.!?,\n]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"
+                r"[ ](?:here|aqui|aquí|đây)\b"), False),
     # introductions in residents' other languages: Meu nome é …, Tôi là …, 我叫…, 제 이름은 …
-    (re.compile(rf"(?i:meu nome é|me chamo|sou o|sou a|mi nombre es|me llamo|soy|tên tôi là"
-                rf"|tôi tên là|tôi là|je m'appelle)[ ]"
+    (re.compile(rf"(?i:meu nome é|me chamo|sou o|sou a|sou|mi nombre es|me llamo|soy|tên tôi là"
+                rf"|tôi tên là|tôi là|je m'appelle|my (?:wife|husband|son|daughter|child|mother"
+                rf"|father|mom|dad|partner|baby)|meu marido|minha esposa|minha mulher|meu filho"
+                rf"|minha filha|meu pai|minha mãe|mi esposo|mi esposa|mi hijo|mi hija)[ ,]+"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"),
      False),
-    (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})[ ](?i:aqui|aquí|here)\b"),
+    (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})[ ](?i:aqui|aquí|here|đây)\b"),
      False),
+    # Korean: a three-syllable name with a common surname before 입니다 / 예요 / 엄마 …
+    (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})"
+                r"(?=입니다|이에요|예요|이고|[ ]?(?:엄마|아빠|씨|님))"), False),
     (re.compile(r"(?:我叫|我是|我的名字是|我姓)(?P<n>[一-龥]{2,4})(?=[，,。.、 ]|$)"), False),
-    (re.compile(r"(?:제 이름은|이름은)[ ]?(?P<n>[가-힣]{2,4})(?=입니다|이에요|예요|라고|[ ,.]|$)"),
-     False),
+    (re.compile(r"(?:제 이름은|이름은)[ ]?(?P<n>[가-힣]{2,4})"
+                r"(?=입니다|이에요|예요|이고|라고|[ ,.]|$)"), False),
     # romaji Japanese: 「YAMAMOTO Kenta desu」「watashi wa Tran Van Long to moushimasu」
     (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})[ ]"
                 r"(?i:desu|to (?:mou|mō|mo)shimasu|to iimasu|de gozaimasu)\b"), False),
+    # パスポートの表記はTAKEUCHI RYOTAです
+    (re.compile(r"(?<![A-Za-z])(?P<n>[A-Z]{2,}(?:[ ][A-Z][A-Za-z]+){1,3})"
+                r"(?=[ ]?(?:です|と申し|といい|でございます))"), False),
+    # MarianaとJoséの子どもSofia Gonçalves: Latin names set in Japanese
+    (re.compile(rf"(?:^|(?<=[ぁ-ゖァ-ヴー一-龥々、。「(]))"
+                rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"
+                r"(?=[ ]?(?:と|の|は|が|さん|様|です|くん|ちゃん))"), False),
     # a reading in brackets after a name: 藤田裕子（フジタユウコ）, 山下和也（やました かずや）
     (re.compile(r"[一-龥々][ ]?\((?P<n>[ぁ-ゖァ-ヴー][ぁ-ゖァ-ヴー ・]{1,20})\)"), False),
     # a name in brackets after contact details: 「090-…（オオニシ ミサキ）」 (not 「（四輪）」)
@@ -115,16 +140,57 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_KIN, True),
     # 林です、… at the start of a message or line
     (_OPENING, True),
+    # ほそかわ（携帯 080…）: a name opening a line, its contact in brackets
+    (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_NAME})[ ]?(?=\()"), True),
     # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?"
                 r"(?=\n|$)"), True),
     # the head of a contact line: 「Abe Shigeru, 本町…, tel …」
-    (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})[ ]?[,、]"),
-     True),
+    (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})"
+                rf"(?=[ ]?[,、/|—–]|[ ]-[ ]|[ ]and[ ][{_UP}])"), True),
+    (re.compile(rf"(?:^|(?<=\n))[ ]?{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}}[ ]and[ ]"
+                rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})(?=[ ]?[,、/|])"), True),
     # the end of the message after a space or a sentence: 「…連絡はこちらへ 090… たなか はなこ」
     (re.compile(rf"(?<=[ 。、!！])(?P<n>{_NAME})[ ]?$"), True),
 )
-_LATIN_STOP = frozenset("""i my the a an please thank thanks you hello hi dear best regards kind
+# Where the words around say it is a person, whatever the dictionary thinks of the word:
+# (pattern, needs_name) — with needs_name, a kanji word must also be a name the dictionary
+# lists, or one it does not know at all (not a common noun: 子どもの母です).
+_FAMILY_WORDS = (rf"(?:{_RELATIVES}|お兄ちゃん|お姉ちゃん|むすめ|むすこ|おっと|つま|わたし|私|本人"
+                 r"|長男|長女|次男|次女|三男|三女)")
+_PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
+    # 蓮（息子）, アンドレ（夫）とゆかり（わたし）; 私（榊）
+    (re.compile(rf"(?P<n>{_NAME})[ ]?\({_FAMILY_WORDS}\)"), False),
+    (re.compile(rf"(?:私|わたし|僕|ぼく)[ ]?\((?P<n>{_NAME})\)"), False),
+    # 凪ちゃん, ケンタくん, しおり先生 (担任の先生 has no name before 先生)
+    (re.compile(r"(?:^|(?<=[ のと、。,.!?！？「(]))(?P<n>[一-龥々]{1,3}|[ぁ-ゖ]{2,5}"
+                r"|[ァ-ヴ][ァ-ヴー]{1,7})(?=ちゃん|くん|君|先生)"), False),
+    # 凛の母です, 芳子おばあちゃん, 陽葵っていうんですけど
+    (re.compile(rf"(?:^|(?<=[ 、。,.!?！？「(るた]))(?P<n>{_NAME})の(?:母|父|親|祖母|祖父|保護者"
+                r"|姉|兄|ママ|パパ)(?=です|でございます|[ ]?[、。])"), True),
+    (re.compile(r"(?<![一-龥々ァ-ヴー])(?P<n>[一-龥々]{1,4}|[ァ-ヴ][ァ-ヴー]{1,6})"
+                r"(?=おばあちゃん|おじいちゃん|ばあちゃん|じいちゃん|おばさん|おじさん)"), True),
+    (re.compile(rf"(?P<n>{_NAME})(?=(?:っていう|という|って言う)(?:ん|名前|子))"), True),
+    # おれケンタ。, うちは陽菜です
+    (re.compile(r"(?:^|(?<=[ 、。!！]))(?:おれ|オレ|俺|あたし|うち|ぼく|僕)(?:は|、)?"
+                r"(?P<n>[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,4})(?=[。、!！]|です|だ|っす)"), True),
+    # レ・ヴァン・ハイ, ブイ・ティ・トゥー: three or four short katakana parts; チェ・ミンス:
+    # two, the first a surname (checked in `_in_context`)
+    (re.compile(r"(?<![ァ-ヴー・])(?P<n>[ァ-ヴ][ァ-ヴー]{0,3}(?:・[ァ-ヴ][ァ-ヴー]{0,4}){1,3})"
+                r"(?![ァ-ヴー・])"), False),
+)
+# Words that stand where a name would and are not one (お兄ちゃん, 担任先生, 子どもの母).
+_PERSON_WORDS = frozenset({
+    "赤", "姉", "兄", "母", "父", "妹", "弟", "孫", "嬢", "坊", "お姉", "お兄", "お母", "お父",
+    "ばあ", "じい", "おばあ", "おじい", "かあ", "とう", "おば", "おじ", "担任", "園長", "校長",
+    "教頭", "医者", "主治医", "保育", "子ども", "子供", "こども", "娘", "息子", "うち", "私",
+    "生徒", "児童", "園児", "本人", "友達", "友だち", "家族", "彼", "彼女", "誰", "みんな",
+    "皆", "お子", "その", "この", "あの", "どの", "同じ", "上の", "下の", "相手", "先方",
+    "ワン", "ケア", "コール", "ホーム", "ママ", "パパ"})
+_LATIN_STOP = frozenset("""amazon google apple paypay yahoo suica pasmo visa mastercard zoom
+    teams excel word android windows iphone ipad facebook instagram twitter youtube rakuten
+    docomo softbank wi-fi wifi mynaportal e-tax pdf ok
+    i my the a an please thank thanks you hello hi dear best regards kind
     sincerely kazamino city hall japan tokyo office fax tel email e-mail mail phone address name
     ok yes no mr ms mrs dr sir madam help thank-you good morning bye it is am are this that
     what how when where why who can could would should will do does did my-number card
@@ -145,6 +211,7 @@ class Token:
     end: int
     pos: tuple[str, ...]
     oov: bool
+    looked_up: bool = False  # tagged 人名 from the dictionary's other entries, not by Sudachi
 
     @property
     def person(self) -> str:
@@ -172,21 +239,46 @@ class NameFinder:
         self._tokenizer = SudachiPerThread("C").get
 
     def tokens(self, text: str) -> list[Token]:
-        """Sudachi tokens with offsets into `text`."""
+        """Sudachi tokens with offsets into `text`. A proper noun Sudachi read as a place or a
+        company (本田, 中野), or a hiragana noun of three characters or more (さいとう), that
+        the dictionary also lists as a person's name is tagged as one: context still decides."""
         out: list[Token] = []
         offset = 0
         for piece in sentences(text):
             for m in self._tokenizer().tokenize(piece):
-                out.append(Token(m.surface(), offset + m.begin(), offset + m.end(),
-                                 tuple(m.part_of_speech()), m.is_oov()))
+                pos = tuple(m.part_of_speech())
+                named = self._as_person(m.surface(), pos)
+                out.append(Token(m.surface(), offset + m.begin(), offset + m.end(), named,
+                                 m.is_oov(), named != pos))
             offset += len(piece)
         return out
+
+    def _as_person(self, surface: str, pos: tuple[str, ...]) -> tuple[str, ...]:
+        if pos[0] != "名詞" or pos[1:3] == ("固有名詞", "人名") or surface in self.not_names:
+            return pos
+        if pos[1] == "固有名詞":
+            kinds = self._name_kinds(surface)
+        elif re.fullmatch(r"[ぁ-ゖ]{3,6}", surface) and surface not in _NOT_A_NAME:
+            kinds = self._name_kinds(_to_katakana(surface))
+        else:
+            return pos
+        if not kinds:
+            return pos
+        kind = "姓" if "姓" in kinds else "名" if "名" in kinds else "一般"
+        if kind == "一般" and pos[1] != "固有名詞":
+            kind = "姓"  # はやし: a hiragana surname the dictionary has only as ハヤシ
+        return ("名詞", "固有名詞", "人名", kind, *pos[4:])
+
+    def _name_kinds(self, word: str) -> set[str]:
+        """The person-name kinds (姓, 名, 一般) the dictionary lists `word` as."""
+        return {m.part_of_speech()[3] for m in sudachi_dictionary().lookup(word)
+                if m.part_of_speech()[1:3] == ("固有名詞", "人名")}
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every personal name in `text` (already folded), sorted."""
         toks = self.tokens(text)
         spans = set(_tagged(text, toks)) | set(_untagged(text, toks)) | set(_english(text))
-        spans |= set(self._positional(text))
+        spans |= set(self._positional(text)) | set(self._in_context(text))
         spans = {s for s in (self._trim(text, s) for s in spans) if s is not None}
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
@@ -219,6 +311,33 @@ class NameFinder:
                     continue  # a whole message 「げんつき はいしゃ」 is a search, not a name
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
                 yield start, start + len(name)
+
+    def _in_context(self, text: str) -> Iterator[tuple[int, int]]:
+        """Names whose surroundings say they are a person (see `_PERSON_CONTEXT`)."""
+        for pattern, needs_name in _PERSON_CONTEXT:
+            for m in pattern.finditer(text):
+                name = m.group("n").strip()
+                if (not name or name in _NOT_A_NAME or name in _PERSON_WORDS
+                        or name in self.not_names or self._department(name)
+                        or any(p in _PERSON_WORDS for p in name.split("・"))):
+                    continue
+                if needs_name and not self._name_or_unknown(name):
+                    continue
+                parts = name.split("・")
+                if len(parts) == 2 and not self._nameable(parts[0], "姓"):
+                    continue  # ワン・ストップ, ケア・マネージャー
+                if len(parts) > 2 and any(len(p) > 4 for p in parts):
+                    continue
+                start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
+                yield start, start + len(name)
+
+    def _name_or_unknown(self, word: str) -> bool:
+        """A word the dictionary lists as a person's name, or does not know at all; kana and
+        Latin words pass (the context already said it is a person)."""
+        if not re.search(r"[一-龥々]", word):
+            return True
+        return self._nameable(word) or not sudachi_dictionary().lookup(word) or any(
+            t.person for t in self.tokens(word))
 
     def _looks_like_name(self, name: str, label: bool = False) -> bool:
         """Not a question word, a common noun (カタカナ, 学生) or an English phrase. After a
@@ -288,10 +407,15 @@ class NameFinder:
         """After a family word: a hiragana given name, or — set beside it (娘の凛が, 息子蒼の,
         not 夫が酒を) — a kanji word the dictionary also knows as a given name, unless the two
         are one word (母子, 妻子)."""
-        if self._hiragana_name(name):
-            return joint in {"の", "は", "が", "、"}
+        if self._hiragana_name(name):  # 娘のひまりが, 娘ひなた、 (not 父がひとり)
+            return joint in {"の", "は", "が", "、"} or (
+                not joint and name[0] not in "がはのをにとも")
         if joint in {"は", "が"}:
             return False  # 夫が酒を…: after が / は comes what they do, not who they are
+        if re.fullmatch(r"[ァ-ヴ][ァ-ヴー]{1,7}", name):
+            return self._personal(name)  # お兄ちゃんのマテウス
+        if not joint and kin in _BIRTH_ORDER and re.fullmatch(r"[一-龥々]{1,3}", name):
+            return True  # 長女心春、次女芽依: a birth order is followed by a name
         if (not re.fullmatch(r"[一-龥々]{1,3}", name) or name in _NOT_A_NAME
                 or name in self.not_names or not self._nameable(name)):
             return False
@@ -300,11 +424,10 @@ class NameFinder:
     def _nameable(self, word: str, kind: str | None = None, any_word: bool = False) -> bool:
         """Whether the dictionary has `word` as a person's name (of `kind`: 姓 or 名);
         with `any_word`, whether it has it as any word at all."""
-        entries = sudachi_dictionary().lookup(word)
         if any_word:
-            return bool(entries)
-        return any(m.part_of_speech()[1:3] == ("固有名詞", "人名")
-                   and (kind is None or m.part_of_speech()[3] == kind) for m in entries)
+            return bool(sudachi_dictionary().lookup(word))
+        kinds = self._name_kinds(word)
+        return bool(kinds) and (kind is None or kind in kinds)
 
     def _proper(self, word: str) -> bool:
         return any(t.person or t.oov or t.pos[1] == "固有名詞" for t in self.tokens(word))
@@ -360,21 +483,31 @@ def _chunks(toks: list[Token]) -> Iterator[tuple[int, int]]:
         i = j
 
 
-def _spaced_given_name(toks: list[Token], j: int) -> bool:
-    """After a surname, a space and one short kanji noun before a particle or the end
-    (森田 真理の): the given name, though Sudachi reads 真理 as a common noun."""
+def _spaced_given_name(toks: list[Token], j: int) -> int:
+    """After a surname, a space and a short kanji given name (one or two tokens, ≤ 3
+    characters) before a particle, です or the end (森田 真理の, 川端 誠です, 岡部 凛花), though
+    Sudachi reads it as common nouns: the index past it, else j."""
     if j + 1 >= len(toks) or toks[j].surface != " ":
-        return False
-    given = toks[j + 1]
-    after = toks[j + 2] if j + 2 < len(toks) else None
-    return (given.noun and re.fullmatch(r"[一-龥々]{1,3}", given.surface) is not None
-            and not _DEPARTMENT.search(given.surface)
-            and (after is None or after.pos[0] in {"助詞", *_BOUNDARY_POS}
-                 or _HONORIFIC.match(after.surface) is not None))
+        return j
+    k = j + 1
+    while (k < len(toks) and k - j <= 2 and re.fullmatch(r"[一-龥々]+", toks[k].surface)
+           and (toks[k].noun or toks[k].pos[0] == "接尾辞")):
+        k += 1
+    given = "".join(t.surface for t in toks[j + 1:k])
+    after = toks[k] if k < len(toks) else None
+    if not 1 <= len(given) <= 3 or _DEPARTMENT.search(given):
+        return j
+    if (after is None or after.pos[0] in {"助詞", *_BOUNDARY_POS}
+            or _HONORIFIC.match(after.surface) is not None or _WEAK.match(after.surface)):
+        return k
+    return j
 
 
 def _at_clause_start(toks: list[Token], i: int) -> bool:
-    return i == 0 or toks[i - 1].pos[0] in _BOUNDARY_POS or toks[i - 1].surface == "の"
+    """At the start of a clause: after punctuation, の, a filler or greeting (すいません), or a
+    verb phrase describing the person (さっき電話した中川です, 食堂をやってる矢野です)."""
+    return i == 0 or toks[i - 1].pos[0] in {*_BOUNDARY_POS, "助動詞", "感動詞", "フィラー"} or (
+        toks[i - 1].surface == "の")
 
 
 def _given_name_after(toks: list[Token], j: int) -> int:
@@ -403,14 +536,26 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
         strong = bool(_HONORIFIC.match(after) or _SELF_INTRO.match(after)
                       or _LABEL.search(before) or _PRONOUN.search(before)
                       or _RELATIVE.search(before))
-        weak = (bool(_WEAK.match(after)) and end - start >= 2 and _at_clause_start(toks, i)
+        # A word only the dictionary's other entries call a name (つもり, はやし) needs a real
+        # clause start: 「終わらせるつもりです」 is not a person.
+        looked_up = any(t.looked_up for t in toks[i:j])
+        starts = (_at_clause_start(toks, i) if not looked_up
+                  else i == 0 or toks[i - 1].pos[0] in {*_BOUNDARY_POS, "感動詞", "フィラー"}
+                  or _GREETED.search(before) is not None)
+        weak = (bool(_WEAK.match(after)) and end - start >= 2 and starts
                 and kinds != ["一般"])
+        # 「片山、マイナンバー…」: a surname opening the message, set off by a comma
+        weak = weak or (i == 0 and kinds[0] == "姓" and end - start >= 2
+                        and after[:1] in {"、", ","})
         if strong and kinds == ["姓"]:
             end = toks[_given_name_after(toks, j) - 1].end
-        if kinds == ["姓"] and _spaced_given_name(toks, j):
-            end, full = toks[j + 1].end, True
-        if full or strong or weak:
-            yield toks[_surname_before(toks, i)].start, end
+        if kinds == ["姓"]:
+            given = _spaced_given_name(toks, j)
+            if given > j:
+                end, full = toks[given - 1].end, True
+        first = _surname_before(toks, i)
+        if full or strong or weak or first < i:
+            yield toks[first].start, end
 
 
 def _noun_run(toks: list[Token], end_index: int, limit: int = 3) -> tuple[int, int] | None:
