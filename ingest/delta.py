@@ -25,6 +25,7 @@ import numpy as np
 
 from ingest.embed import Embedder, EmbeddingCache
 from ingest.keyword import Bm25, load_array
+from ingest.readings import Readings
 from ingest.schema import SCHEMA_VERSION, Passage
 from ingest.store import (
     ChromaConfig,
@@ -249,6 +250,7 @@ def write_passage_generation(
         (gen_dir / "doc_ids.json").write_text(json.dumps(order, ensure_ascii=False),
                                               encoding="utf-8")
         _patch_keywords(base_dir, gen_dir, old_ids, keep, changed, by_id, diff.added)
+        Readings.load(base_dir).add(keyword_text(p) for p in fresh).save(gen_dir)
         row_of = {d: i for i, d in enumerate(order)}
         prev_exact = [row_of[old_ids[r]] for r in exact_rows(base_dir).tolist()
                       if keep[r]]

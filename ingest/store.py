@@ -18,6 +18,7 @@ from typing import Any, overload
 import numpy as np
 
 from ingest.keyword import Bm25, load_array
+from ingest.readings import Readings
 from ingest.schema import SCHEMA_VERSION, Passage
 from ingest.text import Tokenizer
 from ingest.variants import Variant, VariantLayer, write_layer
@@ -174,6 +175,7 @@ def write_generation(
     config: ChromaConfig,
     variants: Sequence[Variant] = (),
     variant_vectors: np.ndarray | None = None,
+    readings: Readings | None = None,
 ) -> None:
     """Write every file of a generation; the caller swaps CURRENT only after this returns."""
     gen_dir.mkdir(parents=True)
@@ -187,6 +189,7 @@ def write_generation(
                                                      ensure_ascii=False), encoding="utf-8")
     keyword_full.save(gen_dir / "keyword_full")
     keyword_head.save(gen_dir / "keyword_head")
+    (readings or Readings.build(keyword_text(p) for p in passages)).save(gen_dir)
     by_id = {p.doc_id: p for p in passages} if variants else {}
     write_layer(gen_dir, variants, variant_vectors if variant_vectors is not None
                 else np.zeros((0, head.shape[1]), dtype=np.float32), Tokenizer(),
@@ -311,6 +314,7 @@ class Generation:
     rows: dict[str, int]
     client: Any = None
     variants: VariantLayer | None = None
+    readings: Readings = field(default_factory=Readings)
     # Rows the shared collection lacks or holds stale vectors for (a passage delta): the dense
     # side scores them exactly (ingest/delta.py).
     exact: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -336,7 +340,7 @@ class Generation:
                    manifest, col, rows, client,
                    VariantLayer.open(directory, rows, int(head.shape[1]) if head.ndim == 2
                                      else int(manifest.get("dim", 0))),
-                   _exact_rows(directory))
+                   Readings.load(directory), _exact_rows(directory))
 
     def row_of(self, chroma_id: str) -> int | None:
         """The passage row of a Chroma id (`head:<doc_id>` or `body:<doc_id>`)."""

@@ -243,5 +243,6 @@ def _candidates(r: Retrieval) -> list[Candidate]:
 
 def _retrieval_trace(r: Retrieval) -> dict[str, Any]:
     return {"normalized": r.normalized, "tokens": r.tokens, "expansions": r.expansions,
+            "spelled": r.spelled,
             "keyword_top": r.keyword_top, "dense_top": r.dense_top,
             "fused_top": [h.trace() for h in r.hits[:10]], "timings_ms": r.timings_ms}

@@ -78,6 +78,8 @@ class Retrieval:
     head_ceiling: float
     known_share: float = 0.0
     japanese: bool = True
+    # Corpus words a mostly-kana message spells (ingest/readings.py), searched beside it.
+    spelled: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     keyword_top: list[tuple[str, float]] = field(default_factory=list)
     dense_top: list[tuple[str, float]] = field(default_factory=list)
@@ -162,14 +164,15 @@ class HybridRetriever:
         gen = self.index.get()
         t0 = time.perf_counter()
         normalized = normalize(query)
-        expansions = self.synonyms.expand(normalized)
+        spelled = gen.readings.convert(normalized)  # 「すいどう」 → 水道 (mostly-kana messages)
+        expansions = [*self.synonyms.expand(normalized), *spelled]
         tokens = self.tokenizer.query_tokens(" ".join([normalized, *expansions]))
         t1 = time.perf_counter()
         mask = gen.mask(filters)
         japanese = is_japanese(normalized)
         if not japanese:  # Japanese keywords mislead here; the embedder is cross-lingual
             tokens = []
-        qvec = self.embedder.embed([query])[0]
+        qvec = self.embedder.embed([" ".join([query, *spelled])])[0]
         side = QuestionSide.score(gen, tokens, qvec)
         kw, hd = side.full, side.keyword
         if mask is not None:
@@ -188,6 +191,7 @@ class HybridRetriever:
         t4 = time.perf_counter()
         return Retrieval(
             query=query, normalized=normalized, tokens=tokens, expansions=expansions, hits=hits,
+            spelled=spelled,
             keyword_ceiling=gen.keyword_full.ceiling(tokens),
             head_ceiling=gen.keyword_head.ceiling(tokens),
             known_share=(sum(t in gen.keyword_full.vocab for t in tokens) / len(tokens)

@@ -15,6 +15,7 @@ from bot.retrieval.synonyms import Synonyms
 from ingest import delta
 from ingest.index import ingest
 from ingest.keyword import Bm25
+from ingest.readings import Readings
 from ingest.store import ChromaConfig, IndexPaths
 from ingest.text import Tokenizer
 
@@ -69,6 +70,10 @@ def test_small_change_writes_a_delta_generation(tmp_path, corpus_copy, embedder,
     assert sorted(np.load(gen_dir / "exact_rows.npy").tolist()) == sorted(
         [ids.index("T-TOSHO-001"), ids.index("T-PET-001")])
     assert second.to_dict()["delta"] and "差分のみ" in "\n".join(second.lines())
+    # the added passage's words are spelled from kana in the delta generation too
+    assert "飼い犬" not in Readings.load(paths.generation_dir(first.generation)).convert(
+        "かいいぬ とうろく")
+    assert "飼い犬" in Readings.load(gen_dir).convert("かいいぬ とうろく")
 
     full = tmp_path / "full"
     ingest([corpus_copy], full, embedder, progress=False)
