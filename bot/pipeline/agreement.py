@@ -49,12 +49,20 @@ def supporters(r: Retrieval, level: float, limit: int) -> list[int]:
     return chosen
 
 
+def _sections(r: Retrieval, i: int, j: int) -> bool:
+    """Hits i and j are different sections of one page or ordinance."""
+    a, b = r.hits[i].passage.doc_id, r.hits[j].passage.doc_id
+    return a != b and "#" in a and a.split("#", 1)[0] == b.split("#", 1)[0]
+
+
 def distinct(r: Retrieval, level: float, limit: int) -> list[int]:
     """Indexes of up to `limit` hits, best first, none agreeing with an earlier one: clarify
-    choices that are real alternatives, never near-duplicates."""
+    choices that are real alternatives, never near-duplicates. Two sections of one page are
+    alternatives however close (its 概要 and its 開庁時間): a page is cut where its topics
+    change."""
     chosen: list[int] = []
     for i in range(len(r.hits)):
-        if all(not agrees(r, i, j, level) for j in chosen):
+        if all(_sections(r, i, j) or not agrees(r, i, j, level) for j in chosen):
             chosen.append(i)
         if len(chosen) == limit:
             break

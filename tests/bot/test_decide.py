@@ -76,6 +76,14 @@ def test_choices_are_real_alternatives():
     assert distinct(r, 0.8, 3) == [0, 2, 4]
 
 
+def test_sections_of_one_page_are_alternatives_however_close():
+    # the page's overview and its opening hours read alike, and are still two choices;
+    # an FAQ saying what the overview says is not
+    r = retrieval([hit("annai#intro", 1.0), hit("annai#jikan", 0.9), hit("FAQ-1", 0.8)],
+                  [[1, .9, .9], [.9, 1, .5], [.9, .5, 1]])
+    assert distinct(r, 0.8, 3) == [0, 1]
+
+
 def test_choices_never_repeat_a_label_and_are_at_most_three():
     hits = [hit("a", 1, question="同じ"), hit("b", 0.9, question="同じ"), hit("c", 0.8),
             hit("d", 0.7), hit("e", 0.6)]
