@@ -190,17 +190,24 @@ def _overlaps(a: pii_rules.Hit | PiiSpan, b: pii_rules.Hit | PiiSpan) -> bool:
 
 
 def _with_repeats(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
-    """`spans` plus the other occurrences of their values (see `_value`)."""
+    """`spans` plus the other occurrences of their values (see `_value`); linear in the
+    occurrences, so a long message repeating one value stays fast."""
     out = list(spans)
+    covered = bytearray(len(text))
+    for span in spans:
+        covered[span.start:span.end] = b"\x01" * (span.end - span.start)
+    seen: set[str] = set()
     for span in sorted(spans, key=lambda s: s.start - s.end):
         value = _value(span)
-        if value is None:
+        if value is None or value in seen:
             continue
+        seen.add(value)
         at = text.find(value)
         while at >= 0:
-            repeat = PiiSpan(span.kind, at, at + len(value), value)
-            if not any(_overlaps(repeat, s) for s in out):
-                out.append(repeat)
+            end = at + len(value)
+            if not any(covered[at:end]):
+                out.append(PiiSpan(span.kind, at, end, value))
+                covered[at:end] = b"\x01" * len(value)
             at = text.find(value, at + 1)
     return out
 
