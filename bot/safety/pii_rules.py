@@ -40,48 +40,75 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 
 
 # --- e-mail -------------------------------------------------------------------------------
-# Spelled-out @ and dot: 「(at)」「[at]」「アットマーク」「 at 」「ドット」「(dot)」.
+# Spelled-out @ and dot: 「(at)」「(a)」「(arroba)」「[at]」「アットマーク」「 at 」「ドット」
+# 「(dot)」.
+_AT_WORDS = r"at|a|arroba|at ?mark|@|★|アットマーク|あっとまーく|アット|あっと|골뱅이"
 _AT = (r"(?:[ ]?[@★☆][ ]?"
-       r"|[ ]?[(\[<{【][ ]?(?:at|@|★|アットマーク|あっとまーく|アット|あっと)[ ]?[)\]>}】][ ]?"
+       rf"|[ ]?[(\[<{{【][ ]?(?:{_AT_WORDS})[ ]?[)\]>}}】][ ]?"
        r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと)[ ]?"
-       r"|[ ](?:at|AT)[ ])")
-_DOT = r"(?:\.|[ ]?[(\[<{][ ]?dot[ ]?[)\]>}][ ]?|[ ]?(?:ドット|どっと)[ ]?|[ ](?:dot|DOT)[ ])"
-_EMAIL = re.compile(rf"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{{1,64}}{_AT}[A-Za-z0-9\-]{{1,63}}"
-                    rf"(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}[A-Za-z]{{2,24}}(?![A-Za-z0-9])",
-                    re.IGNORECASE)
+       r"|[ ](?:at|arroba)[ ])")
+_DOT = (r"(?:\.|[ ]?[(\[<{][ ]?(?:dot|ponto|punto|点)[ ]?[)\]>}][ ]?|[ ]?(?:ドット|どっと)[ ]?"
+        r"|[ ](?:dot|ponto|punto)[ ])")
+_LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}"
+_DOMAIN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}[A-Za-z]{{2,24}}"
+           r"(?![A-Za-z0-9])")
+_EMAIL = re.compile(rf"{_LOCAL}{_AT}{_DOMAIN}", re.IGNORECASE)
+# A message that says which character stands for @: 「#を@に変えて」「#换成@」「replace # with @」.
+_SUBSTITUTE = r"(?P<c>[#$&*=?^~|!/\\◎○●■□◆◇]|\([A-Za-z]{1,8}\))"
+_AT_INSTRUCTION = (
+    re.compile(rf"{_SUBSTITUTE}[ ]?(?:を|は)[ ]?(?:半角の|全角の)?[ ]?@[ ]?(?:に|へ|と)"),
+    re.compile(rf"{_SUBSTITUTE}[ ]?(?:换成|換成|改成|替换成|替换为|换为|→|->|=>|=)[ ]?@"),
+    re.compile(rf"{_SUBSTITUTE}[ ]?(?:을|를)[ ]?@(?:로|으로)"),
+    re.compile(rf"(?:replace|change|swap|troque|troca|substitua|cambia|cambie|reemplaza"
+               rf"|reemplace|thay)[ ]+(?:the[ ]+)?{_SUBSTITUTE}[ ]+(?:with|by|for|por|para|con"
+               rf"|bằng)[ ]+@", re.IGNORECASE))
 
 
 def emails(text: str) -> list[Hit]:
     """Addresses like taro.suzuki@example.com, also spelled out (tanaka (at) example.com,
-    tanaka アットマーク example ドット com); ＠ and full-width letters are folded already."""
-    return _hits("email", [_EMAIL], text)
+    tanaka アットマーク example ドット com) or with a character the message says stands for @
+    (lihua.wang#example.cn（#换成@）); ＠ and full-width letters are folded already."""
+    patterns = [_EMAIL]
+    for instruction in _AT_INSTRUCTION:
+        patterns += [re.compile(rf"{_LOCAL}[ ]?{re.escape(m.group('c'))}[ ]?{_DOMAIN}",
+                                re.IGNORECASE) for m in instruction.finditer(text)]
+    return _hits("email", patterns, text)
 
 
 # --- digit runs (My Number, phones) -------------------------------------------------------
-# Groups of digits joined by what residents type between them: - . ・ / space, parentheses,
-# 「の」 (〇九〇の一二三四…). Hidden characters and dash look-alikes are folded away already.
-_JOIN = r"(?:[ ]?[\-./・][ ]?|[ ]?[()][ ]?|[ ]|の)"
+# Groups of digits joined by what residents type between them: - . ・ / _ ~ space,
+# parentheses, 「の」 (〇九〇の一二三四…). Hidden characters and dash look-alikes are folded
+# away already.
+_JOIN = r"(?:[ ]?[\-./・_~〜][ ]?|[ ]?[()][ ]?|[ ]|の)"
 _DIGIT_RUN = re.compile(rf"""
     (?<![0-9A-Za-z+\-./(])
     (?P<run>(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+
             (?:{_JOIN}{{1,2}}\(?[0-9]+\)?)*)
     (?![0-9]|[\-.][0-9])
 """, re.VERBOSE)
-_MYNUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号|マイナ|my ?number", re.IGNORECASE)
+# What residents call it: マイナンバー, まいなんばー, 個人番号, 通知カード, and in their languages.
+_MYNUMBER_CONTEXT = re.compile(r"マイナ|まいな|個人番号|こじんばんごう|通知カード|つうちかーど"
+                               r"|my ?number|mai ?nanba|개인번호|마이넘버|个人编号|個人編號"
+                               r"|mã số cá nhân|número (?:de )?(?:my ?number|individual)",
+                               re.IGNORECASE)
 
 
+_MAX_GROUPS = 12
 _GROUP = re.compile(r"(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+\)?")
 
 
 def _runs(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, digits) of every run of up to five consecutive digit groups inside a
-    longer run, so 「090-1234-5678 / 03-1234-5678」 yields both numbers."""
+    longer run, so 「090-1234-5678 / 03-1234-5678」 yields both numbers; digits typed one by
+    one (0 9 0 1 2 …) may form up to twelve groups."""
     for m in _DIGIT_RUN.finditer(text):
         run_start = m.start("run")
         groups = [(run_start + g.start(), run_start + g.end())
                   for g in _GROUP.finditer(m.group("run"))]
         for i in range(len(groups)):
-            for j in range(i, min(i + 5, len(groups))):
+            for j in range(i, min(i + _MAX_GROUPS, len(groups))):
+                if j - i >= 5 and any(e - s > 1 for s, e in groups[i:j + 1]):
+                    break
                 start, end = groups[i][0], groups[j][1]
                 if text[end - 1] == ")" and "(" not in text[start:end]:
                     end -= 1
@@ -123,37 +150,73 @@ def is_phone(digits: str) -> bool:
     return len(digits) == (11 if digits.startswith(_ELEVEN_DIGIT_PREFIXES) else 10)
 
 
+# A department or facility named right beside a number or address makes it the office's:
+# 「税務課に0199-21-1310で」「0199-22-3360（保健センター）」「港町支所の住所は港町1丁目2番8号」.
+_OFFICE = (r"[一-龥ァ-ヴー]{0,12}(?:課|係|センター|支所|支庁|役所|役場|出張所|事務所|公民館"
+           r"|図書館|会館|保健所|消防署|警察署|交番|局|窓口|相談所|ダイヤル|ホットライン)")
+_OFFICE_BEFORE = re.compile(rf"{_OFFICE}(?:の)?(?:電話番号|番号|電話|住所|所在地)?"
+                            r"(?:は|に|の|:|\(|、)?[ ]?$")
+_OFFICE_AFTER = re.compile(rf"[ ]?(?:\(|は|が|の)?[ ]?{_OFFICE}")
+_OFFICE_END = re.compile(rf"{_OFFICE}$")
+
+
+def _beside_office(text: str, start: int, end: int) -> bool:
+    return bool(_OFFICE_BEFORE.search(text[max(0, start - 30):start])
+                or _OFFICE_AFTER.match(text, end))
+
+
+def _is_service_number(digits: str, written: str) -> bool:
+    """Free dial (0120, 0800) and navi dial (0570) numbers belong to businesses; 0800 only
+    when written as its own group, since 080 0123 4567 is a mobile."""
+    return digits.startswith(("0120", "0570")) or re.match(r"0800(?![0-9])", written) is not None
+
+
 def phones(text: str, allow: frozenset[str] = frozenset()) -> list[Hit]:
     """Japanese phone numbers in any common spelling (090-1234-5678, 090.1234.5678,
-    090・1234・5678, (03)1234-5678, +81 90 …), except those in `allow` (digits only)."""
+    090・1234・5678, (03)1234-5678, +81 90 …), except those in `allow` (digits only), free and
+    navi dial numbers, and a landline named as a department's or facility's."""
     out = []
     for start, end, _ in _runs(text):
         digits = national_digits(text[start:end])
-        if is_phone(digits) and digits not in allow:
-            out.append(Hit("phone", start, end))
+        if not is_phone(digits) or digits in allow or _is_service_number(digits, text[start:end]):
+            continue
+        landline = not digits.startswith(_ELEVEN_DIGIT_PREFIXES)
+        if landline and _beside_office(text, start, end) and not text.startswith("から", end):
+            continue
+        out.append(Hit("phone", start, end))
     return out
 
 
 # --- postal codes and addresses ------------------------------------------------------------
 _PLACE_AHEAD = (r"(?=[ ]?(?:北海道|東京都|京都府|大阪府|[一-龥]{2,3}県"
                 r"|[一-龥ぁ-んァ-ヴ]{1,6}[市区町村郡]))")
-_POSTAL = (re.compile(r"〒[ ]?[0-9]{3}-?[0-9]{4}(?![0-9])"),
-           _labelled("郵便番号", r"[0-9]{3}-?[0-9]{4}(?![0-9])"),
-           re.compile(rf"(?<![0-9\-〒 ])[0-9]{{3}}-[0-9]{{4}}(?![0-9\-]){_PLACE_AHEAD}"))
+_POSTAL_LABELS = (r"郵便番号|ゆうびんばんごう|ゆうびん番号|郵便|邮编|邮政编码|郵遞區號|우편번호"
+                  r"|(?<![A-Za-z])(?:zip(?:[ ]?code)?|post(?:al)?[ ]?code|c[óo]digo postal|cep"
+                  r"|mã bưu (?:chính|điện))")
+_POSTAL = (re.compile(r"〒[ ]?[0-9]{3}[ \-]?[0-9]{4}(?![0-9])"),
+           _labelled(_POSTAL_LABELS, r"〒?[0-9]{3}[ \-]?[0-9]{4}(?![0-9])"),
+           re.compile(rf"(?<![0-9\-〒 ])[0-9]{{3}}[ \-][0-9]{{4}}(?![0-9\-]){_PLACE_AHEAD}"))
 
 _NUM = "(?:[0-9]+|[一二三四五六七八九十]+)"
-# A building and room after the house number: 「グリーンハイツ203号室」「メゾン若葉 305」「-402」.
-_BUILDING = (r"(?:[ァ-ヴA-Za-z][ァ-ヴー・A-Za-z一-龥々がヶノ]{1,15}"
-             r"|[一-龥々ヶが]{1,10}(?:荘|寮|団地|住宅|ビル|棟|館|ハイツ|マンション|コーポ|ハウス))")
-_ROOM = (rf"(?:[ ]?(?:{_BUILDING}[ ]?)?[0-9]{{1,4}}(?:号室|号棟|号|階|F)?"
+# A building and room after the house number: 「グリーンハイツ203号室」「メゾン若葉 305」「-402」,
+# 「グランシティ南 A棟 812」「サンハイツ西が丘 2階B号室」「ひまわり荘5号」.
+_BUILDING_WORD = (r"(?:[ァ-ヴA-Za-z][ァ-ヴー・A-Za-z一-龥々がヶノ]{1,15}"
+                  r"|[一-龥々ヶがぁ-んァ-ヴー]{1,10}"
+                  r"(?:荘|寮|団地|住宅|ビル|棟|館|ハイツ|マンション|コーポ|ハウス))")
+_BUILDING = rf"{_BUILDING_WORD}(?:[ ]{_BUILDING_WORD}){{0,2}}"
+_UNIT = r"(?:[A-Za-z0-9]{1,3}(?:号棟|棟)[ ]?)?(?:[0-9]{1,2}(?:階|F)[ ]?)?"
+_ROOM = (rf"(?:[ ]?(?:{_BUILDING}[ ]?)?{_UNIT}"
+         r"(?:[0-9]{1,4}[A-Za-z]?(?:号室|号棟|号|室|階|F)?|[A-Za-z](?:号室|号))"
          r"(?![0-9]|[年月日円歳人時分]|-[0-9])|-[0-9]{3,4}(?![0-9]))?")
+# N-N-N may be written with ノ or の between the numbers: 東町4ノ8ノ2.
+_DASH = "[-ノの]"
 _HOUSE = re.compile(rf"""
     (?<![0-9\-〒])(?<!〒[ ])
     (?:
         {_NUM}丁目[ ]?{_NUM}(?:番地?|-)[ ]?(?:(?:の|-)?[0-9]+号?)?
       | [0-9]+番地(?:の?[0-9]+号?)?
       | [0-9]+番[0-9]+号
-      | (?P<dashed>[1-9][0-9]{{0,3}}(?:-[0-9]{{1,4}}){{1,3}})(?:号)?
+      | (?P<dashed>[1-9][0-9]{{0,3}}(?:{_DASH}[0-9]{{1,4}}){{1,3}})(?:号)?
     )
     (?P<room>{_ROOM})
     (?![0-9]|-[0-9])
@@ -192,55 +255,98 @@ def _place_start(text: str, end: int, limit: int = 24) -> int:
     return i
 
 
-def _is_house_number(place: str, dashed: str | None) -> bool:
+# A city followed by a district (風見野市桜ケ丘), or a postal code or 住所 label just before.
+_CITY_AND_DISTRICT = re.compile(r"[一-龥ァ-ヴー]{2,}[市区町村郡][一-龥ァ-ヴーヶケがの]{2,}$")
+_ADDRESS_AHEAD = re.compile(r"(?:住所|所在地|〒|(?<![0-9])[0-9]{3}[ \-]?[0-9]{4})"
+                            r"(?:は|:|、)?[ ]?$")
+
+
+def _is_house_number(place: str, dashed: str | None, before: str) -> bool:
+    """Whether a number after `place` (preceded by `before`) is a house number: N-N-N needs
+    two characters of place; N-N more (see `addresses`)."""
     if place.endswith(("番号", "番", "号")):
         return False
     if dashed is not None and place.endswith(("の", "が")):
         return False  # 「手順の1-2-3」: a place name does not end in a particle
     if dashed is None:
         return True
-    if dashed.count("-") == 1:
-        return _MUNICIPALITY_END.search(place) is not None
-    return len(place) >= 2
+    if len(re.findall(_DASH, dashed)) > 1:
+        return len(place) >= 2
+    if _MUNICIPALITY_END.search(place):
+        return True
+    if len(place) >= 2 and _ADDRESS_AHEAD.search(before):
+        return True
+    return bool(_CITY_AND_DISTRICT.search(place)) and not _OFFICE_END.search(place)
 
 
 def addresses(text: str) -> list[Hit]:
-    """A place name followed by a house-level number (…丁目…番…号, …番地, N-N-N).
+    """A place name followed by a house-level number (…丁目…番…号, …番地, N-N-N), and
+    romaji addresses (2-18-6 Minatomachi).
 
     A district alone (本町3丁目, 若葉台) is not personal and is kept, so questions about
     collection days by area stay answerable. N-N-N needs a place name of at least two
-    characters before it; N-N one ending in 都道府県市区町村.
+    characters before it; N-N one ending in 都道府県市区町村, a city and a district
+    (風見野市桜ケ丘7-2), or a postal code or 住所 just before. An address named as an office's
+    (港町支所の住所は…) is kept.
     """
     out = []
     for m in _HOUSE.finditer(text):
         start = _place_start(text, m.start())
-        if text[start:m.start()].startswith("丁目"):
+        place = text[start:m.start()]
+        if place.startswith("丁目"):
             continue  # inside a …丁目… address found whole
-        if _is_house_number(text[start:m.start()], m.group("dashed")):
+        before = text[max(0, start - 16):start]
+        office = not m.group("room") and _beside_office(text, start, m.end())
+        if _is_house_number(place, m.group("dashed"), before) and not office:
             out.append(Hit("address", start, m.end()))
-    return out
+    return out + _romaji_addresses(text)
 
+
+# 「2-18-6 Minatomachi」「Rm 405, 2-18-6 Minatomachi」「Wakabadai 3-8-25」: N-N-N beside a word
+# that reads as romanized Japanese (so 「2024-05-01 Monday」 stays).
+_ROMAJI_WORD = re.compile(r"(?:(?:[kgsztdnhbpmrfjwy]|sh|ch|ts|[kgnhbpmr]y)?[aiueoāīūēōâîûêô]"
+                          r"|n(?![aiueoyāīūēō]))+", re.IGNORECASE)
+_ROOM_LATIN = r"(?:Rm|Room|Apt|Unit|No)\.?[ ]?[0-9]{1,4}[A-Za-z]?|#[0-9]{1,4}"
+_DASHED_LATIN = r"(?<![0-9\-])[1-9][0-9]{0,2}(?:-[0-9]{1,4}){2,3}(?![0-9]|-[0-9])"
+_WORD_LATIN = r"(?<![A-Za-z])[A-Z][A-Za-zāīūēō]{3,20}(?![A-Za-z])(?:-(?:cho|machi|ku|shi))?"
+_ROMAJI_ADDRESS = (
+    re.compile(rf"(?:(?:{_ROOM_LATIN}),?[ ]?)?{_DASHED_LATIN},?[ ]?(?P<w>{_WORD_LATIN})"),
+    re.compile(rf"(?P<w>{_WORD_LATIN}),?[ ]?{_DASHED_LATIN}(?:,?[ ]?(?:{_ROOM_LATIN}))?"))
+
+
+def _romaji_addresses(text: str) -> list[Hit]:
+    return [Hit("address", m.start(), m.end()) for pattern in _ROMAJI_ADDRESS
+            for m in pattern.finditer(text)
+            if _ROMAJI_WORD.fullmatch(m.group("w").split("-")[0]) is not None]
 
 
 # --- dates of birth -------------------------------------------------------------------------
 _ERA = r"(?:明治|大正|昭和|平成|令和|[MTSHRmtshr](?:\.[ ]?)?)"
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# Portuguese and Spanish month names (「15 de agosto de 1987」「3 de mayo de 1990」).
+_MONTH_IB = (r"(?:janeiro|fevereiro|mar[çc]o|abril|maio|junho|julho|agosto|setembro|outubro"
+             r"|novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|setiembre"
+             r"|octubre|noviembre|diciembre)")
 _Y4 = r"(?:18|19|20)[0-9]{2}"
 _M = r"(?:0?[1-9]|1[0-2])"
 _D = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _DATE = (rf"(?<![0-9\-/.])(?:{_ERA}[ ]?(?:[0-9]{{1,2}}|元)[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
-         rf"|{_Y4}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
+         rf"|{_Y4}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?[日号號]"
+         rf"|{_Y4}[ ]?년[ ]?{_M}[ ]?월[ ]?{_D}[ ]?일"
+         rf"|(?:ngày[ ]?)?{_D}[ ]?tháng[ ]?{_M}[ ]?,?[ ]?năm[ ]?{_Y4}"
+         rf"|{_D}[ ]?(?:de[ ]?)?{_MONTH_IB}[ ]?(?:de[ ]?|del[ ]?)?{_Y4}(?![0-9])"
          rf"|(?:{_Y4}|{_ERA}(?:[0-9]{{1,2}}|元))[/.\-]{_M}[/.\-]{_D}(?![0-9])"
          rf"|(?:{_D}[/.\-]{_M}|{_M}[/.\-]{_D})[/.\-]{_Y4}(?![0-9])"
          rf"|{_D}(?:st|nd|rd|th)?[ ]?{_MONTH},?[ ]?{_Y4}(?![0-9])"
          rf"|{_MONTH}[ ]?{_D}(?:st|nd|rd|th)?,?[ ]?{_Y4}(?![0-9]))")
-_BIRTH_AFTER = r"(?:生まれ|うまれ|生(?![一-龥])|誕生|出生)"
+_BIRTH_AFTER = r"(?:生まれ|うまれ|生(?![一-龥])|誕生|出生|에[ ]?태어|생(?![가-힣])|생입|생이)"
 _BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", re.IGNORECASE),
           _labelled(r"生年月日|誕生日|出生日期|出生年月日|生日|生まれは|date of birth"
-                    r"|birth ?date|birthday|d\.?o\.?b\.?|born(?: on| in)?|誕生|생년월일|생일"
-                    r"|ngày sinh|sinh ngày|data de nascimento|nascid[oa] em|nasci em"
-                    r"|fecha de nacimiento|nacido el", _DATE),
+                    r"|birth ?date|birthday|d\.?o\.?b\.?|born(?: on| in)?|誕生"
+                    r"|생년월일(?:은|는|이)?|생일(?:은|는|이)?"
+                    r"|ngày sinh|sinh ngày|sinh|data de nascimento|nascid[oa] em|nasci em"
+                    r"|nasceu em|fecha de nacimiento|nac[ií]d[oa] el|nac[ií] el|naci el", _DATE),
           re.compile(rf"(?<!［)(?:生年月日|誕生日|date of birth|birthday|born)[^。\n［]{{0,12}}?"
                      rf"(?P<n>{_DATE})", re.IGNORECASE))
 
@@ -255,8 +361,11 @@ def birth_dates(text: str) -> list[Hit]:
 
 
 # --- bank accounts, insurance and other personal numbers ----------------------------------
+# Seven digits, maybe split once by a hyphen or a space: 1234567, 123-4567, 5521 068.
+_ACCOUNT = (r"(?:(?:[0-9]{7}|[0-9]{3}-[0-9]{4}|[0-9]{4}-[0-9]{3})(?![0-9]|-[0-9])"
+            r"|(?:[0-9]{3} [0-9]{4}|[0-9]{4} [0-9]{3})(?![0-9]|[ \-][0-9]))")
 _BANK = (re.compile(rf"(?:[一-龥ァ-ヴー]{{1,10}}支店[ ]?)?(?:(?:普通|当座|貯蓄)(?:預金)?[ ]?)?"
-                    rf"(?:口座)?(?:番号)?{_SEP}(?<![0-9])[0-9]{{3}}-?[0-9]{{4}}(?![0-9]|-[0-9])"),
+                    rf"(?:口座)?(?:番号)?{_SEP}(?<![0-9]){_ACCOUNT}"),
 
          re.compile(rf"店番(?:号)?{_SEP}[0-9]{{3}}(?![0-9])"),
          re.compile(r"記号[ ]?1[0-9]{4}[ ,、]?番号[ ]?[0-9]{8}(?![0-9])"))
@@ -265,6 +374,10 @@ _BANK_WORDS = ("支店", "普通", "当座", "貯蓄", "口座", "店番", "記�
 
 _INSURANCE = (
     _labelled("被保険者(?:証)?(?:の)?番号|保険証(?:の)?番号", r"[0-9A-Za-z\-]{4,12}"),
+    # 介護保険・後期高齢者医療の被保険者番号 (10 digits): 「介護保険 0000481926」
+    _labelled("(?:介護保険|後期高齢者医療|後期高齢者|国民健康保険|国保)"
+              "(?:被保険者)?証?(?:の)?(?:番号)?",
+              r"[0-9]{4}[ \-]?[0-9]{4}(?:[0-9]{2})?(?![0-9])"),
     _labelled("基礎年金番号|年金番号|年金手帳(?:の番号)?|年金の番号",
               r"[0-9]{4}[ \-]?[0-9]{6}(?![0-9])"),
     re.compile(rf"記号{_SEP}[0-9A-Za-z\-]{{1,10}}[ ,、・]?(?:の)?番号{_SEP}[0-9\-]{{0,12}}[0-9]"),
@@ -273,7 +386,16 @@ _INSURANCE = (
 _ID_LABELS = ("お客様番号|お客さま番号|顧客番号|カード番号|会員番号|受給者番号|受給者証番号"
               "|手帳番号|受付番号|利用者番号|登録番号|整理番号|免許証番号|免許証の番号|旅券番号"
               "|パスポート番号|在留カード番号|証明書番号|宛名番号")
-_ID_NUMBER = (_labelled(_ID_LABELS, r"第?[A-Za-z]{0,2}[0-9][0-9A-Za-z\-]{3,15}[0-9A-Za-z]号?"),
+# A certificate or licence named, then its number, maybe bracketed and in groups:
+# 「障害者手帳（第041522号）」「運転免許証 第6203 1177 0845号」.
+_CERTIFICATES = (r"(?:身体障害者|障害者|障がい者|療育|精神障害者保健福祉|精神保健福祉|福祉)手帳"
+                 r"|運転免許証?|免許証|在留カード|特別永住者証明書|健康保険証|資格確認書"
+                 r"|受給者証|パスポート|旅券")
+_ID_VALUE = r"第?[A-Za-z]{0,2}[0-9][0-9A-Za-z\-]{3,15}[0-9A-Za-z]号?"
+_ID_NUMBER = (_labelled(_ID_LABELS, _ID_VALUE),
+              re.compile(rf"(?:{_CERTIFICATES})(?:の)?(?:番号)?(?:は|:)?[ ]?\(?[ ]?"
+                         rf"(?P<n>{_ID_VALUE}|第?[0-9]{{3,6}}(?:[ ][0-9]{{3,6}}){{1,3}}号?)"
+                         r"(?![0-9])"),
               # 在留カード: AB12345678CD; passport: TK1234567 (any case, optional spaces)
               re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ ]?[0-9]{8}[ ]?[A-Za-z]{2}(?![A-Za-z0-9])"),
               re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{2}[0-9]{7}(?![A-Za-z0-9])"))
@@ -282,8 +404,7 @@ _ID_NUMBER = (_labelled(_ID_LABELS, r"第?[A-Za-z]{0,2}[0-9][0-9A-Za-z\-]{3,15}[
 # Seven digits a little after a bank's name: 「振込先は風見野銀行の1234567」.
 _BANK_NEAR = re.compile(r"(?:銀行|信金|信用金庫|信組|信用組合|労金|農協|JA|ゆうちょ|バンク|口座"
                         r"|振込先|振替|(?i:account|acct)(?:[ ](?i:number|no\.?))?)"
-                        r"[^0-9。\n]{0,16}?(?<![0-9])(?P<n>[0-9]{3}-?[0-9]{4})"
-                        r"(?![0-9]|-[0-9])")
+                        rf"[^0-9。\n]{{0,16}}?(?<![0-9])(?P<n>{_ACCOUNT})")
 
 
 def bank_accounts(text: str) -> list[Hit]:
@@ -305,18 +426,34 @@ def id_numbers(text: str) -> list[Hit]:
 
 
 # --- number plates ------------------------------------------------------------------------
-# 品川300あ1234, 練馬 330 ね 45-67, なにわ501わ・・12: area name, class number, one kana,
-# then up to four digits (a hyphen after two, dots for leading blanks).
-_PLATE = re.compile(r"""
-    (?:[一-龥]{1,4}|[ぁ-ん]{2,4})[ ]?
-    (?<![0-9])[0-9]{1,3}[ ]?[あ-ろわを][ ]?
-    (?:[0-9]{2}-[0-9]{2}|[・.]{1,3}[ ]?[0-9]{1,3}|[0-9]{1,4})(?![0-9]|-[0-9])
+# 品川300あ1234, 練馬 330 ね 45-67, なにわ501わ・・12, 風見野 581 あ 2-19: area name, class
+# number (two or three digits, so 「本町3の2」「第3の2条」 stay), one kana, then up to four
+# digits (a hyphen before the last two, dots for blanks).
+_SERIAL = r"(?:[0-9]{1,2}-[0-9]{2}|[・.]{1,3}[ ]?[0-9]{1,3}|[0-9]{1,4})(?![0-9]|-[0-9])"
+_PLATE = re.compile(rf"""
+    (?:[一-龥]{{1,4}}|[ぁ-ん]{{2,4}})[ ]?
+    (?<![0-9])[0-9]{{2,3}}[ ]?[あ-ろわを][ ]?
+    {_SERIAL}
 """, re.VERBOSE)
+# A moped's plate has the municipality and no class number: 「風見野市 あ 3310」. The kana stands
+# alone between spaces, or ナンバー / 標識 stands just before.
+_PLATE_CONTEXT = r"(?:ナンバープレート|ナンバー|標識|plate)(?:は|が|:|の)?[ ]?"
+_MOPED_END = r"(?![一-龥々%])"
+_MOPED = (re.compile(rf"[一-龥ァ-ヴー]{{1,6}}[市区町村][ ][あ-ろわを][ ]{_SERIAL}{_MOPED_END}"),
+          re.compile(rf"(?i:{_PLATE_CONTEXT})(?P<n>[一-龥々ヶ]{{1,6}}[市区町村][ ]?[あ-ろわを][ ]?"
+                     rf"{_SERIAL}){_MOPED_END}"))
+# Romanized: 「Kazamino 300 ta 88-62」; the kana as its syllable, the area as a romaji word.
+_PLATE_KANA_LATIN = (r"(?:a|i|u|e|ka|ki|ku|ke|ko|wo|sa|su|se|so|ta|chi|ti|tsu|tu|te|to|na|ni|nu"
+                     r"|ne|no|ha|hi|fu|hu|ho|ma|mi|mu|me|mo|ya|yu|yo|ra|ri|ru|re|ro|wa)")
+_PLATE_LATIN = re.compile(rf"(?<![A-Za-z])(?P<w>[A-Z][A-Za-z]{{2,11}})[ ]?[0-9]{{2,3}}[ ]?"
+                          rf"{_PLATE_KANA_LATIN}[ ]?[0-9]{{1,2}}-[0-9]{{2}}(?![0-9])")
 
 
 def vehicle_numbers(text: str) -> list[Hit]:
-    """Car number plates."""
-    return _hits("vehicle_number", [_PLATE], text)
+    """Car and moped number plates, in kana or romanized."""
+    latin = [Hit("vehicle_number", m.start(), m.end()) for m in _PLATE_LATIN.finditer(text)
+             if _ROMAJI_WORD.fullmatch(m.group("w")) is not None]
+    return _hits("vehicle_number", [_PLATE, *_MOPED], text) + latin
 
 
 Detector = Callable[[str], list[Hit]]
