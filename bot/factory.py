@@ -17,7 +17,7 @@ from bot.pipeline.safety import Safety
 from bot.retrieval.hybrid import FusionWeights, HybridRetriever, IndexHandle
 from bot.retrieval.synonyms import Synonyms
 from bot.settings import AnswerSettings, Settings
-from ingest.embed import Embedder, make_embedder
+from ingest.embed import Embedder, RecentQueries, make_embedder
 from ingest.store import ChromaConfig
 from ingest.text import Tokenizer
 
@@ -51,7 +51,7 @@ def build(settings: Settings, index_dir: Path | None = None,
     """Build the answering pipeline over the index; fails fast on a missing reply or file.
 
     `chat_model` replaces the model of `settings.llm` (tests use langchain-core fakes)."""
-    embedder = embedder or make_embedder(settings.embedder)
+    embedder = RecentQueries(embedder or make_embedder(settings.embedder))
     r, a = settings.retrieval, settings.answer
     retriever = HybridRetriever(
         IndexHandle(index_dir or settings.index_dir, chroma_config(settings)), embedder,

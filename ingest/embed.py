@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -134,6 +135,39 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+class RecentQueries:
+    """The serving embedder with the vectors of the last `size` texts kept in memory.
+
+    One answer embeds the same text more than once (the emergency screen and the retrieval of
+    the message; a clarify pick repeats a choice's question), and on a surge day many residents
+    send the same few questions. Bounded (size × dim floats) and thread-safe."""
+
+    def __init__(self, embedder: Embedder, size: int = 1024) -> None:
+        self.inner = embedder
+        self.name, self.dim = embedder.name, embedder.dim
+        self._size = size
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            found = {t: self._kept[t] for t in texts if t in self._kept}
+            for t in found:
+                self._kept.move_to_end(t)
+        todo = list(dict.fromkeys(t for t in texts if t not in found))
+        if todo:
+            vectors = self.inner.embed(todo)
+            fresh = dict(zip(todo, vectors, strict=True))
+            found.update(fresh)
+            with self._lock:
+                self._kept.update(fresh)
+                while len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
+        return np.vstack([found[t] for t in texts]).astype(np.float32)
 
 
 class LangChainEmbeddings(Embeddings):

@@ -47,7 +47,8 @@ def test_gold_is_large_fresh_and_split():
     rows = pii_eval.load()
     values = [v for r in rows for v in r.values]
     assert len(values) >= 600 and sum(1 for r in rows if r.values) >= 300
-    assert sum(1 for v in values if v[2] == "tricky") >= len(values) / 2
+    # half in the issue's hard shapes: generated tricky ones, or written by hand
+    assert sum(1 for v in values if v[2] in {"tricky", "hand"}) >= len(values) / 2
     assert sum(len(r.keep) for r in rows) >= 150
     assert {r.split for r in rows} == {"dev", "test"}
 
@@ -64,13 +65,14 @@ def test_a_value_not_in_its_text_fails_at_load(tmp_path):
 def test_dev_split_stays_at_its_level():
     """The level tuning reached on dev; the test split is for reporting (`eval pii`).
 
-    0.993, not 0.995: on 2026-11-30 the dev split grew by ~180 hand-written messages (one-
-    character names such as 林 or 凛 among them), and a family word right before a name stopped
-    counting as a name's context because it masked 「父がひとり暮らし」 on the realistic gold."""
+    0.995 (the issue's target) since 2026-11-30, when the dev split gained a fresh batch of 310
+    hand-written messages (74.6 % before tuning on it, 98.5 % after). A second fresh batch,
+    held back until then, went to the test split: 73.0 % → 82.0 % without being tuned on —
+    the estimate of unseen input; the dev level is not."""
     masker = Masker.load()
     report = pii_eval.evaluate(pii_eval.load(split="dev"),
                                lambda t: [(s.start, s.end) for s in masker.find(t)], "dev")
-    assert report.recall >= 0.993, report.misses
+    assert report.recall >= 0.995, report.misses
     for kind in ("my_number", "phone", "email"):
         caught, total = report.recall_by_kind[kind]
         assert caught == total, kind
