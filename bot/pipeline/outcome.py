@@ -16,6 +16,9 @@ class Outcome(StrEnum):
     HANDOFF_LOW_CONFIDENCE = "handoff_low_confidence"
     HANDOFF_NO_SOURCE = "handoff_no_source"
     HANDOFF_REQUESTED = "handoff_requested"
+    # Not answerable and worded like a probe of the bot (a flag-only injection rule matched):
+    # staff see it once per conversation as 不正利用の疑い, not as 自動応答不可.
+    HANDOFF_SUSPECTED_ABUSE = "handoff_suspected_abuse"
     EMERGENCY = "emergency"
     GUARD_EMPTY = "guard_empty"
     GUARD_INJECTION = "guard_injection"

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from bot.llm.composer import Composer, Extractive
-from bot.pipeline import compose, confidence
+from bot.pipeline import compose, confidence, suspicion
 from bot.pipeline.agreement import distinct, supporters
 from bot.pipeline.cite import verify
 from bot.pipeline.confidence import Estimate
@@ -122,6 +122,7 @@ class Pipeline:
         if parts:
             return self._two(question, parts, trace, started)
         outcome, why = decide(best.retrieval.hits, best.estimate, self.thresholds)
+        outcome, why = suspicion.overrule(outcome, why, safe.suspected)
         _step(trace, "decide", started, outcome=outcome.value, reason=why)
         return self._reply(question, outcome, best.estimate, best.retrieval, options, trace)
 

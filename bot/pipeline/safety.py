@@ -17,11 +17,14 @@ class SafetyCheck:
     warning: str
     hidden_removed: int
     injection: tuple[str, ...]
+    # Rules that only flag (block: false, e.g. suspected_probe): not refused, but a message
+    # the documents cannot answer is handed to staff as suspected abuse.
+    suspected: tuple[str, ...] = ()
 
     def trace(self) -> dict[str, Any]:
         """What staff may see: kinds and counts, never the original values."""
         return {"personal_data": list(self.kinds), "hidden_characters": self.hidden_removed,
-                "injection": list(self.injection)}
+                "injection": list(self.injection), "suspected": list(self.suspected)}
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,9 @@ class Safety:
         kinds = tuple(sorted(masked.kinds))
         return SafetyCheck(masked.text, kinds,
                            self.masker.warning(kinds) if kinds else "",
-                           clean.hidden_count, tuple(verdict.reasons) if verdict.blocked else ())
+                           clean.hidden_count, tuple(verdict.reasons) if verdict.blocked else (),
+                           () if verdict.blocked else tuple(
+                               r for r in verdict.reasons if r != injection.HIDDEN_CHARACTERS))
 
     def searchable(self, masked: str) -> str:
         """The masked text without placeholders, so ［氏名］ does not steer the search."""

@@ -106,7 +106,8 @@ class ChatService:
         status = ""
         if reply.outcome.escalates:
             status = self._escalate(s, conv, resident, reply)
-            if reply.decision == "handoff":
+            if (reply.decision == "handoff" and status
+                    and reply.outcome is not Outcome.HANDOFF_SUSPECTED_ABUSE):
                 notices.append(handoff_notice(self.hours, at, reply.contact or self.urgent_phone))
         head, _, body = (reply.answer.partition("\n\n") if reply.emergency == "possible"
                          else ("", "", reply.answer))
@@ -160,9 +161,15 @@ class ChatService:
                     alarm.kind.name, esc.id, esc.assignee_id)
 
     def _escalate(self, s: Session, conv: Conversation, msg: Message, reply: Reply) -> str:
+        """Put the conversation in the queue ("" when it is not put there: a suspected probe
+        is handed over once per conversation)."""
+        if (reply.outcome is Outcome.HANDOFF_SUSPECTED_ABUSE
+                and repo.escalated_for(s, conv.id, reply.outcome.value)):
+            return ""
         priority = {Outcome.EMERGENCY: Priority.EMERGENCY,
-                    Outcome.HANDOFF_REQUESTED: Priority.REQUESTED}.get(reply.outcome,
-                                                                       Priority.LOW_CONFIDENCE)
+                    Outcome.HANDOFF_REQUESTED: Priority.REQUESTED,
+                    Outcome.HANDOFF_SUSPECTED_ABUSE: Priority.SUSPECTED_ABUSE,
+                    }.get(reply.outcome, Priority.LOW_CONFIDENCE)
         esc = repo.escalate(s, conv, msg, reply.outcome.value, priority, reply.department,
                             reply.trace)
         return esc.status

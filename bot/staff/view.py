@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi.templating import Jinja2Templates
 
 STATUS_JA = {"open": "未対応", "assigned": "対応中", "answered": "回答済み", "closed": "完了"}
-PRIORITY_JA = {0: "緊急", 1: "職員希望", 2: "評価低", 3: "自動応答不可"}
+PRIORITY_JA = {0: "緊急", 1: "職員希望", 2: "評価低", 3: "自動応答不可", 4: "不正利用の疑い"}
 REASON_JA = {
     "emergency": "緊急の内容",
     "handoff_requested": "住民が職員を希望",
@@ -22,6 +22,7 @@ REASON_JA = {
     "clarify": "聞き返し",
     "guard_empty": "空の入力",
     "guard_injection": "不正な指示の疑い",
+    "handoff_suspected_abuse": "不正利用の疑い",
     "rate_limited": "送信が多すぎる",
     "error_internal": "システムエラー",
 }

@@ -38,6 +38,7 @@ class Priority:
     REQUESTED = 1
     FEEDBACK = 2
     LOW_CONFIDENCE = 3
+    SUSPECTED_ABUSE = 4  # last in the queue: a probe the injection rules did not recognise
 
 
 class Conversation(Base):

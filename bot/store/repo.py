@@ -113,6 +113,12 @@ def escalate(s: Session, conv: Conversation, message: Message | None, reason: st
     return esc
 
 
+def escalated_for(s: Session, conversation_id: str, reason: str) -> bool:
+    """Whether the conversation was ever escalated for this reason (whatever the status)."""
+    return s.scalar(select(Escalation.id).where(Escalation.conversation_id == conversation_id,
+                                                Escalation.reason == reason).limit(1)) is not None
+
+
 def queue(s: Session, department: str = "", status: str = "") -> list[Escalation]:
     """Escalations by priority (emergency first), then waiting time (oldest first)."""
     q = select(Escalation)

@@ -1,7 +1,6 @@
 """The safety gate runs first in every conversation state, through the resident API: bot
 answering, clarify pending, staff-owned, closed and rate-limited."""
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -12,7 +11,7 @@ from bot.store import repo
 from bot.store.models import AuditLog, Escalation, Priority
 from tests.channels.conftest import Scripted
 from tests.channels.test_line import clarify
-from tests.staff.test_console import PASSWORD, csrf, login
+from tests.staff.test_console import csrf, login
 
 FIRE = "家が燃えてる！火事です！"
 SMELL = "最近ちょっと胸が痛い気がする"  # a cue only: possible for the lexical gate
@@ -23,14 +22,6 @@ def lexical_gate(app) -> None:
     similarity thresholds, which are tuned on the safety gold)."""
     app.state.services.chat.pipeline.emergency = EmergencyDetector.load(
         AnswerSettings().emergency_path)
-
-
-@pytest.fixture
-def app(app_factory):
-    app = app_factory()
-    with app.state.services.db.session() as s:
-        app.state.services.staff.add(s, "suzuki", PASSWORD)
-    return app
 
 
 def staff_client(app) -> tuple[TestClient, str]:

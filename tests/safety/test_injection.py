@@ -183,3 +183,9 @@ def test_custom_rules_and_flag_only_rules(tmp_path):
     assert detect("ごみ!!!", rules) == injection.InjectionVerdict(False, ["shouting"], ("!!!",))
     assert detect("あかとしろ", rules).blocked
     assert not detect("あか" + "。" * 20 + "しろ", rules).blocked
+
+
+def test_no_resident_question_is_suspected():
+    """The flag-only probe rule (a handoff becomes 不正利用の疑い) spares every benign row."""
+    flagged = [r["text"] for r in BENIGN if "suspected_probe" in detect(r["text"]).reasons]
+    assert flagged == []
