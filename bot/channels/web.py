@@ -4,7 +4,7 @@ the chat service answers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -14,6 +14,10 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot.deps import ServicesDep, SessionDep
 from bot.pipeline.outcome import Outcome
+from bot.safety.client_address import trusted_proxies
+from bot.safety.intake import Incoming
+from bot.safety.ratelimit import RateDecision
+from bot.service import idempotency
 from bot.service.chat import ConversationNotFound, NotAuthorised, Turn
 from bot.store import repo
 from bot.store.models import Conversation, Message
@@ -25,6 +29,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "この会話を見る権限がありません（X-Conversation-Token が違うか、"
                          "ありません）"},
     404: {"description": "会話（またはメッセージ）が見つかりません"},
+    409: {"description": "同じ Idempotency-Key の送信を処理中です（Retry-After 秒後に再送）"},
     413: {"description": "リクエストが大きすぎます"},
     422: {"description": "入力が正しくありません（理由は detail に。入力値はエコーしません）"},
     429: {"description": "短時間に送信が多すぎます（Retry-After 秒後に再送してください）"},
@@ -36,6 +41,9 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 ConversationId = Annotated[str, Path(pattern=UUID, description="会話ID")]
 TokenHeader = Annotated[str | None, Header(alias="X-Conversation-Token", max_length=128)]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$",
+    description="再送で同じ応答を受け取るためのキー（同じ会話で一意な英数字など）")]
 
 
 class ChatRequest(BaseModel):
@@ -140,13 +148,8 @@ def _status(s: SessionDep, conv: Conversation) -> str:
     return esc.status if esc else ""
 
 
-def _limit(services: ServicesDep, request: Request, conversation_id: str | None) -> None:
-    """Per-address and per-conversation rate limits; 429 with a fixed Japanese reply.
-    Callers let an emergency through (`ChatService.urgent`): it is never rate-limited."""
-    address = request.client.host if request.client else "unknown"
-    checks = [services.ip_limiter.hit(f"ip:{address}")]
-    if conversation_id:
-        checks.append(services.resident_limiter.hit(f"conversation:{conversation_id}"))
+def _refuse(services: ServicesDep, *checks: RateDecision) -> None:
+    """429 with the fixed Japanese reply when any check refused."""
     refused = [c for c in checks if not c.allowed]
     if refused:
         wait = max(int(c.retry_after_s) + 1 for c in refused)
@@ -154,31 +157,76 @@ def _limit(services: ServicesDep, request: Request, conversation_id: str | None)
         raise HTTPException(429, text, headers={"Retry-After": str(wait)})
 
 
-@router.post("/api/chat", response_model=ChatResponse, tags=["resident"],
-             responses=_errors(403, 404, 413, 422, 429))
-def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionDep,
-         x_conversation_token: TokenHeader = None) -> ChatResponse:
-    """住民の質問に答えます。新しい会話では conversation_id を省略し、返される token を保存して
-    以後の呼び出しで X-Conversation-Token ヘッダーに付けてください。"""
-    message = services.chat.receive(body.message)  # masked before anything else runs
-    limited = False
+def _limit_address(services: ServicesDep, request: Request) -> None:
+    """The per-address limit, counted for the client behind trusted proxies only
+    (`server.forwarded_allow_ips`): a shared proxy address is not one client."""
+    proxies = trusted_proxies(services.settings.server.forwarded_allow_ips)
+    address = proxies.client(request.client.host if request.client else None,
+                             request.headers.get("x-forwarded-for"))
+    _refuse(services, services.ip_limiter.hit(f"ip:{address}"))
+
+
+def _limit_conversation(services: ServicesDep, conv: Conversation) -> None:
+    """The per-conversation limit, counted only once the token was verified: a stranger who
+    knows a conversation id cannot use it up (the per-address limit still counts them)."""
+    _refuse(services, services.resident_limiter.hit(f"conversation:{conv.id}"))
+
+
+def _unless_urgent(services: ServicesDep, message: Incoming, check: Callable[[], None]
+                   ) -> bool:
+    """Run a limit check; True when it refused an emergency, which is let through
+    (`ChatService.urgent`) to get only the numbers."""
     try:
-        _limit(services, request, body.conversation_id)
+        check()
     except HTTPException:
-        if not services.chat.urgent(message):  # an emergency is never rate-limited
+        if not services.chat.urgent(message):
             raise
-        limited = True
+        return True
+    return False
+
+
+@router.post("/api/chat", response_model=ChatResponse, tags=["resident"],
+             responses=_errors(403, 404, 409, 413, 422, 429))
+def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionDep,
+         x_conversation_token: TokenHeader = None,
+         idempotency_key: IdempotencyKey = None) -> ChatResponse:
+    """住民の質問に答えます。新しい会話では conversation_id を省略し、返される token を保存して
+    以後の呼び出しで X-Conversation-Token ヘッダーに付けてください。
+
+    再送するときは同じ Idempotency-Key ヘッダーを付けると、同じ会話では最初の応答が返り、
+    やり取りは二重になりません（conversation_id を指定した呼び出しで有効）。"""
+    message = services.chat.receive(body.message)  # masked before anything else runs
+    limited = _unless_urgent(services, message, lambda: _limit_address(services, request))
     conv, token = _conversation(services, s, body.conversation_id, x_conversation_token)
-    return _response(services.chat.ask(s, conv, message, token, limited=limited))
+    key = idempotency_key if body.conversation_id else None
+    if key:
+        earlier = _claim(s, conv, key)
+        if earlier is not None:
+            return _response(earlier)
+    limited = _unless_urgent(services, message,
+                             lambda: _limit_conversation(services, conv)) or limited
+    turn = services.chat.ask(s, conv, message, token, limited=limited)
+    if key:
+        idempotency.finish(s, conv, key, turn)
+    return _response(turn)
+
+
+def _claim(s: SessionDep, conv: Conversation, key: str) -> Turn | None:
+    try:
+        return idempotency.replay(s, conv, key) or idempotency.claim(s, conv, key)
+    except idempotency.RequestInFlight as exc:
+        raise HTTPException(409, "同じ Idempotency-Key の送信を処理しています。少し待ってから"
+                                 "再送してください", headers={"Retry-After": "2"}) from exc
 
 
 @router.post("/api/chat/stream", tags=["resident"],
              responses={200: {"content": {"text/event-stream": {}}},
-                        **_errors(403, 404, 413, 422, 429)})
+                        **_errors(403, 404, 409, 413, 422, 429)})
 def chat_stream(body: ChatRequest, request: Request, services: ServicesDep, s: SessionDep,
-                x_conversation_token: TokenHeader = None) -> StreamingResponse:
+                x_conversation_token: TokenHeader = None,
+                idempotency_key: IdempotencyKey = None) -> StreamingResponse:
     """/api/chat と同じ処理を Server-Sent Events で返します（meta → delta… → done）。"""
-    response = chat(body, request, services, s, x_conversation_token)
+    response = chat(body, request, services, s, x_conversation_token, idempotency_key)
 
     def events() -> Iterator[str]:
         meta = {"conversation_id": response.conversation_id, "token": response.token,
@@ -230,8 +278,9 @@ def feedback(conversation_id: ConversationId, body: FeedbackRequest, services: S
 def handoff(conversation_id: ConversationId, request: Request, services: ServicesDep,
             s: SessionDep, x_conversation_token: TokenHeader = None) -> ChatResponse:
     """「職員に相談する」ボタン。"""
-    _limit(services, request, conversation_id)
+    _limit_address(services, request)
     conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
+    _limit_conversation(services, conv)
     return _response(services.chat.request_person(s, conv))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.store import repo
 from bot.store.models import (
+    ChatRequest,
     Conversation,
     Escalation,
     FaqCandidate,
@@ -126,6 +127,7 @@ def _expire(s: Session, days: int, mode: str) -> PurgeReport:
         s.execute(update(Escalation).where(Escalation.conversation_id.in_(ids))
                   .values(message_id=None))
         s.execute(delete(Escalation).where(Escalation.conversation_id.in_(ids)))
+        s.execute(delete(ChatRequest).where(ChatRequest.conversation_id.in_(ids)))
         s.execute(delete(Message).where(Message.conversation_id.in_(ids)))
         s.execute(delete(Conversation).where(Conversation.id.in_(ids)))
     repo.audit(s, None, f"purge.{mode}", f"{len(ids)} conversations", days=days,

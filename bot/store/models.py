@@ -244,3 +244,17 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class ChatRequest(Base):
+    """A web chat request sent with an Idempotency-Key: a retry with the same key in the same
+    conversation gets the stored reply instead of a second turn."""
+
+    __tablename__ = "chat_requests"
+
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"),
+                                                 primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    resident_message_id: Mapped[int | None] = mapped_column(default=None)
+    bot_message_id: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=now)
