@@ -126,6 +126,9 @@ class ResidentSettings(BaseModel):
 class LineSettings(BaseModel):
     api_base: str = Field("https://api.line.me", description="Messaging API host "
                           "(MADOGUCHI_LINE__API_BASE; MADOGUCHI_LINE_API_BASE also read)")
+    lease_s: float = Field(60.0, gt=0, description="A stored webhook event that a process "
+                           "took but did not finish (it died, or sending failed) is tried "
+                           "again after this many seconds, by any process")
 
 
 class LLMSettings(BaseModel):

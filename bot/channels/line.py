@@ -1,9 +1,12 @@
-"""LINE in: `POST /line/webhook`. The route checks the signature, queues the events and answers
-200 at once; a small worker translates each event into a ChatService call and the turn into
-LINE messages. Only 1:1 chats are answered (see docs/line.md for groups and rooms)."""
+"""LINE in: `POST /line/webhook`. The route checks the signature, stores the events (durably,
+`line_intake`) and only then answers 200; a small worker translates each event into a
+ChatService call and the turn into LINE messages, and marks the event done once LINE took the
+answer. Events a crash left undone are resumed. Only 1:1 chats are answered (see docs/line.md
+for groups and rooms)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -15,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import ApiException
@@ -30,13 +34,14 @@ from linebot.v3.webhooks import (
     TextMessageContent,
     UnfollowEvent,
 )
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.channels import line_format as fmt
+from bot.channels.line_intake import DONE, REFUSED, Intake, Stored
 from bot.channels.line_notifier import LineApi, LineNotifier, invalid_reply_token, record_follow
 from bot.deps import ServicesDep
 from bot.pipeline.outcome import Outcome
+from bot.safety import characters
 from bot.safety.intake import Incoming
 from bot.service.chat import ConversationNotFound, Turn
 from bot.services import Services
@@ -64,6 +69,7 @@ class LineOptions:
     loading_seconds: int = 20  # 5–60, a multiple of 5; the indicator ends at our reply
     workers: int = 4
     flex_sources: bool = True
+    lease_s: float = 60.0  # an unfinished event of a dead process is resumed after this
     clock: Callable[[], float] = time.time
 
 
@@ -124,6 +130,7 @@ class Context:
     event: Any
     received: float
     incoming: Incoming | None = None
+    refused: str = ""  # why the event cannot be taken (invalid characters), "" when it can
 
     @property
     def reply_token(self) -> str | None:
@@ -148,6 +155,9 @@ class LineChannel:
         self.parser = WebhookParser(secret)
         self.worker = KeyedWorker(self.options.workers)
         self.notifier = LineNotifier(api, services.db, self.worker.submit)
+        self.intake = Intake(services.db, self.options.lease_s, self.options.clock)
+        self._stopping = threading.Event()
+        self._sweeper: threading.Thread | None = None
 
     # -- in ---------------------------------------------------------------------------------
 
@@ -155,11 +165,26 @@ class LineChannel:
         """Verify the signature, then read the events (InvalidSignatureError, ValueError)."""
         return list(self.parser.parse(body.decode("utf-8"), signature))
 
-    def enqueue(self, events: list[Event]) -> None:
+    def accept(self, events: list[Event]) -> None:
+        """Store each new event (masked) before LINE gets its 200, then queue it. A
+        redelivery of a stored event is neither stored nor processed again."""
         received = self.options.clock()
         for ev in events:
-            ctx = Context(ev, received, self.receive(ev))
-            self.worker.submit(_chat_key(ev), partial(self.handle, ctx))
+            event_id = getattr(ev, "webhook_event_id", None)
+            if not event_id or getattr(ev, "mode", EventMode.ACTIVE) != EventMode.ACTIVE:
+                continue  # standby: another channel answers this chat
+            ctx = self.context(ev, received)
+            if self.intake.store(event_id, _chat_key(ev), _stored(ctx), received):
+                self.worker.submit(_chat_key(ev), partial(self.handle, ctx))
+
+    def context(self, ev: Event, received: float) -> Context:
+        """The event as this channel keeps it: masked text, or the reason it is refused."""
+        refused = characters.first_problem(ev.to_dict()) or ""
+        if refused:  # nothing of it may reach the store; the resident gets the reason
+            if isinstance(ev, MessageEvent) and isinstance(ev.message, TextMessageContent):
+                ev.message.text = ""
+            return Context(ev, received, None, refused)
+        return Context(ev, received, self.receive(ev))
 
     def receive(self, ev: Event) -> Incoming | None:
         """The channel boundary: a text message is masked as it arrives, and the event keeps
@@ -170,29 +195,82 @@ class LineChannel:
         ev.message.text = incoming.text
         return incoming
 
+    def resume(self) -> int:
+        """Queue the stored events that are due (a dead process's, or a failed try's)."""
+        due = self.intake.due()
+        for stored in due:
+            self.worker.submit(stored.chat, partial(self.handle, self._restored(stored)))
+        if due:
+            log.info("LINE: %d stored event(s) resumed", len(due))
+        return len(due)
+
+    def _restored(self, stored: Stored) -> Context:
+        ev = Event.from_dict(stored.data["event"])
+        incoming = None
+        if isinstance(ev, MessageEvent) and isinstance(ev.message, TextMessageContent):
+            incoming = replace(self.services.chat.receive(ev.message.text),
+                               warning=stored.data.get("warning", ""))
+        return Context(ev, stored.received, incoming, stored.data.get("refused", ""))
+
+    def start(self) -> None:
+        """Resume what a crash left undone, then keep leases fresh and sweep for more."""
+        if self._sweeper is None:
+            self._sweeper = threading.Thread(target=self._sweep, daemon=True,
+                                             name="line-intake")
+            self._sweeper.start()
+
+    def _sweep(self) -> None:
+        every = max(self.options.lease_s / 3, 0.2)
+        while True:
+            try:
+                self.intake.renew()
+                self.resume()
+            except Exception:  # noqa: BLE001 - a database hiccup must not end the sweeper
+                log.warning("LINE intake sweep failed", exc_info=True)
+            if self._stopping.wait(every):
+                return
+
     def join(self, timeout: float | None = 30.0) -> bool:
         return self.worker.join(timeout)
 
     def close(self) -> None:
+        self._stopping.set()
+        if self._sweeper is not None:
+            self._sweeper.join(10)
         self.worker.close()
         self.api.close()
 
     # -- one event --------------------------------------------------------------------------
 
     def handle(self, ctx: Context) -> None:
+        """Answer one stored event; it is done only once LINE took the answer. A failure to
+        send gives it back for another try (by any process, after the lease)."""
+        event_id = ctx.event.webhook_event_id
+        try:
+            status = self._answer(ctx)
+        except Exception as exc:
+            if self.intake.failed(event_id, f"{type(exc).__name__}: {exc}"):
+                log.warning("LINE event not answered yet (%s): it will be tried again",
+                            type(exc).__name__)
+            else:
+                log.error("LINE event %s given up after repeated failures", event_id)
+            raise
+        self.intake.finish(event_id, status)
+
+    def _answer(self, ctx: Context) -> str:
         ev = ctx.event
-        if getattr(ev, "mode", EventMode.ACTIVE) != EventMode.ACTIVE:
-            return  # standby: another channel answers this chat
-        event_id = getattr(ev, "webhook_event_id", None)
-        if not event_id or not self.claim(event_id):
-            return
         source = getattr(ev, "source", None)
+        user = getattr(source, "user_id", None)
+        if ctx.refused:
+            log.info("LINE event refused: %s", ctx.refused)
+            pushable = user if user and not characters.problem(user) else None
+            self.send(ctx, pushable, fmt.text_messages(fmt.INVALID))
+            return REFUSED
         if isinstance(source, GroupSource | RoomSource):
             self._group(ctx)
-            return
-        user = getattr(source, "user_id", None)
+            return DONE
         if not user:
-            return
+            return DONE
         try:
             out = self._dispatch(ctx, user)
         except Exception:  # noqa: BLE001 - say sorry rather than nothing, then report it
@@ -200,6 +278,7 @@ class LineChannel:
             out = fmt.text_messages(fmt.FAULT.format(city_phone=self.services.settings.city_phone))
         if out:
             self.send(ctx, user, out)
+        return DONE
 
     def _dispatch(self, ctx: Context, user: str) -> list[Any]:
         """The messages that answer one event of a 1:1 chat (none for some events)."""
@@ -216,15 +295,6 @@ class LineChannel:
             with self.services.db.session() as s:
                 record_follow(s, user, following=False)
         return []
-
-    def claim(self, event_id: str) -> bool:
-        """True the first time an event id is seen; False for a redelivery, also when a
-        concurrent delivery of the same event wins the race to store it."""
-        try:
-            with self.services.db.session() as s:
-                return repo.mark_event(s, event_id)
-        except IntegrityError:
-            return False
 
     def _text(self, user: str, message: Incoming | None) -> list[Any]:
         assert message is not None
@@ -326,6 +396,13 @@ def _chat_key(ev: Any) -> str:
     return ""
 
 
+def _stored(ctx: Context) -> dict[str, Any]:
+    """What is kept of an event: the event with its text masked (or blanked when refused)
+    and the personal-data warning the resident is still owed."""
+    return {"event": json.loads(ctx.event.to_json()),
+            "warning": ctx.incoming.warning if ctx.incoming else "", "refused": ctx.refused}
+
+
 def _mentions_bot(message: Any) -> bool:
     mention = getattr(message, "mention", None)
     return any(getattr(m, "is_self", False) for m in getattr(mention, "mentionees", None) or [])
@@ -338,8 +415,9 @@ def _sources_heading(services: Services) -> str:
 
 @router.post("/line/webhook", tags=["line"], summary="LINE Messaging API webhook")
 async def webhook(request: Request, services: ServicesDep) -> dict[str, bool]:
-    """LINE プラットフォームからの Webhook。署名（X-Line-Signature）を検証してから受け付け、
-    応答は裏で送ります（すぐに 200 を返します）。署名がない・違う場合は 400 です。"""
+    """LINE プラットフォームからの Webhook。署名（X-Line-Signature）を検証し、イベントを
+    データベースに保存してから 200 を返します（応答は裏で送ります）。署名がない・違う場合は
+    400 です。"""
     channel: LineChannel = services.extra["line"]
     signature = request.headers.get("x-line-signature")
     if not signature:
@@ -353,7 +431,7 @@ async def webhook(request: Request, services: ServicesDep) -> dict[str, bool]:
         raise HTTPException(400, "署名（X-Line-Signature）が正しくありません") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise HTTPException(400, "Webhook の本文を読めません") from exc
-    channel.enqueue(events)
+    await run_in_threadpool(channel.accept, events)  # stored before LINE hears 200
     return {"ok": True}
 
 
@@ -361,10 +439,12 @@ def install(app: FastAPI, services: Services, **options: Any) -> LineChannel:
     """Mount /line/webhook and register the "line" notifier (staff replies become pushes)."""
     st = services.settings
     api = options.pop("api", None) or LineApi(st.line_channel_access_token, st.line.api_base)
+    options.setdefault("lease_s", st.line.lease_s)
     channel = LineChannel(services, api, st.line_channel_secret, LineOptions(**options))
     services.notifier.adapters["line"] = channel.notifier
     services.extra["line"] = channel
     app.include_router(router)
+    app.router.add_event_handler("startup", channel.start)
     app.router.add_event_handler("shutdown", channel.close)
     log.info("LINE channel enabled: POST /line/webhook (Messaging API %s)", st.line.api_base)
     return channel

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot.deps import ServicesDep, SessionDep
 from bot.pipeline.outcome import Outcome
+from bot.safety import characters
 from bot.safety.client_address import trusted_proxies
 from bot.safety.intake import Incoming
 from bot.safety.ratelimit import RateDecision
@@ -54,10 +55,9 @@ class ChatRequest(BaseModel):
     @field_validator("message")
     @classmethod
     def _printable(cls, v: str) -> str:
-        if any(ord(c) < 32 and c not in "\n\r\t" for c in v):
-            raise ValueError("制御文字は使えません")
-        if any("\ud800" <= c <= "\udfff" for c in v):
-            raise ValueError("文字化けした文字（対になっていないサロゲート）は使えません")
+        problem = characters.problem(v)
+        if problem:
+            raise ValueError(problem)
         if not v.strip():
             raise ValueError("質問を入力してください")
         return v

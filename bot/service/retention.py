@@ -22,6 +22,7 @@ from bot.store.models import (
     Escalation,
     FaqCandidate,
     Feedback,
+    LineEvent,
     Message,
     QuestionVariant,
     ResumeCode,
@@ -104,6 +105,9 @@ def _expire(s: Session, days: int, mode: str) -> PurgeReport:
     if days < 1:
         raise ValueError("保存期間は 1 日以上にしてください")
     cutoff = now() - timedelta(days=days)
+    # Stored LINE events hold the (masked) words too: answered ones go with the same period.
+    s.execute(delete(LineEvent).where(LineEvent.status != "pending",
+                                      LineEvent.created_at < cutoff))
     ids = list(s.scalars(select(Conversation.id).where(Conversation.updated_at < cutoff)))
     if not ids:
         return PurgeReport(0, 0, mode)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -237,13 +237,25 @@ class AuditLog(Base):
     created_at: Mapped[datetime] = mapped_column(default=now, index=True)
 
 
-class ProcessedEvent(Base):
-    """Webhook event ids already handled (LINE redelivers; each event is processed once)."""
+class LineEvent(Base):
+    """A LINE webhook event, stored (text masked) before LINE got its 200 and marked done only
+    after its answer was sent; pending ones are resumed after a crash (bot/channels/
+    line_intake.py). A stored id is never processed again (LINE redelivers)."""
 
-    __tablename__ = "processed_events"
+    __tablename__ = "line_events"
 
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=now)
+    chat: Mapped[str] = mapped_column(String(128), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    # pending → done | refused (invalid characters) | failed (given up after retries)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    received: Mapped[float] = mapped_column(Float, default=0.0)  # epoch s: reply token age
+    owner: Mapped[str] = mapped_column(String(32), default="")
+    lease_until: Mapped[float] = mapped_column(Float, default=0.0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    processed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ChatRequest(Base):

@@ -20,7 +20,6 @@ from bot.store.models import (
     Feedback,
     Message,
     Priority,
-    ProcessedEvent,
     Staff,
     now,
 )
@@ -234,12 +233,3 @@ def end_sessions(s: Session, staff_id: int) -> int:
 
 def is_locked(staff: Staff, at: datetime | None = None) -> bool:
     return staff.locked_until is not None and staff.locked_until > (at or now())
-
-
-def mark_event(s: Session, event_id: str) -> bool:
-    """Remember a webhook event id; False when it was already processed."""
-    if s.get(ProcessedEvent, event_id) is not None:
-        return False
-    s.add(ProcessedEvent(event_id=event_id))
-    s.flush()
-    return True

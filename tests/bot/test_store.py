@@ -66,12 +66,6 @@ def test_escalation_queue_order_and_priority_upgrade(db):
         assert repo.departments(s) == ["市民課", "生活環境課"]
 
 
-def test_event_ids_are_processed_once(db):
-    with db.session() as s:
-        assert repo.mark_event(s, "evt-1")
-        assert not repo.mark_event(s, "evt-1")
-
-
 def test_retention_delete_and_anonymise(db):
     with db.session() as s:
         old, _ = repo.create_conversation(s)

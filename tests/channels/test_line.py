@@ -11,19 +11,19 @@ from urllib.parse import parse_qs
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.channels import line_format as fmt
 from bot.channels.line_sim import DEFAULT_USER, make_event, sign, webhook_body
 from bot.pipeline.outcome import Choice, Citation, Outcome, Reply
-from bot.store import repo
 from bot.store.models import (
     AuditLog,
     Conversation,
     Escalation,
     Feedback,
+    LineEvent,
     Message,
     Priority,
-    ProcessedEvent,
 )
 
 from .conftest import SECRET, Gate, Line, Scripted, Wrapped
@@ -38,7 +38,7 @@ def count(line: Line, model) -> int:
 
 
 def nothing_stored(line: Line) -> bool:
-    return all(count(line, m) == 0 for m in (ProcessedEvent, Conversation, Message, AuditLog))
+    return all(count(line, m) == 0 for m in (LineEvent, Conversation, Message, AuditLog))
 
 
 def quick_labels(call) -> list[str]:
@@ -341,7 +341,7 @@ def test_redelivered_event_is_processed_once(line, fake):
     line.send(again)
     line.send(ev, ev)  # the same event twice in one delivery
     assert len(fake.replies) == 1 and len(fake.pushes) == 0
-    assert count(line, Message) == 2 and count(line, ProcessedEvent) == 1
+    assert count(line, Message) == 2 and count(line, LineEvent) == 1
 
 
 # -- reply token first, push when late ------------------------------------------------------
@@ -426,10 +426,8 @@ def test_concurrent_deliveries_race_safely_on_sqlite_and_postgresql(
     line.send({**ev, "deliveryContext": {"isRedelivery": True}})
     assert len(fake.replies) == 1 and count(line, Message) == 2
 
-    def racing_mark(s, event_id):  # another replica inserted between our check and insert
-        s.add(ProcessedEvent(event_id=event_id))
-        s.flush()
-        return True
+    def racing_get(self, *args, **kwargs):  # another replica stored it after our check
+        return None
 
-    monkeypatch.setattr(repo, "mark_event", racing_mark)
-    assert line.channel.claim(ev["webhookEventId"]) is False
+    monkeypatch.setattr(Session, "get", racing_get)
+    assert line.channel.intake.store(ev["webhookEventId"], "U", {}, 0.0) is False
