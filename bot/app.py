@@ -27,7 +27,11 @@ from bot.settings import Settings
 from bot.staff import accounts, analytics_routes, faq_routes, variant_routes
 from bot.staff import routes as staff_routes
 from bot.staff.sessions import StaffSessions
+from bot.store.startup import reason
+from ingest.store import IndexBusy
 
+INDEX_BUSY = ("索引の更新（取り込み）が実行中のため、いまは反映できませんでした。変更は保存されて"
+              "いません。しばらくしてから、もう一度お試しください。")
 log = logging.getLogger(__name__)
 
 
@@ -142,11 +146,17 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     @app.exception_handler(PoolTimeout)
     @app.exception_handler(OperationalError)
     async def _busy(request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, OperationalError) and "locked" not in str(exc):
-            return await _fault(request, exc)
-        log.warning("database busy on %s: %s", request.url.path, exc)
+        # A busy, unreachable or timed-out database (the PostgreSQL limits of
+        # `server.db_*`): a clean 503 that a client retries, never a 500 or a hang.
+        log.warning("database unavailable on %s: %s", request.url.path, reason(exc))
         return JSONResponse({"detail": busy}, status_code=503,
                             headers={"Retry-After": str(srv.retry_after_s)})
+
+    @app.exception_handler(IndexBusy)
+    async def _index_busy(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("index busy on %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": INDEX_BUSY}, status_code=409,
+                            headers={"Retry-After": "30"})
 
     @app.exception_handler(Exception)
     async def _fault(request: Request, exc: Exception) -> JSONResponse:

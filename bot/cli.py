@@ -159,6 +159,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.app import create_app
     from bot.ops import logs
+    from bot.store.startup import EXIT_UNAVAILABLE, DatabaseUnavailable
 
     srv = settings.server
     workers = args.workers or srv.workers or os.cpu_count() or 1
@@ -175,6 +176,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     except FileNotFoundError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
+    except DatabaseUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNAVAILABLE
     print(f"madoguchi: http://{args.host}:{args.port}/ （職員コンソール /staff 、API 文書 /docs）"
           f" ワーカー {workers}", flush=True)
     uvicorn.run(app, factory=workers > 1, workers=workers if workers > 1 else None,
@@ -191,13 +195,15 @@ def _prepare_workers(settings: Settings) -> None:
     """Before the workers start: the index must exist, the schema is migrated once (not raced
     by N workers), and the workers read the index directory from the environment."""
     from bot.store.db import Database
+    from bot.store.startup import migrate_when_ready, timeouts
     from ingest.store import IndexPaths
 
     if IndexPaths(settings.index_dir).current_generation() is None:
         raise FileNotFoundError(f"索引がありません: {settings.index_dir}"
                                 "（先に madoguchi ingest を実行してください）")
-    db = Database(settings.database_url)
-    db.migrate()
+    srv = settings.server
+    db = Database(settings.database_url, timeouts=timeouts(srv))
+    migrate_when_ready(db, srv.db_start_wait_s)
     db.engine.dispose()
     os.environ["MADOGUCHI_INDEX_DIR"] = str(Path(settings.index_dir).resolve())
     _multiprocess_metrics()

@@ -31,6 +31,7 @@ from bot.service.variants import VariantService
 from bot.settings import Settings
 from bot.staff import view
 from bot.store.db import Database
+from bot.store.startup import migrate_when_ready, timeouts
 from bot.web.phones import tel_links
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -60,9 +61,10 @@ class Services:
 
 def build_services(settings: Settings, **overrides: Any) -> Services:
     components = overrides.get("components") or factory.build(settings)
-    db = overrides.get("db") or Database(settings.database_url, settings.server.db_pool,
-                                         settings.server.db_timeout_s)
-    db.migrate()
+    srv = settings.server
+    db = overrides.get("db") or Database(settings.database_url, srv.db_pool, srv.db_timeout_s,
+                                         timeouts(srv))
+    migrate_when_ready(db, srv.db_start_wait_s)
     h = settings.handoff
     hours = OfficeHours.from_settings(h.weekdays, h.opens, h.closes, h.holidays_path, h.timezone)
     adapters: dict[str, Notifier] = {"web": WebNotifier(), **overrides.get("notifiers", {})}
@@ -77,7 +79,8 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
 
         index_dir = components.retriever.index.index_dir
         report = ingest([path], index_dir, components.embedder,
-                        factory.chroma_config(settings), progress=False)
+                        factory.chroma_config(settings), progress=False,
+                        lock_wait_s=settings.staff.publish_wait_s)
         metrics.ingest.labels("faq_publish").observe(report.seconds)
         record_ingest(index_dir, report.generation, report.seconds, report.passages,
                       report.swapped)
@@ -96,7 +99,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
         from ingest.delta import apply_variants as apply
 
         apply(components.retriever.index.index_dir, variants, components.embedder,
-              factory.chroma_config(settings))
+              factory.chroma_config(settings), settings.staff.publish_wait_s)
 
     def passage(doc_id: str) -> Any:
         generation = components.retriever.index.get()

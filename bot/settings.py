@@ -67,6 +67,9 @@ class StaffSettings(BaseModel):
     lock_minutes: int = Field(15, description="How long a locked account stays locked")
     session_hours: int = Field(8, description="Staff session lifetime")
     faq_id_prefix: str = Field("STAFF-FAQ", description="ID prefix of approved FAQ entries")
+    publish_wait_s: float = Field(10.0, ge=0, description="An approval that must re-index "
+                                  "while an ingest runs waits this long for it, then answers "
+                                  "409 (nothing is saved)")
     timezone: str = Field("Asia/Tokyo", description="Zone the console shows times in")
     events_interval_seconds: float = Field(2.0, description="How often the live-update stream "
                                            "checks the database for changes")
@@ -97,6 +100,16 @@ class ServerSettings(BaseModel):
     db_pool: int = Field(12, description="Database connections per worker (PostgreSQL, SQLite)")
     db_timeout_s: float = Field(5.0, description="Wait at most this for a connection or the "
                                 "SQLite write lock; then 503, never a hang")
+    db_connect_timeout_s: float = Field(5.0, gt=0, description="PostgreSQL: give up "
+                                        "connecting after this many seconds")
+    db_statement_timeout_s: float = Field(30.0, ge=0, description="PostgreSQL: cancel a "
+                                          "statement of the server that runs longer (0: none)")
+    db_idle_in_transaction_s: float = Field(60.0, ge=0, description="PostgreSQL: end a "
+                                            "session left idle inside a transaction this long, "
+                                            "so it cannot hold locks (0: never)")
+    db_start_wait_s: float = Field(60.0, ge=0, description="At start-up, wait at most this "
+                                   "long for the database (retrying, one log line per try); "
+                                   "then exit 69 with the reason")
     log_format: Literal["json", "text"] = Field("json", description="Log lines as JSON objects "
                                                 "(with the request id) or plain text")
     graceful_s: int = Field(20, ge=1, description="On SIGTERM: stop accepting, let requests in "

@@ -128,12 +128,13 @@ def write_variant_generation(
 
 
 def apply_variants(index_dir: Path, approved: list[Variant], embedder: Embedder,
-                   chroma: ChromaConfig | None = None) -> VariantChange:
+                   chroma: ChromaConfig | None = None,
+                   lock_wait_s: float = 0.0) -> VariantChange:
     """Serve exactly these approved variants (plus the sources' own) from a new generation
     that shares everything else with the serving one; no-op when nothing changed."""
     started = time.monotonic()
     paths = IndexPaths(index_dir)
-    with IndexLock(paths.lock):
+    with IndexLock(paths.lock, lock_wait_s):
         base = paths.current_generation()
         if base is None:
             raise FileNotFoundError(

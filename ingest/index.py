@@ -143,6 +143,7 @@ def ingest(
     progress: bool = True,
     before_swap: Callable[[Path], None] | None = None,
     prune: bool = False,
+    lock_wait_s: float = 0.0,
 ) -> IngestReport:
     """Index the sources under `roots` into `index_dir`; returns the report.
 
@@ -156,7 +157,7 @@ def ingest(
     chroma = chroma or ChromaConfig()
     paths = IndexPaths(index_dir)
     roots = [Path(r).resolve() for r in roots]
-    with _Lock(paths.lock):
+    with _Lock(paths.lock, lock_wait_s):
         prev = _Previous.read(paths)
         report = IngestReport()
         files, skipped = sources.discover([r for r in roots if r.exists()])

@@ -9,6 +9,7 @@ import mmap
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -123,21 +124,32 @@ class IndexPaths:
                 drop_collection(gen.name, config)
 
 
-class IndexLock:
-    """One ingest at a time per index directory."""
+class IndexBusy(RuntimeError):
+    """Another ingest holds the index directory (and did not finish within the wait)."""
 
-    def __init__(self, path: Path) -> None:
+
+class IndexLock:
+    """One ingest at a time per index directory; wait up to `wait_s` for another to finish
+    (a staff approval waits a little for a CLI ingest), then `IndexBusy`."""
+
+    def __init__(self, path: Path, wait_s: float = 0.0) -> None:
         self._path = path
         self._fh: Any = None
+        self.wait_s = wait_s
 
     def __enter__(self) -> IndexLock:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = open(self._path, "w")
-        try:
-            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise RuntimeError(f"別の取り込みが実行中です: {self._path}") from exc
-        return self
+        deadline = time.monotonic() + self.wait_s
+        while True:
+            try:
+                fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    self._fh.close()
+                    raise IndexBusy(f"別の取り込みが実行中です: {self._path}") from exc
+                time.sleep(0.2)
 
     def __exit__(self, *exc: object) -> None:
         fcntl.flock(self._fh, fcntl.LOCK_UN)

@@ -18,11 +18,15 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.factory import chroma_config
 from bot.ops.metrics import SharedState
+from bot.store.startup import reason
 from ingest.store import chroma_client, close_client
 
 router = APIRouter(tags=["ops"])
 log = logging.getLogger(__name__)
 CHECK_TIMEOUT_S = 3.0
+UNREADY = {"index": "索引を開けません", "database": "データベースに接続できません",
+           "chroma": "Chroma サーバーに届きません",
+           "rate_limits": "送信回数制限の共有ストアに届きません"}
 
 
 @router.get("/healthz")
@@ -59,7 +63,8 @@ async def _run(name: str, check: Callable[[], Any]) -> dict[str, Any]:
         return {"ok": False, "error": f"no answer within {CHECK_TIMEOUT_S:g} s"}
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready", with its kind
         log.warning("readiness check %s failed: %s", name, type(exc).__name__)
-        return {"ok": False, "error": type(exc).__name__}
+        return {"ok": False, "error": type(exc).__name__,
+                "reason": f"{UNREADY.get(name, name)}: {reason(exc)}"}
     return {"ok": True, **(detail or {})}
 
 

@@ -47,7 +47,10 @@ def test_readyz_fails_without_database(app_factory):
         connect_args={"connect_timeout": 1})
     r = TestClient(app).get("/readyz")
     assert r.status_code == 503
-    assert r.json()["checks"]["database"] == {"ok": False, "error": "OperationalError"}
+    database = r.json()["checks"]["database"]
+    assert database["ok"] is False and database["error"] == "OperationalError"
+    assert database["reason"].startswith("データベースに接続できません: ")
+    assert "Connection refused" in database["reason"]  # the driver's one line: host, port, why
     assert r.json()["checks"]["index"]["ok"]
     assert TestClient(app).get("/healthz").status_code == 200  # the process still answers
 
@@ -57,7 +60,9 @@ def test_readyz_fails_without_index(app_factory, tmp_path):
     (app.state.services.components.retriever.index.index_dir / "CURRENT").unlink()
     r = TestClient(app).get("/readyz")
     assert r.status_code == 503
-    assert r.json()["checks"]["index"] == {"ok": False, "error": "FileNotFoundError"}
+    index = r.json()["checks"]["index"]
+    assert index["ok"] is False and index["error"] == "FileNotFoundError"
+    assert index["reason"].startswith("索引を開けません: 索引がありません")
 
 
 def test_readyz_checks_the_configured_chroma_server(app_factory):
