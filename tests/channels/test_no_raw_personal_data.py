@@ -2,7 +2,8 @@
 personal-data gold goes through the web API and through LINE (real app, real SDK, fake LINE
 API); then the SQLite file, every file the server wrote, the captured logs, the staff console's
 pages and the bodies the fake LINE API received are searched for each value as typed, as NFKC
-folds it, as JSON escapes it, and (for long numbers) as bare digits.
+folds it, as JSON escapes it, and (for long numbers) as bare digits; numbers shorter than six
+characters are left out of the search (they occur by chance in ids and timestamps).
 
 The values searched for are those the masker detects in the message (how many it detects is
 the detector's recall, measured by `madoguchi eval pii`); a value detected at the boundary and
@@ -35,7 +36,10 @@ def _forms(value: str) -> set[str]:
     digits = re.sub(r"[^0-9]", "", folded)
     if len(digits) >= 8:
         forms.add(digits)
-    return {f for f in forms if len(f.strip()) >= 2}
+    # A short run of digits (記号 7104 番号 223) is masked like any value, but finding it again
+    # among message ids, timestamps and hashes would say nothing: only distinctive forms count.
+    return {f for f in forms if len(f.strip()) >= 2
+            and not (re.fullmatch(r"[0-9 .\-]+", f.strip()) and len(f.strip()) < 6)}
 
 
 def _messages() -> list[pii_eval.PiiGold]:
