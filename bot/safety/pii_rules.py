@@ -47,12 +47,17 @@ _AT = (r"(?:[ ]?[@★☆][ ]?"
        rf"|[ ]?[(\[<{{【][ ]?(?:{_AT_WORDS})[ ]?[)\]>}}】][ ]?"
        r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと)[ ]?"
        r"|[ ](?:at|arroba)[ ])")
-_DOT = (r"(?:\.|[ ]?[(\[<{][ ]?(?:dot|ponto|punto|点)[ ]?[)\]>}][ ]?|[ ]?(?:ドット|どっと)[ ]?"
+_DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{][ ]?(?:dot|ponto|punto|点)[ ]?[)\]>}][ ]?"
+        r"|[ ]?(?:ドット|どっと)[ ]?"
         r"|[ ](?:dot|ponto|punto)[ ])")
 _LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}"
 _DOMAIN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}[A-Za-z]{{2,24}}"
            r"(?![A-Za-z0-9])")
-_EMAIL = re.compile(rf"{_LOCAL}{_AT}{_DOMAIN}", re.IGNORECASE)
+# 「hanako@gmail」「ken@docomo」: after a real @, a mail provider stands for its whole domain.
+_PROVIDER = (r"(?:gmail|googlemail|yahoo|ymail|icloud|outlook|hotmail|docomo|ezweb"
+             r"|softbank|i\.softbank|ymobile|rakuten|nifty|biglobe|ocn|naver|qq|163)"
+             r"(?![A-Za-z0-9.\-]|[ ]?(?:\.|ドット|どっと|\(dot\))[ ]?[A-Za-z])")
+_EMAIL = re.compile(rf"{_LOCAL}(?:{_AT}{_DOMAIN}|[ ]?@[ ]?{_PROVIDER})", re.IGNORECASE)
 # A message that says which character stands for @: 「#を@に変えて」「#换成@」「replace # with @」.
 _SUBSTITUTE = r"(?P<c>[#$&*=?^~|!/\\◎○●■□◆◇]|\([A-Za-z]{1,8}\))"
 _AT_INSTRUCTION = (
@@ -76,10 +81,11 @@ def emails(text: str) -> list[Hit]:
 
 
 # --- digit runs (My Number, phones) -------------------------------------------------------
-# Groups of digits joined by what residents type between them: - . ・ / _ ~ space,
+# Groups of digits joined by what residents type between them: - . ・ / _ ~ space, a dash
+# with spaces around it (090 – 1234),
 # parentheses, 「の」 (〇九〇の一二三四…). Hidden characters and dash look-alikes are folded
 # away already.
-_JOIN = r"(?:[ ]?[\-./・_~〜][ ]?|[ ]?[()][ ]?|[ ]|の)"
+_JOIN = r"(?:[ ]?[\-./・_~〜‐–—―−ー][ ]?|[ ]?[()][ ]?|[ ]|の)"
 _DIGIT_RUN = re.compile(rf"""
     (?<![0-9A-Za-z+\-./(])
     (?P<run>(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+
@@ -303,11 +309,20 @@ def addresses(text: str) -> list[Hit]:
 
 
 # 「2-18-6 Minatomachi」「Rm 405, 2-18-6 Minatomachi」「Wakabadai 3-8-25」: N-N-N beside a word
-# that reads as romanized Japanese (so 「2024-05-01 Monday」 stays).
+# that reads as romanized Japanese (so 「2024-05-01 Monday」 stays) and is long or ends like a
+# place (…machi, …dai, …kawa), or any such word when the message speaks of where someone lives
+# (English words such as Route or Page read as romaji too). N-N needs that context.
 _ROMAJI_WORD = re.compile(r"(?:(?:[kgsztdnhbpmrfjwy]|sh|ch|ts|[kgnhbpmr]y)?[aiueoāīūēōâîûêô]"
                           r"|n(?![aiueoyāīūēō]))+", re.IGNORECASE)
+_PLACE_SUFFIX = re.compile(r"(?:machi|cho|chō|dai|oka|kawa|gawa|yama|saki|zaki|hara|bara|mura"
+                           r"|shima|jima|sawa|zawa|hama|moto|kita|minami|higashi|nishi|chuo|chūō"
+                           r"|naka|sato|tani|dani|mori|hashi|bashi|saka|zaka)$", re.IGNORECASE)
+_LIVING = re.compile(r"(?<![A-Za-z])(?:live[sd]?|living|address|addr|apt|apartment|room|rm|moro"
+                     r"|morada|endere[çc]o|direcci[óo]n|vivo|tinggal|alamat|nakatira)(?![A-Za-z])"
+                     r"|địa chỉ|sống ở|住所|住んで|地址|住在|주소|〒|-(?:shi|ku|cho)(?![A-Za-z])"
+                     r"|(?<![A-Za-z])(?:city|ward)(?![A-Za-z])", re.IGNORECASE)
 _ROOM_LATIN = r"(?:Rm|Room|Apt|Unit|No)\.?[ ]?[0-9]{1,4}[A-Za-z]?|#[0-9]{1,4}"
-_DASHED_LATIN = r"(?<![0-9\-])[1-9][0-9]{0,2}(?:-[0-9]{1,4}){2,3}(?![0-9]|-[0-9])"
+_DASHED_LATIN = r"(?<![0-9\-])[1-9][0-9]{0,2}(?P<dashes>(?:-[0-9]{1,4}){1,3})(?![0-9]|-[0-9])"
 _WORD_LATIN = r"(?<![A-Za-z])[A-Z][A-Za-zāīūēō]{3,20}(?![A-Za-z])(?:-(?:cho|machi|ku|shi))?"
 _ROMAJI_ADDRESS = (
     re.compile(rf"(?:(?:{_ROOM_LATIN}),?[ ]?)?{_DASHED_LATIN},?[ ]?(?P<w>{_WORD_LATIN})"),
@@ -315,19 +330,42 @@ _ROMAJI_ADDRESS = (
 
 
 def _romaji_addresses(text: str) -> list[Hit]:
-    return [Hit("address", m.start(), m.end()) for pattern in _ROMAJI_ADDRESS
-            for m in pattern.finditer(text)
-            if _ROMAJI_WORD.fullmatch(m.group("w").split("-")[0]) is not None]
+    living = _LIVING.search(text) is not None
+    out = []
+    for pattern in _ROMAJI_ADDRESS:
+        for m in pattern.finditer(text):
+            word = m.group("w").split("-")[0]
+            if _ROMAJI_WORD.fullmatch(word) is None:
+                continue
+            placelike = len(word) >= 7 or _PLACE_SUFFIX.search(word) is not None
+            if living or (placelike and m.group("dashes").count("-") >= 2):
+                out.append(Hit("address", m.start(), m.end()))
+    return _merged(out)
+
+
+def _merged(hits: list[Hit]) -> list[Hit]:
+    """Overlapping hits of one kind as one: 「Sakuragaoka 7-2, Kazamino-shi」."""
+    out: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: h.start):
+        if out and hit.start < out[-1].end:
+            out[-1] = Hit(hit.kind, out[-1].start, max(out[-1].end, hit.end))
+        else:
+            out.append(hit)
+    return out
 
 
 # --- dates of birth -------------------------------------------------------------------------
 _ERA = r"(?:明治|大正|昭和|平成|令和|[MTSHRmtshr](?:\.[ ]?)?)"
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-# Portuguese and Spanish month names (「15 de agosto de 1987」「3 de mayo de 1990」).
-_MONTH_IB = (r"(?:janeiro|fevereiro|mar[çc]o|abril|maio|junho|julho|agosto|setembro|outubro"
-             r"|novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|setiembre"
-             r"|octubre|noviembre|diciembre)")
+# Month names in Portuguese, Spanish, French, Indonesian and Tagalog (「15 de agosto de 1987」
+# 「3 de mayo de 1990」「15 Agustus 1987」「Agosto 15, 1987」).
+_MONTH_OTHER = (r"(?:janeiro|fevereiro|mar[çc]o|abril|maio|junho|julho|agosto|setembro|outubro"
+                r"|novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|setiembre"
+                r"|octubre|noviembre|diciembre|janvier|f[ée]vrier|mars|avril|mai|juin|juillet"
+                r"|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|januari|februari|maret|mei"
+                r"|juni|juli|agustus|oktober|desember|pebrero|marso|hunyo|hulyo|setyembre"
+                r"|oktubre|nobyembre|disyembre)")
 _Y4 = r"(?:18|19|20)[0-9]{2}"
 _M = r"(?:0?[1-9]|1[0-2])"
 _D = r"(?:0?[1-9]|[12][0-9]|3[01])"
@@ -335,7 +373,9 @@ _DATE = (rf"(?<![0-9\-/.])(?:{_ERA}[ ]?(?:[0-9]{{1,2}}|元)[ ]?年[ ]?{_M}[ ]?�
          rf"|{_Y4}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?[日号號]"
          rf"|{_Y4}[ ]?년[ ]?{_M}[ ]?월[ ]?{_D}[ ]?일"
          rf"|(?:ngày[ ]?)?{_D}[ ]?tháng[ ]?{_M}[ ]?,?[ ]?năm[ ]?{_Y4}"
-         rf"|{_D}[ ]?(?:de[ ]?)?{_MONTH_IB}[ ]?(?:de[ ]?|del[ ]?)?{_Y4}(?![0-9])"
+         rf"|(?<![0-9])[0-9]{{2}}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
+         rf"|{_D}[ ]?(?:de[ ]?)?{_MONTH_OTHER}[ ]?(?:de[ ]?|del[ ]?)?{_Y4}(?![0-9])"
+         rf"|{_MONTH_OTHER}[ ]?{_D},?[ ]?{_Y4}(?![0-9])"
          rf"|(?:{_Y4}|{_ERA}(?:[0-9]{{1,2}}|元))[/.\-]{_M}[/.\-]{_D}(?![0-9])"
          rf"|(?:{_D}[/.\-]{_M}|{_M}[/.\-]{_D})[/.\-]{_Y4}(?![0-9])"
          rf"|{_D}(?:st|nd|rd|th)?[ ]?{_MONTH},?[ ]?{_Y4}(?![0-9])"
@@ -346,8 +386,12 @@ _BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", r
                     r"|birth ?date|birthday|d\.?o\.?b\.?|born(?: on| in)?|誕生"
                     r"|생년월일(?:은|는|이)?|생일(?:은|는|이)?"
                     r"|ngày sinh|sinh ngày|sinh|data de nascimento|nascid[oa] em|nasci em"
-                    r"|nasceu em|fecha de nacimiento|nac[ií]d[oa] el|nac[ií] el|naci el", _DATE),
-          re.compile(rf"(?<!［)(?:生年月日|誕生日|date of birth|birthday|born)[^。\n［]{{0,12}}?"
+                    r"|nasceu em|fecha de nacimiento|nac[ií]d[oa] el|nac[ií] el|naci el"
+                    r"|n[ée]e? le|date de naissance|tanggal lahir|tgl\.? lahir|lahir(?: pada)?"
+                    r"|ipinanganak(?: ako)?(?: noong| sa)?|kaarawan", _DATE),
+          re.compile(rf"(?<!［)(?:生年月日|誕生日|date of birth|birthday|born|ngày sinh|sinh nhật"
+                     rf"|data de nascimento|fecha de nacimiento|생년월일|出生日期|lahir"
+                     rf"|ipinanganak)[^。\n［]{{0,12}}?"
                      rf"(?P<n>{_DATE})", re.IGNORECASE))
 
 
@@ -380,7 +424,8 @@ _INSURANCE = (
               r"[0-9]{4}[ \-]?[0-9]{4}(?:[0-9]{2})?(?![0-9])"),
     _labelled("基礎年金番号|年金番号|年金手帳(?:の番号)?|年金の番号",
               r"[0-9]{4}[ \-]?[0-9]{6}(?![0-9])"),
-    re.compile(rf"記号{_SEP}[0-9A-Za-z\-]{{1,10}}[ ,、・]?(?:の)?番号{_SEP}[0-9\-]{{0,12}}[0-9]"),
+    re.compile(rf"記号{_SEP}(?:[0-9A-Za-z\-]{{1,10}}|[一-龥ァ-ヴ]{{1,3}}[0-9]{{0,6}})"
+               rf"[ ,、・]?(?:の)?番号{_SEP}[0-9\-]{{0,12}}[0-9]"),
     re.compile(r"(?<![0-9\-])[0-9]{4}-[0-9]{6}(?![0-9]|-[0-9])"))
 
 _ID_LABELS = ("お客様番号|お客さま番号|顧客番号|カード番号|会員番号|受給者番号|受給者証番号"
@@ -390,7 +435,7 @@ _ID_LABELS = ("お客様番号|お客さま番号|顧客番号|カード番号|�
 # 「障害者手帳（第041522号）」「運転免許証 第6203 1177 0845号」.
 _CERTIFICATES = (r"(?:身体障害者|障害者|障がい者|療育|精神障害者保健福祉|精神保健福祉|福祉)手帳"
                  r"|運転免許証?|免許証|在留カード|特別永住者証明書|健康保険証|資格確認書"
-                 r"|受給者証|パスポート|旅券")
+                 r"|受給者証|パスポート|旅券|診察券|利用者カード|利用カード|図書館カード")
 _ID_VALUE = r"第?[A-Za-z]{0,2}[0-9][0-9A-Za-z\-]{3,15}[0-9A-Za-z]号?"
 _ID_NUMBER = (_labelled(_ID_LABELS, _ID_VALUE),
               re.compile(rf"(?:{_CERTIFICATES})(?:の)?(?:番号)?(?:は|:)?[ ]?\(?[ ]?"
@@ -403,6 +448,7 @@ _ID_NUMBER = (_labelled(_ID_LABELS, _ID_VALUE),
 
 # Seven digits a little after a bank's name: 「振込先は風見野銀行の1234567」.
 _BANK_NEAR = re.compile(r"(?:銀行|信金|信用金庫|信組|信用組合|労金|農協|JA|ゆうちょ|バンク|口座"
+                        r"|账号|帐号|账户|帳號|계좌|tài khoản|(?<![A-Za-z])(?i:conta|cuenta)"
                         r"|振込先|振替|(?i:account|acct)(?:[ ](?i:number|no\.?))?)"
                         rf"[^0-9。\n]{{0,16}}?(?<![0-9])(?P<n>{_ACCOUNT})")
 
@@ -436,8 +482,9 @@ _PLATE = re.compile(rf"""
     {_SERIAL}
 """, re.VERBOSE)
 # A moped's plate has the municipality and no class number: 「風見野市 あ 3310」. The kana stands
-# alone between spaces, or ナンバー / 標識 stands just before.
-_PLATE_CONTEXT = r"(?:ナンバープレート|ナンバー|標識|plate)(?:は|が|:|の)?[ ]?"
+# alone between spaces, or ナンバー / 標識 / 原付 stands just before.
+_PLATE_CONTEXT = (r"(?:ナンバープレート|ナンバー|標識|plate|原付|げんつき|バイク|スクーター)"
+                  r"(?:は|が|:|の)?[ ]?")
 _MOPED_END = r"(?![一-龥々%])"
 _MOPED = (re.compile(rf"[一-龥ァ-ヴー]{{1,6}}[市区町村][ ][あ-ろわを][ ]{_SERIAL}{_MOPED_END}"),
           re.compile(rf"(?i:{_PLATE_CONTEXT})(?P<n>[一-龥々ヶ]{{1,6}}[市区町村][ ]?[あ-ろわを][ ]?"

@@ -19,12 +19,15 @@ MASKED = [
     ("I live at 4-2-17 Honcho.", "4-2-17 Honcho"),
     ("Apt 203, 1-5-9 Midorikawa, Kazamino", "Apt 203, 1-5-9 Midorikawa"),
     ("My address is Midorikawa 2-4-6", "Midorikawa 2-4-6"),
+    ("7-4 Nishigaoka, Kazamino-shi", "7-4 Nishigaoka"),
+    ("Vivo en Sakae 5-1-2", "Sakae 5-1-2"),
     ("Moro em 中央2-7-14, perto da estação", "中央2-7-14"),
     # phones: underscores, tildes (half and full width, wave dash), digits one by one
     ("TEL 090_1234_5678", "090_1234_5678"),
     ("携帯 080〜1234〜5678", "080〜1234〜5678"),
     ("携帯 080～1234～5678", "080～1234～5678"),
     ("電話は０　８　０　１　２　３　４　５　６　７　８です", "５　６　７　８"),
+    ("携帯 080 – 2345 – 6789 まで", "2345 – 6789"),
     ("市民課に0199-55-1234から電話しました", "0199-55-1234"),  # the caller's own number
     # e-mail: (a), (arroba), [at mark], a character the message says stands for @
     ("hanako.s(a)example.jp へ", "hanako.s(a)example.jp"),
@@ -33,12 +36,15 @@ MASKED = [
     ("wei.lin*example.cn（*を@に変えてください）", "wei.lin*example.cn"),
     ("kim.j#example.kr (replace # with @)", "kim.j#example.kr"),
     ("mail: ana$exemplo.com.br — troque $ por @", "ana$exemplo.com.br"),
+    ("返信は yuki.m @ example . jp へ", "yuki.m @ example . jp"),
+    ("アドレスは sora_99@docomo です", "sora_99@docomo"),
     # My Number after what residents call it
     ("まいなんばーは 2345 6789 0123", "2345 6789 0123"),
     ("通知カードに書いてある番号は 1111.2222.3333", "1111.2222.3333"),
     # 介護保険・後期高齢者医療の被保険者番号
     ("介護保険証の番号は 1234567890", "1234567890"),
     ("後期高齢者医療 9876543210 の件", "9876543210"),
+    ("保険証は記号 風ア12 番号 345", "風ア12 番号 345"),
     # postal codes: a space, labels in kana and other languages
     ("〒998 0012", "998 0012"),
     ("ゆうびんばんごうは 998-0345", "998-0345"),
@@ -50,6 +56,7 @@ MASKED = [
     ("ナンバーは風見野市さ55です", "風見野市さ55"),
     ("緑川 500 な 3-21 の車", "緑川 500 な 3-21"),
     ("plate: Shinagawa 330 sa 12-34", "Shinagawa 330 sa 12-34"),
+    ("バイク 港町か789 を廃車", "港町か789"),
     # dates of birth in the residents' other languages
     ("Nací el 3 de mayo de 1990", "3 de mayo de 1990"),
     ("Nascido em 2 de março de 1979", "2 de março de 1979"),
@@ -57,13 +64,21 @@ MASKED = [
     ("생일은 1985년 12월 24일", "1985년 12월 24일"),
     ("Tôi sinh ngày 5 tháng 6 năm 1985", "5 tháng 6 năm 1985"),
     ("我1985年6月5号出生", "1985年6月5号"),
+    ("88年11月2日生まれです", "88年11月2日"),
+    ("Tanggal lahir: 2 Januari 1992", "2 Januari 1992"),
+    ("Ipinanganak ako noong Hunyo 7, 1991", "Hunyo 7, 1991"),
+    ("Née le 4 juillet 1983", "4 juillet 1983"),
+    ("ngày sinh của con là 12/10/2019", "12/10/2019"),
     # bank accounts split by a space
     ("口座番号 123 4567 です", "123 4567"),
     ("普通預金 4321 765", "4321 765"),
+    ("Minha conta: 7654321", "7654321"),
+    ("계좌번호 2345678 입니다", "2345678"),
     # certificates with their number, bracketed or in groups
     ("療育手帳（第12345号）の更新", "12345"),
     ("免許証 第3012 4455 6678号", "3012 4455 6678"),
     ("身体障害者手帳 第2023-5678号", "2023-5678"),
+    ("病院の診察券 00123456 をなくした", "00123456"),
 ]
 
 KEPT = [
@@ -94,6 +109,15 @@ KEPT = [
     "身体障害者手帳2級です",
     "口座振替は 5月 27日",
     "except 998 0863",
+    "Route 3-2-1 bus",
+    "Page 1-2-3 Note",
+    "look at me",
+    "午前9時～午後5時",
+    "5~10人",
+    "10:00~12:00",
+    "2023、2024、2025年度の比較",
+    "ナンバー 3 のバス",
+    "風見野市 は 3年ぶり",
 ]
 
 
