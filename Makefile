@@ -36,13 +36,14 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest eval
 
-# Regression gate: the dev splits of both gold files must stay within their floors, and the
+# Regression gate: the dev splits of the gold files must stay within their floors, and the
 # safety gold's test split within eval/safety_floors.json.
 eval: $(STAMP)
 	$(BIN)/madoguchi ingest $(CORPUS) --index data/eval-index --quiet
 	$(BIN)/madoguchi eval gate --split dev --index data/eval-index --quiet \
 		--gold $(CORPUS)/gold.jsonl --floors eval/floors.json \
-		--gold $(CORPUS)/gold_resident.jsonl --floors eval/floors_resident.json
+		--gold $(CORPUS)/gold_resident.jsonl --floors eval/floors_resident.json \
+		--gold $(CORPUS)/gold_foreign.jsonl --floors eval/floors_foreign.json
 	$(BIN)/madoguchi eval safety --gold $(CORPUS)/gold_safety.jsonl --split test \
 		--floors eval/safety_floors.json --quiet
 

@@ -67,5 +67,6 @@ def build(settings: Settings, index_dir: Path | None = None,
         city={"city_name": settings.city_name, "city_phone": settings.city_phone},
         safety=safety, emergency=EmergencyDetector.load(a.emergency_path, embedder),
         max_citations=a.max_citations, top_k=r.top_k,
-        composer=make_composer(settings.llm, replies, safety.masker, chat_model))
+        composer=make_composer(settings.llm, replies, safety.masker, chat_model),
+        glossary=Synonyms.load(r.glossary_path))
     return Components(embedder, retriever, pipeline)

@@ -21,6 +21,7 @@ from bot.safety.shared_ratelimit import SharedRateLimiter
 from bot.service import faq_index
 from bot.service.chat import ChatService
 from bot.service.faq import FaqService
+from bot.service.languages import Languages
 from bot.service.learning import Learning
 from bot.service.notifier import ChannelNotifier, Notifier, WebNotifier
 from bot.service.office_hours import OfficeHours
@@ -33,6 +34,7 @@ from bot.staff import view
 from bot.store.db import Database
 from bot.store.startup import migrate_when_ready, timeouts
 from bot.web.phones import tel_links
+from bot.web.ruby import Furigana
 
 WEB = Path(__file__).resolve().parent / "web"
 
@@ -57,6 +59,8 @@ class Services:
     resume: ResumeService
     resume_limiter: Limiter
     start: StartPage
+    languages: Languages
+    furigana: Furigana
 
 
 def build_services(settings: Settings, **overrides: Any) -> Services:
@@ -108,6 +112,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
 
     variants = VariantService(overrides.get("apply_variants") or apply_variants, passage)
     chat.learning = Learning(variants)
+    chat.languages = Languages.load(settings.resident.languages_dir, components.pipeline.replies)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     view.install(templates, st.timezone)
     templates.env.filters["tel_links"] = tel_links
@@ -124,10 +129,9 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
                     templates,
                     dict(overrides.get("extra", {})), limiter(lim.per_resident),
                     limiter(lim.per_ip), metrics, ResumeService(settings.resident.resume_minutes),
-                    limiter(settings.resident.resume_limit), start_page(settings))
+                    limiter(settings.resident.resume_limit), start_page(settings),
+                    chat.languages, Furigana())
 
 
 def start_page(settings: Settings) -> StartPage:
-    return StartPage.load(settings.resident.start_path, city_name=settings.city_name,
-                          city_phone=settings.city_phone,
-                          retention_days=str(settings.limits.retention_days))
+    return StartPage.load(settings.resident.start_path)

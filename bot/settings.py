@@ -21,6 +21,10 @@ class RetrievalSettings(BaseModel):
     weight_dense: float = Field(0.45, description="Fusion weight of the dense (embedding) score")
     synonyms_path: Path = Field(PACKAGE_DATA / "synonyms.yaml",
                                 description="Residents' words → administrative terms (editable)")
+    glossary_path: Path = Field(PACKAGE_DATA / "lang" / "glossary.yaml",
+                                description="Foreign-language words → Japanese query terms: a "
+                                            "foreign question is also searched as these "
+                                            "(editable)")
 
 
 class AnswerSettings(BaseModel):
@@ -122,10 +126,12 @@ class ServerSettings(BaseModel):
 
 
 class ResidentSettings(BaseModel):
+    languages_dir: Path = Field(PACKAGE_DATA / "lang", description="Page chrome, notice and "
+                                "fixed replies per language, <code>.yaml (editable by the city)")
     start_path: Path = Field(PACKAGE_DATA / "start.yaml",
-                             description="The chat page's opening notice (accuracy, personal "
-                                         "data, retention) and example questions per topic "
-                                         "(editable by the city)")
+                             description="Example questions per topic on the chat page "
+                                         "(editable by the city; the notice is in each "
+                                         "language's file)")
     topics: int = Field(8, ge=0, le=20, description="Topic buttons on the chat page (the "
                         "corpus categories with the most passages)")
     examples_per_topic: int = Field(3, ge=1, le=10, description="Example questions under a "
@@ -142,6 +148,8 @@ class LineSettings(BaseModel):
     lease_s: float = Field(60.0, gt=0, description="A stored webhook event that a process "
                            "took but did not finish (it died, or sending failed) is tried "
                            "again after this many seconds, by any process")
+    data_api_base: str = Field("https://api-data.line.me", description="Messaging API host "
+                               "for uploads (the rich-menu image)")
 
 
 class LLMSettings(BaseModel):

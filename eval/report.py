@@ -208,6 +208,7 @@ def blocks(data: dict[str, Any]) -> list[Block]:
             *_sweep(data),
             *_groups("By type", agg["by_type"], chart=True),
             *_groups("By category", agg["by_category"], chart=False),
+            *_groups("By language", agg.get("by_lang", {}), chart=False),
             *_latency(data), *_failures(data)]
 
 

@@ -78,7 +78,8 @@ def grouped(rows: Sequence[ResultRow], key: Callable[[ResultRow], str]
 def aggregates(rows: Sequence[ResultRow]) -> dict[str, Any]:
     """Overall, per type and per category."""
     return {"overall": aggregate(rows), "by_type": grouped(rows, lambda r: r.type),
-            "by_category": grouped(rows, lambda r: r.category)}
+            "by_category": grouped(rows, lambda r: r.category),
+            "by_lang": grouped(rows, lambda r: r.lang or "ja")}
 
 
 def sweep(rows: Sequence[ResultRow], steps: int = 100) -> list[m.SweepPoint]:

@@ -20,6 +20,7 @@ from bot.safety.intake import Incoming
 from bot.safety.ratelimit import RateDecision
 from bot.service import idempotency
 from bot.service.chat import ConversationNotFound, NotAuthorised, Turn
+from bot.service.languages import LANG_PATTERN, from_accept_language
 from bot.store import repo
 from bot.store.models import Conversation, Message
 
@@ -45,12 +46,19 @@ TokenHeader = Annotated[str | None, Header(alias="X-Conversation-Token", max_len
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$",
     description="再送で同じ応答を受け取るためのキー（同じ会話で一意な英数字など）")]
+LangQuery = Annotated[str | None, Query(
+    pattern=LANG_PATTERN, description="返答の言語 (ja, ja-easy, en, zh-Hans, zh-Hant, ko, vi, pt, "
+                                      "tl, ne)")]
+RubyQuery = Annotated[bool, Query(description="自動応答の本文にふりがな（やさしい日本語）")]
 
 
 class ChatRequest(BaseModel):
     conversation_id: str | None = Field(None, pattern=UUID,
                                         description="Omit to start a new conversation")
     message: str = Field(min_length=1, max_length=MAX_MESSAGE, description="住民の質問")
+    lang: str | None = Field(None, pattern=LANG_PATTERN,
+                             description="The page's language; a message in another language "
+                                         "is answered in its own")
 
     @field_validator("message")
     @classmethod
@@ -75,6 +83,8 @@ class MessageOut(BaseModel):
     emergency: str = Field("", description="'', certain or possible (see ChatResponse)")
     feedback: bool | None = Field(None, description="The resident's 役に立った (true) / "
                                                     "役に立たなかった (false), if given")
+    ruby: list[tuple[str, str]] = Field([], description="With ruby=1: the bot's text as (text, "
+                                        "reading) segments, readings on kanji words (furigana)")
     created_at: datetime
 
     @classmethod
@@ -107,6 +117,7 @@ class ChatResponse(BaseModel):
     fallback_reason: str | None = Field(None, description="Why a generated answer was not used")
     emergency: str = Field("", description="'' , certain (the fixed emergency reply) or "
                                            "possible (the answer starts with emergency numbers)")
+    lang: str = Field("ja", description="The language the fixed parts of the reply are in")
 
 
 class ThreadResponse(BaseModel):
@@ -118,6 +129,7 @@ class ThreadResponse(BaseModel):
 class FeedbackRequest(BaseModel):
     message_id: int = Field(ge=1, le=MAX_ID)
     helpful: bool
+    lang: str | None = Field(None, pattern=LANG_PATTERN)
 
 
 def _response(turn: Turn) -> ChatResponse:
@@ -130,7 +142,7 @@ def _response(turn: Turn) -> ChatResponse:
                         confidence=bot.confidence or 0.0, handoff_status=turn.handoff_status,
                         composer=turn.reply.composer if turn.reply else "extractive",
                         fallback_reason=turn.reply.fallback_reason if turn.reply else None,
-                        emergency=tier(bot))
+                        emergency=tier(bot), lang=turn.lang)
 
 
 def _conversation(services: ServicesDep, s: SessionDep, conversation_id: str | None,
@@ -148,28 +160,27 @@ def _status(s: SessionDep, conv: Conversation) -> str:
     return esc.status if esc else ""
 
 
-def _refuse(services: ServicesDep, *checks: RateDecision) -> None:
-    """429 with the fixed Japanese reply when any check refused."""
-    refused = [c for c in checks if not c.allowed]
-    if refused:
-        wait = max(int(c.retry_after_s) + 1 for c in refused)
-        text = services.components.pipeline.replies.text(Outcome.RATE_LIMITED)
+def _refuse(services: ServicesDep, check: RateDecision, lang: str = "ja") -> None:
+    """429 with the fixed reply (in the resident's language) when the check refused."""
+    if not check.allowed:
+        wait = int(check.retry_after_s) + 1
+        text = services.languages.get(lang).reply(Outcome.RATE_LIMITED.value)
         raise HTTPException(429, text, headers={"Retry-After": str(wait)})
 
 
-def _limit_address(services: ServicesDep, request: Request) -> None:
+def _limit_address(services: ServicesDep, request: Request, lang: str = "ja") -> None:
     """The per-address limit, counted for the client behind trusted proxies only
     (`server.forwarded_allow_ips`): a shared proxy address is not one client."""
     proxies = trusted_proxies(services.settings.server.forwarded_allow_ips)
     address = proxies.client(request.client.host if request.client else None,
                              request.headers.get("x-forwarded-for"))
-    _refuse(services, services.ip_limiter.hit(f"ip:{address}"))
+    _refuse(services, services.ip_limiter.hit(f"ip:{address}"), lang)
 
 
-def _limit_conversation(services: ServicesDep, conv: Conversation) -> None:
+def _limit_conversation(services: ServicesDep, conv: Conversation, lang: str = "ja") -> None:
     """The per-conversation limit, counted only once the token was verified: a stranger who
     knows a conversation id cannot use it up (the per-address limit still counts them)."""
-    _refuse(services, services.resident_limiter.hit(f"conversation:{conv.id}"))
+    _refuse(services, services.resident_limiter.hit(f"conversation:{conv.id}"), lang)
 
 
 def _unless_urgent(services: ServicesDep, message: Incoming, check: Callable[[], None]
@@ -196,7 +207,9 @@ def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionD
     再送するときは同じ Idempotency-Key ヘッダーを付けると、同じ会話では最初の応答が返り、
     やり取りは二重になりません（conversation_id を指定した呼び出しで有効）。"""
     message = services.chat.receive(body.message)  # masked before anything else runs
-    limited = _unless_urgent(services, message, lambda: _limit_address(services, request))
+    lang = services.languages.choose(body.lang, message.text)
+    limited = _unless_urgent(services, message,
+                             lambda: _limit_address(services, request, lang))
     conv, token = _conversation(services, s, body.conversation_id, x_conversation_token)
     key = idempotency_key if body.conversation_id else None
     if key:
@@ -204,8 +217,8 @@ def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionD
         if earlier is not None:
             return _response(earlier)
     limited = _unless_urgent(services, message,
-                             lambda: _limit_conversation(services, conv)) or limited
-    turn = services.chat.ask(s, conv, message, token, limited=limited)
+                             lambda: _limit_conversation(services, conv, lang)) or limited
+    turn = services.chat.ask(s, conv, message, token, limited=limited, lang=lang)
     if key:
         idempotency.finish(s, conv, key, turn)
     return _response(turn)
@@ -246,14 +259,19 @@ def chat_stream(body: ChatRequest, request: Request, services: ServicesDep, s: S
 def thread(conversation_id: ConversationId,
            services: ServicesDep, s: SessionDep, x_conversation_token: TokenHeader = None,
            after: Annotated[int, Query(ge=0, le=MAX_ID,
-                                       description="このメッセージIDより後だけを返す")] = 0
-           ) -> ThreadResponse:
+                                       description="このメッセージIDより後だけを返す")] = 0,
+           ruby: RubyQuery = False) -> ThreadResponse:
     """住民自身の会話（職員からの返信を含む）。会話のトークンが必要です。"""
     conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
     messages = repo.messages_after(s, conv.id, after)
     given = repo.feedback_given(s, [m.id for m in messages])
-    return ThreadResponse(conversation_id=conv.id, handoff_status=_status(s, conv),
-                          messages=[MessageOut.of(m, given.get(m.id)) for m in messages])
+    out = [MessageOut.of(m, given.get(m.id)) for m in messages]
+    if ruby:
+        heading = services.components.pipeline.replies.fragment("sources_heading")
+        for m in out:
+            if m.role == "bot" and not m.emergency:
+                m.ruby = services.furigana.segments(m.text.split("\n" + heading)[0])
+    return ThreadResponse(conversation_id=conv.id, handoff_status=_status(s, conv), messages=out)
 
 
 @router.post("/api/conversations/{conversation_id}/feedback", tags=["resident"],
@@ -265,7 +283,8 @@ def feedback(conversation_id: ConversationId, body: FeedbackRequest, services: S
     役に立たなかった評価が続いた場合は職員へつなぎます。"""
     conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
     try:
-        turn = services.chat.feedback(s, conv, body.message_id, body.helpful)
+        turn = services.chat.feedback(s, conv, body.message_id, body.helpful,
+                                      lang=body.lang or "ja")
     except ConversationNotFound as exc:
         raise HTTPException(404, "評価するメッセージが見つかりません") from exc
     return {"ok": True, "handoff_status": _status(s, conv),
@@ -276,20 +295,35 @@ def feedback(conversation_id: ConversationId, body: FeedbackRequest, services: S
 @router.post("/api/conversations/{conversation_id}/handoff", response_model=ChatResponse,
              tags=["resident"], responses=_errors(403, 404, 422, 429))
 def handoff(conversation_id: ConversationId, request: Request, services: ServicesDep,
-            s: SessionDep, x_conversation_token: TokenHeader = None) -> ChatResponse:
+            s: SessionDep, x_conversation_token: TokenHeader = None,
+            lang: LangQuery = None) -> ChatResponse:
     """「職員に相談する」ボタン。"""
-    _limit_address(services, request)
+    _limit_address(services, request, lang or "ja")
     conv, _ = _conversation(services, s, conversation_id, x_conversation_token)
-    _limit_conversation(services, conv)
-    return _response(services.chat.request_person(s, conv))
+    _limit_conversation(services, conv, lang or "ja")
+    return _response(services.chat.request_person(s, conv, lang=lang or "ja"))
+
+
+LANG_COOKIE = "madoguchi_lang"
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def page(request: Request, services: ServicesDep) -> HTMLResponse:
+def page(request: Request, services: ServicesDep, lang: LangQuery = None) -> HTMLResponse:
+    """The chat page in the chosen language: ?lang=, else the remembered one (cookie), else
+    the browser's (Accept-Language), else Japanese."""
     settings = services.settings
+    code = (lang or request.cookies.get(LANG_COOKIE)
+            or from_accept_language(request.headers.get("accept-language", "")) or "ja")
+    page = services.languages.chrome(code, city_name=settings.city_name,
+                                     city_phone=settings.city_phone,
+                                     retention_days=str(settings.limits.retention_days))
     passages = services.components.retriever.index.get().passages
     topics = services.start.topics(passages, settings.resident.topics,
                                    settings.resident.examples_per_topic)
-    return services.templates.TemplateResponse(
+    response = services.templates.TemplateResponse(
         request, "chat.html", {"city_name": settings.city_name, "city_phone": settings.city_phone,
-                               "notice": services.start.notice, "topics": topics})
+                               "page": page, "t": page["t"], "topics": topics,
+                               "chrome_json": json.dumps(page["t"], ensure_ascii=False)})
+    if lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response

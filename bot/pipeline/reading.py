@@ -25,6 +25,9 @@ from bot.pipeline.confidence import Estimate
 from bot.pipeline.question import Focus
 from bot.retrieval.hybrid import Retrieval
 
+# P a glossary (bridge) reading of a foreign message must add before it replaces the
+# message's own: generic terms alone (ごみ, 図書館) must not outrank a specific question.
+BRIDGE_GAIN = 0.1
 
 @dataclass(frozen=True)
 class Reading:
@@ -62,10 +65,17 @@ def _strength(r: Reading) -> tuple[float, float]:
     return (r.estimate.p_top, r.estimate.p_choices)
 
 
+def _gains(new: Reading, old: Reading, gain: float) -> bool:
+    """Whether `new` is clearly stronger: `gain` more P(top right) or P(a right choice)."""
+    return (new.estimate.p_top >= old.estimate.p_top + gain
+            or new.estimate.p_choices >= old.estimate.p_choices + gain)
+
+
 def choose(search: Search, searchable: Callable[[str], str], focus: Focus, previous: str,
-           answer_at: float, rewrite: Callable[[str], str | None] | None = None
-           ) -> tuple[Reading, list[Reading]]:
-    """The reading to answer, and every reading tried (for the trace).
+           answer_at: float, rewrite: Callable[[str], str | None] | None = None,
+           bridge: str = "") -> tuple[Reading, list[Reading]]:
+    """The reading to answer, and every reading tried (for the trace). `bridge` is a
+    foreign-language message's Japanese query terms (from the glossary), tried as a reading.
 
     `previous` is the conversation so far (the resident's earlier messages); `rewrite` may
     turn the question into a standalone one using them (a checked LLM rewrite; None when it
@@ -74,6 +84,11 @@ def choose(search: Search, searchable: Callable[[str], str], focus: Focus, previ
     if focus.changed:
         tried.append(read(search, "question", searchable(focus.question)))
     best = max(tried, key=_strength)  # the message wins a tie (max keeps the first)
+    if bridge:
+        bridged = read(search, "bridge", bridge)
+        tried.append(bridged)
+        if _gains(bridged, best, BRIDGE_GAIN):
+            best = bridged
     if previous and best.estimate.p_top < answer_at:
         question = focus.question or focus.text
         rewritten = rewrite(question) if rewrite is not None else None

@@ -25,8 +25,11 @@ from bot.pipeline.reading import Reading, Search, choose, two_topics
 from bot.pipeline.replies import Replies
 from bot.pipeline.safety import Safety, SafetyCheck
 from bot.retrieval.hybrid import Hit, HybridRetriever, Retrieval
+from bot.retrieval.language import is_japanese
+from bot.retrieval.synonyms import Synonyms
 
 CHOICES = 3  # options in a clarify reply
+BRIDGE_TERMS = 2  # glossary terms a foreign message needs before it is also searched in Japanese
 FOLLOWUP_TURNS = 3  # earlier resident messages a follow-up's topic is read from
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,8 @@ class Pipeline:
     max_citations: int = 2
     top_k: int = 20
     composer: Composer = field(default_factory=Extractive)
+    # Foreign words → Japanese query terms (a cross-lingual "bridge" reading); None: off.
+    glossary: Synonyms | None = None
 
     def answer(self, question: str, filters: dict[str, str] | None = None,
                previous: str = "", screen: Screen | None = None) -> Reply:
@@ -111,7 +116,8 @@ class Pipeline:
         focus = question_focus(question)
         search = self._searcher(filters)
         best, tried = choose(search, self.safety.searchable, focus, previous,
-                             self.thresholds.answer, self._rewrite(question, previous, trace))
+                             self.thresholds.answer, self._rewrite(question, previous, trace),
+                             self._bridge(focus.text))
         _step(trace, "understand", started, **focus.trace(), readings=[r.trace() for r in tried],
               chosen=best.label)
         _step(trace, "retrieve", started, query=best.query, **_retrieval_trace(best.retrieval))
@@ -125,6 +131,14 @@ class Pipeline:
         outcome, why = suspicion.overrule(outcome, why, safe.suspected)
         _step(trace, "decide", started, outcome=outcome.value, reason=why)
         return self._reply(question, outcome, best.estimate, best.retrieval, options, trace)
+
+    def _bridge(self, text: str) -> str:
+        """A foreign-language message's Japanese query terms, or '' (Japanese, or fewer than
+        two terms: one generic word such as ごみ or 図書館 outranks the specific question)."""
+        if self.glossary is None or is_japanese(text):
+            return ""
+        terms = self.glossary.expand(text)
+        return " ".join(terms) if len(terms) >= BRIDGE_TERMS else ""
 
     def _rewrite(self, question: str, previous: str, trace: dict[str, Any]
                  ) -> Callable[[str], str | None]:

@@ -13,6 +13,7 @@ from bot.pipeline.emergency import Alarm
 from bot.pipeline.outcome import Outcome, Reply
 from bot.pipeline.run import FOLLOWUP_TURNS, Pipeline, alarm_step
 from bot.safety.intake import Incoming, receive
+from bot.service.languages import Language, Languages
 from bot.service.learning import Learning
 from bot.service.office_hours import OfficeHours, handoff_notice
 from bot.store import repo
@@ -37,6 +38,8 @@ class Turn:
     reply: Reply | None
     handoff_status: str = ""
     notices: list[str] = field(default_factory=list)
+    lang: str = "ja"
+    said: str = ""  # the reply's answer in `lang` (fixed parts translated), before notices
 
 
 class ConversationNotFound(LookupError):
@@ -55,6 +58,15 @@ class ChatService:
     negative_feedback_limit: int = 2
     # Residents' picks and feedback suggest question variants (reviewed by staff); None: off.
     learning: Learning | None = None
+    # Fixed replies in the resident's language; None: Japanese only (the pipeline's texts).
+    languages: Languages | None = None
+
+    def language(self, code: str) -> Language | None:
+        return self.languages.get(code) if self.languages is not None else None
+
+    def _say(self, code: str, key: str, japanese: str) -> str:
+        lang = self.language(code)
+        return lang.reply(key) if lang is not None else japanese
 
     def open(self, s: Session, conversation_id: str | None, token: str | None,
              channel: str = "web") -> tuple[Conversation, str | None]:
@@ -77,13 +89,14 @@ class ChatService:
         return self.pipeline.screen(message.text).alarm is not None
 
     def ask(self, s: Session, conv: Conversation, message: Incoming, token: str | None = None,
-            at: datetime | None = None, limited: bool = False) -> Turn:
+            at: datetime | None = None, limited: bool = False, lang: str = "ja") -> Turn:
         """Handle one resident message (already masked by `receive`) in the conversation, in
         two short transactions: the message is committed before the pipeline runs, the reply
         after it.
 
         The safety gate runs first, whatever the state: an emergency gets its numbers even
-        while staff own the conversation or the sender is rate-limited (`limited`)."""
+        while staff own the conversation or the sender is rate-limited (`limited`). Fixed parts
+        of the reply are in `lang`; quoted official text stays Japanese."""
         if not isinstance(message, Incoming):
             raise TypeError("ChatService.ask takes Incoming from receive(), never raw text")
         at = at or datetime.now(UTC)
@@ -91,11 +104,11 @@ class ChatService:
         screen = self.pipeline.screen(masked)
         resident = repo.add_message(s, conv, Role.RESIDENT.value, masked)
         if screen.alarm is not None and screen.alarm.certain:
-            return self._emergency(s, conv, token, resident, screen.alarm, warning)
+            return self._emergency(s, conv, token, resident, screen.alarm, warning, lang)
         esc = repo.active_escalation(s, conv.id)
         if limited or (esc is not None and esc.status in repo.STAFF_OWNED):
-            note = self._hold(s, conv, screen.alarm, warning, limited)
-            return Turn(conv, token, resident, note, None, esc.status if esc else "")
+            note = self._hold(s, conv, screen.alarm, warning, limited, lang)
+            return Turn(conv, token, resident, note, None, esc.status if esc else "", lang=lang)
         previous = " ".join(repo.recent_resident_texts(s, conv.id, resident.id, FOLLOWUP_TURNS))
         # Stored before answering, and no transaction (SQLite's one write lock, a pooled
         # connection) is held while the pipeline works: the answer is CPU time, not database.
@@ -108,9 +121,11 @@ class ChatService:
             status = self._escalate(s, conv, resident, reply)
             if (reply.decision == "handoff" and status
                     and reply.outcome is not Outcome.HANDOFF_SUSPECTED_ABUSE):
-                notices.append(handoff_notice(self.hours, at, reply.contact or self.urgent_phone))
-        head, _, body = (reply.answer.partition("\n\n") if reply.emergency == "possible"
-                         else ("", "", reply.answer))
+                notices.append(handoff_notice(self.hours, at, reply.contact or self.urgent_phone,
+                                              self.language(lang)))
+        answer = self._localised(reply, lang)
+        head, _, body = (answer.partition("\n\n") if reply.emergency == "possible"
+                         else ("", "", answer))
         text_out = "\n\n".join(x for x in (head, warning, body, *notices) if x)
         bot = repo.add_message(
             s, conv, Role.BOT.value, text_out, decision=reply.decision,
@@ -123,14 +138,20 @@ class ChatService:
             esc = repo.active_escalation(s, conv.id)
             status = esc.status if esc else ""
         s.commit()
-        return Turn(conv, token, resident, bot, reply, status, notices)
+        return Turn(conv, token, resident, bot, reply, status, notices, lang, answer)
+
+    def _localised(self, reply: Reply, lang: str) -> str:
+        if self.languages is None:
+            return reply.answer
+        return self.languages.localise(reply, lang, self.pipeline.city)
 
     def _hold(self, s: Session, conv: Conversation, alarm: Alarm | None, warning: str,
-              limited: bool) -> Message:
+              limited: bool, lang: str = "ja") -> Message:
         """The bot's note while staff own the conversation or the sender is rate-limited;
         a possible emergency still gets its numbers first."""
-        text = (self.pipeline.replies.text(Outcome.RATE_LIMITED) if limited
-                else STAFF_HANDLING_TEXT)
+        text = (self._say(lang, Outcome.RATE_LIMITED.value,
+                          self.pipeline.replies.text(Outcome.RATE_LIMITED)) if limited
+                else self._say(lang, "staff_handling", STAFF_HANDLING_TEXT))
         line = self.pipeline.emergency.line(alarm) if alarm else ""
         return repo.add_message(s, conv, Role.BOT.value,
                                 "\n\n".join(x for x in (line, warning, text) if x),
@@ -139,7 +160,7 @@ class ChatService:
                                 trace={"steps": [alarm_step(alarm)]} if alarm else {})
 
     def _emergency(self, s: Session, conv: Conversation, token: str | None, resident: Message,
-                   alarm: Alarm, warning: str) -> Turn:
+                   alarm: Alarm, warning: str, lang: str = "ja") -> Turn:
         """The fixed reply with the numbers, an emergency-priority escalation (raised if one is
         open) and, when a staff member owns the conversation, an alert for them."""
         reply = self.pipeline.emergency_reply(resident.text, alarm)
@@ -147,11 +168,12 @@ class ChatService:
                             "", reply.trace)
         if esc.assignee_id is not None:
             self._alert(s, esc, alarm)
-        text_out = "\n\n".join(x for x in (reply.answer, warning) if x)
+        said = self._localised(reply, lang)
+        text_out = "\n\n".join(x for x in (said, warning) if x)
         bot = repo.add_message(s, conv, Role.BOT.value, text_out, decision=reply.decision,
                                outcome=reply.outcome.value, confidence=reply.confidence,
                                trace=reply.trace)
-        return Turn(conv, token, resident, bot, reply, esc.status)
+        return Turn(conv, token, resident, bot, reply, esc.status, lang=lang, said=said)
 
     def _alert(self, s: Session, esc: Escalation, alarm: Alarm) -> None:
         """Tell the assigned staff member: the console shows their emergency alerts first."""
@@ -174,12 +196,13 @@ class ChatService:
                             reply.trace)
         return esc.status
 
-    def request_person(self, s: Session, conv: Conversation, at: datetime | None = None) -> Turn:
+    def request_person(self, s: Session, conv: Conversation, at: datetime | None = None,
+                       lang: str = "ja") -> Turn:
         """The 「職員に相談する」 button."""
-        return self.ask(s, conv, Incoming.fixed("職員に相談したい"), at=at)
+        return self.ask(s, conv, Incoming.fixed("職員に相談したい"), at=at, lang=lang)
 
     def feedback(self, s: Session, conv: Conversation, message_id: int, helpful: bool,
-                 at: datetime | None = None) -> Turn | None:
+                 at: datetime | None = None, lang: str = "ja") -> Turn | None:
         """Record 役に立った / 役に立たなかった; repeated negatives escalate the conversation."""
         msg = s.get(Message, message_id)
         if msg is None or msg.conversation_id != conv.id or msg.role != Role.BOT.value:
@@ -194,8 +217,8 @@ class ChatService:
         repo.escalate(s, conv, msg, "negative_feedback", Priority.FEEDBACK,
                       (msg.citations[0].get("department", "") if msg.citations else ""),
                       msg.trace)
-        text = FEEDBACK_HANDOFF + "\n" + handoff_notice(self.hours, at or datetime.now(UTC),
-                                                        self.urgent_phone)
+        text = self._say(lang, "feedback_handoff", FEEDBACK_HANDOFF) + "\n" + handoff_notice(
+            self.hours, at or datetime.now(UTC), self.urgent_phone, self.language(lang))
         note = repo.add_message(s, conv, Role.SYSTEM.value, text, decision="handoff",
                                 outcome="handoff_feedback")
         return Turn(conv, None, msg, note, None, EscalationStatus.OPEN.value)

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.service.languages import Language
+
 WEEKDAYS_JA = "月火水木金土日"
 
 
@@ -57,8 +59,16 @@ def format_ja(at: datetime) -> str:
     return f"{at.month}月{at.day}日（{WEEKDAYS_JA[at.weekday()]}）{at.hour}時{minutes}"
 
 
-def handoff_notice(hours: OfficeHours, at: datetime, urgent_phone: str) -> str:
-    """What happens next after a handoff, said honestly for the time of day."""
+def handoff_notice(hours: OfficeHours, at: datetime, urgent_phone: str,
+                   language: Language | None = None) -> str:
+    """What happens next after a handoff, said honestly for the time of day (in `language`
+    when given, else Japanese)."""
+    if language is not None:
+        if hours.is_open(at):
+            return language.reply("hours_open")
+        opens = hours.next_open(at)
+        when = format_ja(opens) if language.code == "ja" else language.when(opens)
+        return language.reply("hours_closed", next=when, phone=urgent_phone)
     if hours.is_open(at):
         return ("職員が内容を確認し、このチャットでお返事します。"
                 "しばらくお待ちください（窓口の混雑状況により時間がかかることがあります）。")

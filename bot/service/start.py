@@ -1,5 +1,5 @@
-"""What the chat page shows before the first question: the notice (accuracy, personal data,
-retention) and topic buttons with example questions, from a data file and the index."""
+"""Topic buttons with example questions for the chat page, from a data file and the index
+(the opening notice is in each language's file, bot/data/lang/<code>.yaml)."""
 
 from __future__ import annotations
 
@@ -20,20 +20,18 @@ class Topic:
 
 @dataclass(frozen=True)
 class StartPage:
-    notice: list[str]
     hidden: frozenset[str]
     examples: dict[str, list[str]]
 
     @classmethod
-    def load(cls, path: Path, **values: Any) -> StartPage:
-        """The data file with the notice's placeholders filled; a missing notice fails here."""
+    def load(cls, path: Path) -> StartPage:
+        """The data file: hidden categories and example questions per category."""
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        notice = [str(line).format(**values) for line in data.get("notice") or []]
-        if not notice:
-            raise ValueError(f"{path}: notice（最初に表示するお知らせ）がありません")
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: examples と hidden_topics を書いてください")
         examples = {str(k): [str(q) for q in v or []]
                     for k, v in (data.get("examples") or {}).items()}
-        return cls(notice, frozenset(data.get("hidden_topics") or []), examples)
+        return cls(frozenset(data.get("hidden_topics") or []), examples)
 
     def topics(self, passages: Iterable[Any], limit: int, per_topic: int) -> list[Topic]:
         """The corpus's FAQ categories, most passages first, each with example questions."""

@@ -1,5 +1,6 @@
-"""The chat page's opening: the notice from the data file (placeholders filled, phone numbers
-tappable) and topic buttons from the corpus's FAQ categories with editable examples."""
+"""The chat page's opening: the notice from the language's data file (placeholders filled,
+phone numbers tappable) and topic buttons from the corpus's FAQ categories with editable
+examples."""
 
 from pathlib import Path
 
@@ -16,16 +17,15 @@ def test_page_shows_notice_topics_and_tel_links(app_factory):
     assert "365 日間保存" in html and "個人情報は入力しないでください" in html
     assert '<a class="tel" href="tel:119"' in html
     assert 'href="tel:0199211111"' in html  # the footer's main number
-    assert "<summary>ごみ・リサイクル</summary>" in html
+    assert '<summary lang="ja">ごみ・リサイクル</summary>' in html
     assert "例規" not in html.split('id="topics"')[1].split("</div>")[0]
     assert 'data-ask="粗大ごみはどうやって出せばいいですか"' in html
 
 
 def test_topics_fall_back_to_the_corpus_questions(tmp_path: Path):
     path = tmp_path / "start.yaml"
-    path.write_text("notice: ['{city_name} のお知らせ']\n", encoding="utf-8")
-    page = StartPage.load(path, city_name="風見野市")
-    assert page.notice == ["風見野市 のお知らせ"]
+    path.write_text("examples: {}\n", encoding="utf-8")
+    page = StartPage.load(path)
 
     class P:
         def __init__(self, category, question, source_type="faq"):
@@ -38,17 +38,16 @@ def test_topics_fall_back_to_the_corpus_questions(tmp_path: Path):
                                                       ("ごみ", ["粗大ごみは？"])]
 
 
-def test_notice_is_required(tmp_path: Path):
+def test_start_file_must_be_a_mapping(tmp_path: Path):
     path = tmp_path / "start.yaml"
-    path.write_text("examples: {}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="notice"):
+    path.write_text("- a\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="examples"):
         StartPage.load(path)
 
 
 def test_shipped_data_file_loads():
-    page = StartPage.load(PACKAGE_DATA / "start.yaml", city_name="市", city_phone="0",
-                          retention_days="365")
-    assert len(page.notice) >= 3
+    page = StartPage.load(PACKAGE_DATA / "start.yaml")
+    assert "例規" in page.hidden and page.examples["ごみ・リサイクル"]
 
 
 def test_tel_links_escape_text():

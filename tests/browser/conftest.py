@@ -81,11 +81,41 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
+        yield JapaneseBrowser(b)
         b.close()
 
 
+class JapaneseBrowser:
+    """The browser, with pages in a Japanese locale unless a test asks for another: the chat
+    page follows Accept-Language."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        options.setdefault("locale", "ja-JP")
+        return self._browser.new_context(**options)
+
+    def new_page(self, **options):
+        options.setdefault("locale", "ja-JP")
+        return self._browser.new_page(**options)
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def ask(page, text):
+    """Type a question, send it, and return the bot's reply (a new li.bot)."""
+    bots = page.locator("li.bot")
+    before = bots.count()
+    page.locator("#message").fill(text)
+    page.locator("#send").click()
+    # A locator, not wait_for_function: the page's CSP forbids evaluating strings.
+    bots.nth(before).wait_for(timeout=20000)
+    return bots.last
 
 
 def assert_accessible(page, label: str = "") -> None:

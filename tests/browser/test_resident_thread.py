@@ -7,22 +7,13 @@ reply that arrived while the page was closed, a resume code on another device, �
 import pytest
 
 from bot.store import repo
-from tests.browser.conftest import VIEWPORTS, assert_accessible
+from tests.browser.conftest import VIEWPORTS, ask, assert_accessible
 
 pytestmark = pytest.mark.browser
 
 
 def _bots(page):
     return page.locator("li.bot")
-
-
-def _ask(page, text):
-    before = _bots(page).count()
-    page.get_by_label("質問を入力してください").fill(text)
-    page.get_by_role("button", name="送信").click()
-    # A locator, not wait_for_function: the page's CSP forbids evaluating strings.
-    _bots(page).nth(before).wait_for(timeout=20000)
-    return _bots(page).last
 
 
 def _staff_reply(app, text):
@@ -55,7 +46,7 @@ def test_kept_thread_and_clear_actions(served_app, browser, artifacts, size):
     assert "粗大ごみ" in answer.inner_text()
 
     # Clarify: the choices once, as buttons, not also as a numbered list in the text.
-    offer = _ask(page, "古いタンスを処分したい")
+    offer = ask(page, "古いタンスを処分したい")
     choices = offer.get_by_role("group", name="候補の質問")
     choices.wait_for(timeout=15000)
     labels = [b.inner_text() for b in choices.get_by_role("button").all()]
@@ -64,7 +55,7 @@ def test_kept_thread_and_clear_actions(served_app, browser, artifacts, size):
     page.screenshot(path=str(artifacts / f"{size}-clarify.png"), full_page=True)
 
     # An answer with its department's number as a tel: link; the chosen rating stays.
-    answer = _ask(page, "住民票の写しはどこで取れますか")
+    answer = ask(page, "住民票の写しはどこで取れますか")
     answer.locator(".sources").wait_for(timeout=15000)
     assert answer.locator("a.tel").first.get_attribute("href", timeout=5000).startswith("tel:")
     answer.get_by_role("button", name="役に立った").click()

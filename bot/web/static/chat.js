@@ -1,7 +1,8 @@
 // Resident chat page: asks through /api/chat, shows citations, clarify choices, feedback,
 // the 職員に相談する button, and polls the thread so staff replies appear without reloading.
 // The thread and its token are kept in localStorage (a closed tab or a new tab goes on with
-// it) until the resident ends it; a resume code moves it to another device.
+// it) until the resident ends it; a resume code moves it to another device. Every text comes
+// from the page's language (data-chrome, from bot/data/lang/<code>.yaml).
 (() => {
   "use strict";
   const KEY = "madoguchi.conversation";
@@ -16,7 +17,10 @@
   let state = load(KEY);  // {id, token, last}
   const prefs = load(PREFS) || {};
   const shown = new Set();
-  const WHO = { resident: "あなた", bot: "自動応答", staff: "市の職員", system: "お知らせ" };
+  const T = JSON.parse(document.body.dataset.chrome || "{}");
+  const LANG = document.documentElement.dataset.lang || "ja";
+  const fmt = (text, values) => text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+  const WHO = { resident: T.who_resident, bot: T.who_bot, staff: T.who_staff, system: T.who_system };
 
   function load(key) {
     try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
@@ -62,7 +66,7 @@
       box.appendChild(document.createTextNode(text.slice(at, m.index)));
       const a = el("a", "tel", m[0]);
       a.href = "tel:" + encodeURIComponent(m[0].replace(/-/g, ""));
-      a.setAttribute("aria-label", `${m[0]} に電話する`);
+      a.setAttribute("aria-label", fmt(T.call, { number: m[0] }));
       box.appendChild(a);
       at = m.index + m[0].length;
     }
@@ -72,13 +76,16 @@
 
   function sources(citations) {
     const list = el("ol", "sources");
-    list.setAttribute("aria-label", "出典");
+    list.setAttribute("aria-label", T.sources);
     for (const c of citations) {
       const li = el("li");
       const a = el("a", "cite-link", c.locator || c.title);
       if (c.url) { a.href = c.url; a.target = "_blank"; a.rel = "noopener"; }
       li.appendChild(a);
-      if (c.department) li.appendChild(withCalls("span", "dept", `担当: ${c.department}${c.contact ? `（電話 ${c.contact}）` : ""}`));
+      if (c.department) {
+        const phone = c.contact ? `（${fmt(T.phone, { contact: c.contact })}）` : "";
+        li.appendChild(withCalls("span", "dept", fmt(T.department, { department: c.department }) + phone));
+      }
       list.appendChild(li);
     }
     return list;
@@ -93,7 +100,7 @@
   function choiceButtons(choices) {
     const box = el("div", "choices");
     box.setAttribute("role", "group");
-    box.setAttribute("aria-label", "候補の質問");
+    box.setAttribute("aria-label", T.choices_group);
     for (const c of choices) {
       const b = el("button", "", c.label);
       b.type = "button";
@@ -109,7 +116,7 @@
     const li = el("li", m.role);
     li.dataset.messageId = m.id;
     li.appendChild(el("span", "who", WHO[m.role] || m.role));
-    if (fresh) { li.classList.add("new"); li.appendChild(el("span", "badge", "新着")); }
+    if (fresh) { li.classList.add("new"); li.appendChild(el("span", "badge", T.new_badge)); }
     let body = m.role === "bot" && m.citations && m.citations.length
       ? m.text.split("\n【出典】")[0] : m.text;
     if (m.choices && m.choices.length) body = withoutChoiceList(body, m.choices);
@@ -122,7 +129,8 @@
       li.appendChild(alert);
       rest = cut >= 0 ? body.slice(cut + 2) : "";
     }
-    if (rest) li.appendChild(withCalls("div", "text", rest));
+    if (rest && m.ruby && m.ruby.length && !m.emergency) li.appendChild(withRuby(m.ruby));
+    else if (rest) li.appendChild(withCalls("div", "text", rest));
     if (m.citations && m.citations.length) li.appendChild(sources(m.citations));
     if (m.choices && m.choices.length) li.appendChild(choiceButtons(m.choices));
     if (m.role === "bot" && m.decision === "answer") li.appendChild(feedback(m.id, m.feedback));
@@ -131,7 +139,19 @@
     if (state && m.id > (state.last || 0)) { state.last = m.id; save(); }
   }
 
-  const RATINGS = [["役に立った", true], ["役に立たなかった", false]];
+  // やさしい日本語: the answer with furigana, from the server's (text, reading) segments.
+  function withRuby(segments) {
+    const box = el("div", "text furigana");
+    for (const [text, reading] of segments) {
+      if (!reading) { box.appendChild(withCalls("span", "", text)); continue; }
+      const ruby = el("ruby", "", text);
+      ruby.appendChild(el("rt", "", reading));
+      box.appendChild(ruby);
+    }
+    return box;
+  }
+
+  const RATINGS = [[T.helpful, true], [T.not_helpful, false]];
 
   // The chosen rating stays visible (pressed, with a mark); the other is no longer offered.
   function showChosen(box, helpful) {
@@ -142,13 +162,13 @@
       b.classList.toggle("chosen", chosen);
       if (chosen) b.textContent = "✓ " + b.dataset.label;
     });
-    box.querySelector(".rated").textContent = "評価を送信しました";
+    box.querySelector(".rated").textContent = T.rated;
   }
 
   function feedback(id, given) {
     const box = el("div", "feedback");
     box.setAttribute("role", "group");
-    box.setAttribute("aria-label", "この回答の評価");
+    box.setAttribute("aria-label", T.rating_group);
     for (const [label, helpful] of RATINGS) {
       const b = el("button", "", label);
       b.type = "button";
@@ -167,22 +187,22 @@
     showChosen(box, helpful);
     const r = await fetch(`/api/conversations/${state.id}/feedback`, {
       method: "POST", headers: headers(), body: JSON.stringify({ message_id: id, helpful }) });
-    status.textContent = r.ok ? "評価を受け付けました。ありがとうございます。" : "評価を送れませんでした。";
+    status.textContent = r.ok ? T.rate_thanks : T.rate_failed;
     if (r.ok) { const data = await r.json(); if (data.message) render(data.message); }
   }
 
   async function post(url, payload) {
     send.disabled = true;
-    status.textContent = "回答を作成しています…";
+    status.textContent = T.thinking;
     try {
       const r = await fetch(url, { method: "POST", headers: headers(), body: JSON.stringify(payload) });
       const data = await r.json();
-      if (!r.ok) { status.textContent = typeof data.detail === "string" ? data.detail : "入力内容を確認してください。"; return; }
+      if (!r.ok) { status.textContent = typeof data.detail === "string" ? data.detail : T.check_input; return; }
       if (!state) { state = { id: data.conversation_id, token: data.token, last: 0 }; save(); }
       await refresh();
       status.textContent = "";
     } catch (e) {
-      status.textContent = "通信できませんでした。時間をおいて再度お試しください。";
+      status.textContent = T.network_error;
     } finally { send.disabled = false; }
   }
 
@@ -190,59 +210,59 @@
     text = text.trim();
     if (!text) return;
     input.value = "";
-    await post("/api/chat", { conversation_id: state ? state.id : null, message: text });
+    await post("/api/chat", { conversation_id: state ? state.id : null, message: text, lang: LANG });
   }
 
   // Fetch the thread; on return, what arrived while the page was closed is marked 新着.
   async function refresh(returning) {
     if (!state) return;
     const seen = state.last || 0;
-    const r = await fetch(`/api/conversations/${state.id}?after=0`, { headers: headers() });
+    const ruby = LANG === "ja-easy" ? "&ruby=1" : "";
+    const r = await fetch(`/api/conversations/${state.id}?after=0${ruby}`, { headers: headers() });
     if (r.status === 403 || r.status === 404) {
-      forget("この会話はこの端末では開けなくなりました（別の端末に移したか、終了しました）。");
+      forget(T.lost);
       return;
     }
     if (!r.ok) return;
     const data = await r.json();
     const waiting = data.messages.filter((m) => returning && m.id > seen && m.role === "staff");
     data.messages.forEach((m) => render(m, waiting.includes(m)));
-    if (waiting.length) status.textContent = "お休み中に職員からのお返事が届いています。";
+    if (waiting.length) status.textContent = T.returned;
   }
 
   async function move() {
     const r = await fetch(`/api/conversations/${state.id}/resume-code`, { method: "POST", headers: headers() });
-    if (!r.ok) { status.textContent = "再開コードを発行できませんでした。"; return; }
+    if (!r.ok) { status.textContent = T.code_failed; return; }
     const data = await r.json();
     const hours = Math.round(data.expires_minutes / 60);
-    codeBox.replaceChildren(
-      el("span", "", "再開コード: "), el("strong", "code", data.code),
-      el("span", "", `（${hours}時間有効・1回限り）。別の端末でこのページを開き「再開コードで会話を続ける」に入力してください。入力すると、この端末からは見られなくなります。`));
+    const [before, after] = fmt(T.code_text, { hours }).split("{code}");
+    codeBox.replaceChildren(el("span", "", before), el("strong", "code", data.code), el("span", "", after || ""));
     codeBox.hidden = false;
-    status.textContent = "再開コードを発行しました。";
+    status.textContent = T.code_issued;
   }
 
   async function resume(code) {
     const r = await fetch("/api/resume", { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ code }) });
     const data = await r.json();
-    if (!r.ok) { status.textContent = typeof data.detail === "string" ? data.detail : "再開コードを確認してください。"; return; }
+    if (!r.ok) { status.textContent = typeof data.detail === "string" ? data.detail : T.check_input; return; }
     shown.clear();
     log.replaceChildren();
     state = { id: data.conversation_id, token: data.token, last: 0 };
     save();
     $("resume").open = false;
     await refresh();
-    status.textContent = "会話を再開しました。";
+    status.textContent = T.resumed;
   }
 
   async function end() {
-    if (!window.confirm("この会話を終了し、この端末から消します。よろしいですか。")) return;
+    if (!window.confirm(T.end_confirm)) return;
     await fetch(`/api/conversations/${state.id}/end`, { method: "POST", headers: headers() });
-    forget("会話を終了し、この端末から消しました。");
+    forget(T.ended);
   }
 
   function greet() {
-    render({ id: 0, role: "bot", text: "こんにちは。市の手続きや暮らしについて質問してください。", citations: [] });
+    render({ id: 0, role: "bot", text: T.greeting, citations: [] });
   }
 
   function setBig(on) {
@@ -260,8 +280,8 @@
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); ask(input.value); }
   });
   $("person").addEventListener("click", async () => {
-    if (!state) { await ask("職員に相談したい"); return; }
-    await post(`/api/conversations/${state.id}/handoff`, {});
+    if (!state) { await ask(T.person_request); return; }
+    await post(`/api/conversations/${state.id}/handoff?lang=${encodeURIComponent(LANG)}`, {});
   });
   $("bigger").addEventListener("click", () => setBig(!document.documentElement.classList.contains("big")));
   $("move").addEventListener("click", move);
@@ -273,6 +293,7 @@
   window.addEventListener("storage", (e) => {  // another tab started, moved or ended the thread
     if (e.key === KEY) { state = load(KEY); if (!state) forget(""); else refresh(); }
   });
+  $("lang").addEventListener("change", () => $("lang-form").requestSubmit());
   setBig(Boolean(prefs.big));
   tools();
   if (!state) greet();
