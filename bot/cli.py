@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.channels import line_sim
+from bot.channels import line_richmenu, line_sim
 from bot.settings import Settings
 from bot.staff import cli as staff_cli
 from eval.cli import add_parsers as add_eval_parsers
@@ -61,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-scrub", action="store_true",
                    help="残す会話・トレース・エスカレーションを現在のマスキングでかけ直さない")
     line_sim.add_parser(sub)
+    line_richmenu.add_parser(sub)
     add_eval_parsers(sub)
     return root
 
@@ -73,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"ingest": cmd_ingest, "sources": cmd_sources, "ask": cmd_ask, "serve": cmd_serve,
                "staff": staff_cli.run, "faq": staff_cli.run_faq,
                "variants": staff_cli.run_variants, "purge": cmd_purge,
-               "line-sim": line_sim.run, "eval": cmd_eval}[args.command]
+               "line-sim": line_sim.run, "line-richmenu": line_richmenu.run,
+               "eval": cmd_eval}[args.command]
     return handler(args, settings)
 
 

@@ -300,13 +300,15 @@ class LineChannel:
         assert message is not None
         question = replace(message, text=message.text[:MAX_QUESTION])
         chat = self.services.chat
+        lang = self.services.languages.choose(None, question.text)
         limited = not self.services.resident_limiter.hit(f"line:{user}").allowed
         if limited and not chat.urgent(question):  # an emergency is never rate-limited
-            return fmt.text_messages(chat.pipeline.replies.text(Outcome.RATE_LIMITED))
+            return fmt.text_messages(
+                self.services.languages.get(lang).reply(Outcome.RATE_LIMITED.value))
         self._loading(user)
         with self.services.db.session() as s:
             conv = repo.conversation_for_line_user(s, user)
-            out = self._outgoing(chat.ask(s, conv, question, limited=limited))
+            out = self._outgoing(chat.ask(s, conv, question, limited=limited, lang=lang))
         return fmt.messages(out, flex=self.options.flex_sources)
 
     def _postback(self, user: str, data: str) -> list[Any]:
@@ -316,14 +318,17 @@ class LineChannel:
         with self.services.db.session() as s:
             conv = repo.conversation_for_line_user(s, user)
             if pb.action == "handoff":
-                out = self._outgoing(self.services.chat.request_person(s, conv))
+                out = self._outgoing(self.services.chat.request_person(s, conv, lang=pb.lang))
                 return fmt.messages(out, flex=self.options.flex_sources)
+            if pb.action == "languages":
+                return fmt.text_messages(self._languages_note())
             return self._feedback(s, conv, pb)
 
     def _feedback(self, s: Session, conv: Conversation, pb: fmt.Postback) -> list[Any]:
         assert pb.message_id is not None
         try:
-            turn = self.services.chat.feedback(s, conv, pb.message_id, bool(pb.helpful))
+            turn = self.services.chat.feedback(s, conv, pb.message_id, bool(pb.helpful),
+                                               lang=pb.lang)
         except ConversationNotFound:
             return fmt.text_messages(fmt.FEEDBACK_UNKNOWN)
         if turn is not None and turn.bot_message is not None:
@@ -331,6 +336,13 @@ class LineChannel:
         if pb.helpful:
             return fmt.text_messages(fmt.FEEDBACK_THANKS)
         return fmt.text_messages(fmt.FEEDBACK_SORRY, [fmt.person_item()])
+
+    def _languages_note(self) -> str:
+        """The rich menu's 言語 / Language: each language's greeting (write in it to be
+        answered in it)."""
+        table = self.services.languages.table
+        return "\n\n".join(f"{lang.name}: {lang.chrome['greeting']}"
+                             for code, lang in table.items() if code != "ja")
 
     def _follow(self, user: str) -> list[Any]:
         with self.services.db.session() as s:
@@ -353,12 +365,15 @@ class LineChannel:
         if turn.reply is None:
             return fmt.Outgoing(body=bot.text, decision=bot.decision or "",
                                 outcome=bot.outcome or "", message_id=bot.id)
-        heading = _sources_heading(self.services)
-        return fmt.Outgoing(body=fmt.strip_sources(turn.reply.answer, heading),
+        lang = self.services.languages.get(turn.lang)
+        heading = lang.reply("sources_heading")
+        labels = {} if lang.code == "ja" else {  # Japanese keeps LINE's own short labels
+            k: lang.chrome[k] for k in ("helpful", "not_helpful", "person", "person_request")}
+        return fmt.Outgoing(body=fmt.strip_sources(turn.said or turn.reply.answer, heading),
                             citations=list(bot.citations or []), choices=list(bot.choices or []),
                             notices=list(turn.notices), decision=bot.decision or "",
                             outcome=bot.outcome or "", message_id=bot.id,
-                            emergency=turn.reply.emergency)
+                            emergency=turn.reply.emergency, lang=turn.lang, labels=labels)
 
     # -- out --------------------------------------------------------------------------------
 
@@ -406,11 +421,6 @@ def _stored(ctx: Context) -> dict[str, Any]:
 def _mentions_bot(message: Any) -> bool:
     mention = getattr(message, "mention", None)
     return any(getattr(m, "is_self", False) for m in getattr(mention, "mentionees", None) or [])
-
-
-def _sources_heading(services: Services) -> str:
-    replies = getattr(services.chat.pipeline, "replies", None)
-    return replies.fragment("sources_heading") if replies is not None else "【出典】"
 
 
 @router.post("/line/webhook", tags=["line"], summary="LINE Messaging API webhook")

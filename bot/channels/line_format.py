@@ -25,6 +25,8 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
+from bot.service.languages import LANG_PATTERN
+
 MAX_TEXT = 5000
 MAX_MESSAGES = 5
 MAX_QUICK_REPLIES = 13
@@ -128,6 +130,15 @@ class Outgoing:
     outcome: str = ""
     message_id: int | None = None
     emergency: str = ""
+    lang: str = "ja"  # the reply's language: postbacks carry it, so their replies keep it
+    labels: dict[str, str] = field(default_factory=dict)  # quick-reply labels in `lang`
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key) or LABELS[key]
+
+
+LABELS = {"helpful": HELPFUL, "not_helpful": NOT_HELPFUL, "person": PERSON,
+          "person_request": PERSON_TEXT}
 
 
 def strip_sources(answer: str, heading: str) -> str:
@@ -180,10 +191,10 @@ def quick_items(out: Outgoing) -> list[QuickReplyItem]:
     feedback and 職員に相談 under an answer, or the candidate questions under a clarify."""
     calls = call_items("\n".join([out.body, *out.notices]))
     if out.decision == "answer" and out.message_id is not None:
-        rest = [*feedback_items(out.message_id), person_item()]
+        rest = [*feedback_items(out.message_id, out), person_item(out)]
     elif out.decision == "clarify":
         picks = [choice_item(c.get("label", "")) for c in out.choices if c.get("label")]
-        rest = [*picks[:MAX_QUICK_REPLIES - 1 - len(calls)], person_item()]
+        rest = [*picks[:MAX_QUICK_REPLIES - 1 - len(calls)], person_item(out)]
     else:
         rest = []
     return [*calls[:MAX_QUICK_REPLIES - len(rest)], *rest]
@@ -225,14 +236,21 @@ def emergency_bubble(body: str) -> FlexMessage:
     return FlexMessage(alt_text=clip(body, MAX_ALT_TEXT), contents=bubble)
 
 
-def feedback_items(message_id: int) -> list[QuickReplyItem]:
-    return [_postback(HELPFUL, {"action": "feedback", "message_id": message_id, "helpful": 1}),
-            _postback(NOT_HELPFUL, {"action": "feedback", "message_id": message_id,
-                                    "helpful": 0})]
+def feedback_items(message_id: int, out: Outgoing | None = None) -> list[QuickReplyItem]:
+    out = out or Outgoing("")
+    return [_postback(out.label(key), {"action": "feedback", "message_id": message_id,
+                                       "helpful": helpful, **_lang(out)})
+            for key, helpful in (("helpful", 1), ("not_helpful", 0))]
 
 
-def person_item() -> QuickReplyItem:
-    return _postback(PERSON, {"action": "handoff"}, display=PERSON_TEXT)
+def person_item(out: Outgoing | None = None) -> QuickReplyItem:
+    out = out or Outgoing("")
+    return _postback(out.label("person"), {"action": "handoff", **_lang(out)},
+                     display=out.label("person_request"))
+
+
+def _lang(out: Outgoing) -> dict[str, str]:
+    return {"lang": out.lang} if out.lang != "ja" else {}
 
 
 def choice_item(label: str) -> QuickReplyItem:
@@ -253,18 +271,21 @@ class Postback:
     action: str
     message_id: int | None = None
     helpful: bool | None = None
+    lang: str = "ja"
 
 
 def parse_postback(data: str) -> Postback | None:
-    """The postback we put on a quick reply, or None for anything else."""
+    """The postback we put on a quick reply or the rich menu, or None for anything else."""
     fields = {k: v[0] for k, v in parse_qs(data or "").items()}
     action = fields.get("action", "")
-    if action == "handoff":
-        return Postback("handoff")
+    lang = fields.get("lang", "ja")
+    lang = lang if re.fullmatch(LANG_PATTERN, lang) else "ja"
+    if action in ("handoff", "languages"):
+        return Postback(action, lang=lang)
     if action == "feedback":
         mid, helpful = fields.get("message_id", ""), fields.get("helpful", "")
         if mid.isdigit() and helpful in ("0", "1"):
-            return Postback("feedback", int(mid), helpful == "1")
+            return Postback("feedback", int(mid), helpful == "1", lang)
     return None
 
 
