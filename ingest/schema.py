@@ -8,7 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 # 2: vectors and keyword arrays as .npy files (memory-mapped by readers), doc_ids.json.
-SCHEMA_VERSION = 2
+# 3: readings.json (the corpus's words by reading, ingest/readings.py): an older generation is
+#    rebuilt by the next ingest even when no source changed.
+SCHEMA_VERSION = 3
 
 
 class SourceType(StrEnum):

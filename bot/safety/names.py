@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ingest.readings import kana_heavy
 from ingest.text import SudachiPerThread, sentences, sudachi_dictionary
 
 _HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|氏|殿|先生|課長|係長|部長"
@@ -87,6 +88,10 @@ _OPENING = re.compile(rf"(?:^|(?<=\n))[ ]?(?:{_GREETING}[、。,!！ ]?[ ]?)?"
                       r"(?P<n>[一-龥々]{1,2})(?=です[、。,]|でございます)")
 # (pattern, weak): a weak position (a line of its own, the end of the message, after 娘の)
 # also holds ordinary words, so what stands there must look like a person's name itself.
+# 「…です」 at a clause start holds ordinary words too (「もういいです。」): a run of hiragana
+# counts there only if it is one name, not as after a label.
+_COPULA = re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME})"
+                     r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$))")
 _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # after a label: 名前は…, 名義：…, 氏名 …, 送信者 …
     (re.compile(rf"(?:名前|氏名|名義人?|申請者|差出人|送信者|送り主|署名|宛名|フリガナ|ふりがな"
@@ -134,8 +139,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # before と申します / といいます, at a clause start
     (re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME}){_INTRO_AHEAD}"), False),
     # 「グエン・ヴァン・ミンです」 at a clause start
-    (re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME})"
-                r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$))"), False),
+    (_COPULA, False),
     # a family member: 娘の…が, 夫の…と
     (_KIN, True),
     # 林です、… at the start of a message or line
@@ -300,15 +304,21 @@ class NameFinder:
             for m in pattern.finditer(text):
                 name = m.group("n").strip()
                 kin = pattern is _KIN and self._family_name(
-                    name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"))
+                    name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"),
+                    text[m.end("n"):m.end("n") + 1])
                 kin = kin or (pattern is _OPENING and self._nameable(name, "姓"))
-                if not name or not (kin or self._looks_like_name(name, label=not weak)
+                label = not weak and pattern is not _COPULA
+                kin = kin or (pattern is _COPULA and self._kana_spells_name(name))
+                if not name or not (kin or self._looks_like_name(name, label=label)
                                     or self._reading_of_name(text, m.start("n"), name)):
                     continue
                 before = text[:m.start("n")].rstrip()[-1:]
                 if weak and not (kin or self._personal(name) or (
                         _spaced_kana(name) and before and not _KANA_CHAR.match(before))):
                     continue  # a whole message 「げんつき はいしゃ」 is a search, not a name
+                if weak and (_sentence_not_name(name) or (
+                        re.fullmatch(r"[ぁ-ゖー]+", name) and kana_heavy(text))):
+                    continue  # 「我家厨房着火了」 on a line; 「こうえん の ゆうぐ」 ends a search
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
                 yield start, start + len(name)
 
@@ -392,6 +402,21 @@ class NameFinder:
             return True
         return False
 
+    def _kana_spells_name(self, name: str) -> bool:
+        """Hiragana whose katakana spelling Sudachi reads as names only (おかだたくや →
+        オカダ タクヤ), not 「もういい」."""
+        if not re.fullmatch(r"[ぁ-ゖー]{3,12}", name) or name in _NOT_A_NAME:
+            return False
+        kata = _to_katakana(name)
+        if any("姓" in self._name_kinds(kata[:i]) and "名" in self._name_kinds(kata[i:])
+               for i in range(2, len(kata) - 1)):
+            return True  # サカイ + ユウマ, read by Sudachi as one unknown word
+        toks = [t for t in self.tokens(kata) if t.pos[0] not in _BOUNDARY_POS]
+        named = [t for t in toks if t.person]
+        # サカイ ユウ マ: a one-kana remainder Sudachi could not join is part of the name
+        return bool(named) and all(t.person or len(t.surface) == 1 for t in toks) and (
+            sum(len(t.surface) for t in named) >= 2 * sum(not t.person for t in toks) + 2)
+
     def _hiragana_name(self, name: str) -> bool:
         """A hiragana given name Sudachi cuts into pieces (ひまり → ひま/り) is a name if its
         katakana spelling is one word Sudachi knows as a name or cannot read (ヒマリ)."""
@@ -403,13 +428,18 @@ class NameFinder:
         kata = self.tokens(_to_katakana(name))
         return len(kata) == 1 and (bool(kata[0].person) or kata[0].oov)
 
-    def _family_name(self, name: str, joint: str, kin: str) -> bool:
+    def _family_name(self, name: str, joint: str, kin: str, after: str = "") -> bool:
         """After a family word: a hiragana given name, or — set beside it (娘の凛が, 息子蒼の,
         not 夫が酒を) — a kanji word the dictionary also knows as a given name, unless the two
         are one word (母子, 妻子)."""
         if self._hiragana_name(name):  # 娘のひまりが, 娘ひなた、 (not 父がひとり)
             return joint in {"の", "は", "が", "、"} or (
                 not joint and name[0] not in "がはのをにとも")
+        if (not joint and re.fullmatch(r"[ぁ-ゖ]{2,5}", name) and after == "、"
+                and name[0] not in "がはのをにとも"
+                and not re.match(r"たち|ちゃん|さん|くん|さま|ども|ら$", name)
+                and not _KANA_ENDINGS.search(name) and not name.endswith("て")):
+            return True  # うちの娘ひなた、H30.7.21生まれ: set off by a comma
         if joint in {"は", "が"}:
             return False  # 夫が酒を…: after が / は comes what they do, not who they are
         if re.fullmatch(r"[ァ-ヴ][ァ-ヴー]{1,7}", name):
@@ -452,6 +482,17 @@ class NameFinder:
             return False
         last = [t for t in self.tokens(name) if t.pos[0] not in _BOUNDARY_POS][-1:]
         return not (last and last[0].person and _DEPARTMENT.fullmatch(last[0].surface) is None)
+
+
+# Characters of Chinese sentences that no Japanese name has.
+_CHINESE_GRAMMAR = re.compile("[我你他她们們吗嗎呢的着著吧没沒这這那哪谁誰]")
+
+
+def _sentence_not_name(name: str) -> bool:
+    """A run of kanji too long for a name, or holding Chinese grammar: a sentence."""
+    compact = name.replace(" ", "")
+    return bool(_CHINESE_GRAMMAR.search(compact)) or (
+        re.fullmatch(r"[一-龥々]+", compact) is not None and len(compact) > 6)
 
 
 def _to_katakana(hira: str) -> str:
