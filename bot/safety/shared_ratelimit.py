@@ -26,10 +26,12 @@ local horizon, retry, remaining = 0, 0, nil
 for i = 3, #ARGV, 2 do
   local max, window = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
   if window > horizon then horizon = window end
-  local since = now - window
-  local inside = redis.call('ZCOUNT', KEYS[1], '(' .. since, '+inf')
+  -- '(' .. number would print 14 significant digits: an event exactly one window old
+  -- (1000001.44140625) then fell inside or outside by rounding; 17 digits are exact.
+  local since = '(' .. string.format('%.17g', now - window)
+  local inside = redis.call('ZCOUNT', KEYS[1], since, '+inf')
   if inside >= max then
-    local blocking = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. since, '+inf', 'WITHSCORES',
+    local blocking = redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf', 'WITHSCORES',
                                 'LIMIT', inside - max, 1)
     local wait = tonumber(blocking[2]) + window - now
     if wait > retry then retry = wait end

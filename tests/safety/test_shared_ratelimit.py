@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.safety.ratelimit import RateLimiter, parse_limits
@@ -49,6 +49,7 @@ def shared(url: str, spec: str, clock, prefix: str | None = None, **kw) -> Share
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.floats(0, 40)), max_size=40))
+@example([("a", 1.44140625), ("a", 10.0)])  # an event exactly one window old (found in CI)
 def test_same_decisions_as_the_in_process_limiter(steps):
     if not redis_up():
         pytest.skip("Redis is not running")
