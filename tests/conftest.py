@@ -142,3 +142,19 @@ def app_factory(mini_index, embedder, settings_factory, tmp_path):
     yield make
     for db in created:
         db.engine.dispose()
+
+
+@pytest.fixture
+def cut_database():
+    """Points an app's database at a port where nothing listens (PostgreSQL gone)."""
+    from sqlalchemy import create_engine
+
+    from bench.load import free_port
+
+    def cut(app) -> None:
+        db = app.state.services.db
+        db.engine.dispose()
+        db.engine = create_engine(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none",
+                                  connect_args={"connect_timeout": 1})
+        db._sessions.configure(bind=db.engine)
+    return cut

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bench.load import Server, free_port
@@ -91,14 +91,9 @@ def test_connecting_to_a_silent_server_gives_up(tmp_path):
     assert isinstance(outcome[0], OperationalError)
 
 
-def test_requests_get_503_not_500_when_the_database_is_gone(app_factory):
+def test_requests_get_503_not_500_when_the_database_is_gone(app_factory, cut_database):
     app = app_factory()
-    services = app.state.services
-    services.db.engine.dispose()
-    services.db.engine = create_engine(
-        f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none",
-        connect_args={"connect_timeout": 1})
-    services.db._sessions.configure(bind=services.db.engine)
+    cut_database(app)
     r = TestClient(app).post("/api/chat", json={"message": "燃やすごみの収集日はいつですか"})
     assert r.status_code == 503, r.text
     assert r.headers["Retry-After"] and "混み合って" in r.json()["detail"]

@@ -6,7 +6,6 @@ import socket
 from fastapi.testclient import TestClient
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
-from sqlalchemy import create_engine
 
 
 def free_port() -> int:
@@ -38,13 +37,9 @@ def test_healthz_and_readyz(app_factory):
     assert checks["database"]["ok"]
 
 
-def test_readyz_fails_without_database(app_factory):
+def test_readyz_fails_without_database(app_factory, cut_database):
     app = app_factory()
-    services = app.state.services
-    services.db.engine.dispose()
-    services.db.engine = create_engine(
-        f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none",
-        connect_args={"connect_timeout": 1})
+    cut_database(app)
     r = TestClient(app).get("/readyz")
     assert r.status_code == 503
     database = r.json()["checks"]["database"]
