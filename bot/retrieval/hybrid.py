@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,7 +186,7 @@ class HybridRetriever:
         near = self._dense_candidates(gen, topic, filters) if topic is not None else set()
         t3 = time.perf_counter()
         rows = _top(kw, self.candidates) | _top(hd, self.candidates) | dense_rows | near
-        hits = self._fuse(gen, sorted(rows), kw, hd, qvec, side, topic)[:top_k]
+        hits = self._fuse(gen, sorted(rows), kw, hd, qvec, side, topic, top_k)
         _cover(gen, hits[:COVERED], tokens)
         side.explain(hits)
         t4 = time.perf_counter()
@@ -237,8 +238,10 @@ class HybridRetriever:
         return {int(idx[i]) for i in best}
 
     def _fuse(self, gen: Generation, rows: list[int], kw: np.ndarray, hd: np.ndarray,
-              qvec: np.ndarray, side: QuestionSide, topic: np.ndarray | None) -> list[Hit]:
-        if not rows:
+              qvec: np.ndarray, side: QuestionSide, topic: np.ndarray | None,
+              top_k: int) -> list[Hit]:
+        """The `top_k` best of `rows` by fused score (ties by doc id)."""
+        if not rows or top_k <= 0:
             return []
         idx = np.array(rows)
         cos_h = side.cosine(gen, idx, qvec)
@@ -250,10 +253,16 @@ class HybridRetriever:
         if topic is not None:  # kept on the same 0–1 scale as without a topic
             near = _directions(gen, idx) @ topic
             fused = (fused + w.topic * _spread(near)) / (w.keyword + w.head + w.dense + w.topic)
-        hits = [Hit(gen.passages[r], float(fused[i]), float(k[i]), float(h[i]),
-                    float(cos_h[i]), float(cos_b[i]), row=r) for i, r in enumerate(rows)]
+        # Only the best k (and any tied with the k-th) are decoded into passages: at 100k
+        # passages most candidates are not in the decoded-row cache.
+        keep: Sequence[int] = range(len(rows))
+        if len(rows) > top_k:
+            kth = np.partition(-fused, top_k - 1)[top_k - 1]
+            keep = np.flatnonzero(-fused <= kth).tolist()
+        hits = [Hit(gen.passages[rows[i]], float(fused[i]), float(k[i]), float(h[i]),
+                    float(cos_h[i]), float(cos_b[i]), row=rows[i]) for i in keep]
         hits.sort(key=lambda x: (-x.fused, x.passage.doc_id))
-        return hits
+        return hits[:top_k]
 
 
 COVERED = 5  # hits whose query-term coverage is computed (a confidence signal)
@@ -262,9 +271,11 @@ COMPARED = 10  # hits compared pairwise (which passages say the same thing)
 
 def _cover(gen: Generation, hits: list[Hit], tokens: list[str]) -> None:
     layer = gen.variants
-    for h in hits:
-        h.coverage = gen.keyword_full.matched_share(tokens, h.row)
-        h.head_coverage = gen.keyword_head.matched_share(tokens, h.row)
+    rows = [h.row for h in hits]
+    full, head = (gen.keyword_full.matched_shares(tokens, rows),
+                  gen.keyword_head.matched_shares(tokens, rows))
+    for h, f, hd in zip(hits, full, head, strict=True):
+        h.coverage, h.head_coverage = float(f), float(hd)
         if layer is not None and h.row in layer.by_row:  # the best-covered question counts
             ids = layer.by_row[h.row]
             h.head_coverage = max([h.head_coverage, *(

@@ -52,6 +52,17 @@ def test_fusion_combines_keyword_and_dense(mini_index, embedder):
     assert max(fused) <= 1.0 + 1e-6
 
 
+def test_a_shorter_top_k_is_the_head_of_the_longer_ranking(mini_index, embedder):
+    """Only the best k candidates are decoded into passages; the order must not change."""
+    r = retriever(mini_index, embedder, FusionWeights())
+    for question in ("粗大ごみの出し方", "住民票の写し", "図書館"):
+        full = [(h.passage.doc_id, h.fused) for h in r.retrieve(question, 20).hits]
+        for k in (1, 3, 5):
+            assert [(h.passage.doc_id, h.fused) for h in r.retrieve(question, k).hits] == \
+                full[:k]
+    assert r.retrieve("住民票", 0).hits == []
+
+
 def test_cross_lingual_dense_retrieval(mini_index, embedder):
     hits = retriever(mini_index, embedder, FusionWeights()).retrieve(
         "How many books can I borrow from the library?").hits
