@@ -55,14 +55,23 @@ def _sections(r: Retrieval, i: int, j: int) -> bool:
     return a != b and "#" in a and a.split("#", 1)[0] == b.split("#", 1)[0]
 
 
+def _questions(r: Retrieval, i: int, j: int) -> bool:
+    """Hits i and j are two FAQ entries: the city wrote them as separate questions."""
+    a, b = r.hits[i].passage, r.hits[j].passage
+    return bool(a.question and b.question and a.doc_id != b.doc_id)
+
+
 def distinct(r: Retrieval, level: float, limit: int) -> list[int]:
     """Indexes of up to `limit` hits, best first, none agreeing with an earlier one: clarify
     choices that are real alternatives, never near-duplicates. Two sections of one page are
     alternatives however close (its 概要 and its 開庁時間): a page is cut where its topics
-    change."""
+    change. So are two FAQ entries (児童扶養手当 and its 現況届; マイナ保険証 and its
+    registration): the city answered them separately, and skipping the second one left the
+    resident without its answer."""
     chosen: list[int] = []
     for i in range(len(r.hits)):
-        if all(_sections(r, i, j) or not agrees(r, i, j, level) for j in chosen):
+        if all(_sections(r, i, j) or _questions(r, i, j) or not agrees(r, i, j, level)
+               for j in chosen):
             chosen.append(i)
         if len(chosen) == limit:
             break

@@ -14,8 +14,11 @@ from ingest.schema import Passage, SourceType
 
 
 def hit(doc_id, fused, title=None, cos=0.5, question=""):
-    p = Passage(doc_id=doc_id, source_type=SourceType.FAQ, title=title or doc_id, text="本文",
-                question=question or f"{doc_id}の質問")
+    """An FAQ entry; a page section when the id has a #."""
+    page = "#" in doc_id
+    p = Passage(doc_id=doc_id, source_type=SourceType.PAGE if page else SourceType.FAQ,
+                title=title or doc_id, text="本文",
+                question="" if page else question or f"{doc_id}の質問")
     return Hit(p, fused, cos_head=cos, cos_body=cos)
 
 
@@ -71,7 +74,9 @@ def test_agreeing_passages_are_not_rivals():
 
 
 def test_choices_are_real_alternatives():
-    r = retrieval([hit("a", 1.0), hit("b", 0.98), hit("c", 0.7), hit("d", 0.6), hit("e", 0.5)],
+    # b repeats the FAQ a, d repeats the FAQ c (pages saying what they say)
+    r = retrieval([hit("a", 1.0), hit("p#b", 0.98), hit("c", 0.7), hit("q#d", 0.6),
+                   hit("e", 0.5)],
                   [row + [0.1] for row in SIM] + [[0.1] * 5])
     assert distinct(r, 0.8, 3) == [0, 2, 4]
 
@@ -80,6 +85,15 @@ def test_sections_of_one_page_are_alternatives_however_close():
     # the page's overview and its opening hours read alike, and are still two choices;
     # an FAQ saying what the overview says is not
     r = retrieval([hit("annai#intro", 1.0), hit("annai#jikan", 0.9), hit("FAQ-1", 0.8)],
+                  [[1, .9, .9], [.9, 1, .5], [.9, .5, 1]])
+    assert distinct(r, 0.8, 3) == [0, 1]
+
+
+def test_two_faq_entries_are_alternatives_however_close():
+    # 児童扶養手当 and its 現況届 read alike; the city answered them separately. A page
+    # section saying what the first FAQ says is still a near-duplicate.
+    r = retrieval([hit("FAQ-6", 1.0, question="ひとり親の手当は？"),
+                   hit("FAQ-32", 0.9, question="現況届はいつ？"), hit("page#s", 0.8)],
                   [[1, .9, .9], [.9, 1, .5], [.9, .5, 1]])
     assert distinct(r, 0.8, 3) == [0, 1]
 
