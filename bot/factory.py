@@ -56,7 +56,8 @@ def build(settings: Settings, index_dir: Path | None = None,
     retriever = HybridRetriever(
         IndexHandle(index_dir or settings.index_dir, chroma_config(settings)), embedder,
         Tokenizer(), Synonyms.load(r.synonyms_path),
-        FusionWeights(r.weight_keyword, r.weight_head, r.weight_dense), r.candidates)
+        FusionWeights(r.weight_keyword, r.weight_head, r.weight_dense), r.candidates,
+        r.exact_below)
     retriever.index.get()  # fail fast (FileNotFoundError with what to do) when there is no index
     replies, safety = Replies.load(a.replies_path), Safety.load()
     calibration = Calibration.load(a.calibration_path)

@@ -275,13 +275,16 @@ class EmergencyDetector:
                         {"by": by, "match": m.group(0)})
         return None
 
+    def embedded(self, text: str) -> list[str]:
+        """The texts `detect` embeds for this message (none without exemplars)."""
+        return clauses(text) if self.exemplars is not None and self.embedder is not None else []
+
     def _similar(self, text: str) -> Found | None:
         """The exemplar closest to the message or to one of its clauses (a long message with a
         preamble holds its emergency in one clause), when it beats the calm look-alikes."""
         if self.exemplars is None or self.embedder is None:
             return None
-        pieces = clauses(text)
-        queries = np.asarray(self.embedder.embed(pieces))
+        queries = np.asarray(self.embedder.embed(self.embedded(text)))
         t = self.thresholds
         best: tuple[str, float, str, float, str] | None = None
         for query in queries:

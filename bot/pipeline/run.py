@@ -20,6 +20,7 @@ from bot.pipeline.decide import Thresholds, decide, names_department
 from bot.pipeline.emergency import Alarm, EmergencyDetector, Screen
 from bot.pipeline.guard import Guard, GuardResult
 from bot.pipeline.outcome import Candidate, Outcome, Reply
+from bot.pipeline.question import Focus
 from bot.pipeline.question import focus as question_focus
 from bot.pipeline.reading import Reading, Search, choose, two_topics
 from bot.pipeline.replies import Replies
@@ -90,17 +91,27 @@ class Pipeline:
         safe = self.safety.check(raw)  # hidden characters stripped, personal data masked
         question = safe.masked
         _step(trace, "safety", started, **safe.trace())
+        focus = question_focus(question)
+        self._embed_ahead(question, focus, screened=screen is not None)
         alarm = (screen or self.screen(question)).alarm  # the safety gate, before anything else
         _step(trace, "emergency", started, **(alarm.trace() if alarm else {"tier": "none"}))
         if alarm is not None and alarm.certain:
             return _first(self.emergency_reply(question, alarm, trace), "", safe.warning)
-        reply = self._guarded_or_answered(question, safe, filters, previous, trace, started)
+        reply = self._guarded_or_answered(question, focus, safe, filters, previous, trace,
+                                          started)
         if alarm is None:
             return _first(reply, safe.warning, "")
         return _first(reply.model_copy(update={"emergency": "possible"}),
                       self.emergency.line(alarm), safe.warning)
 
-    def _guarded_or_answered(self, question: str, safe: SafetyCheck,
+    def _embed_ahead(self, question: str, focus: Focus, screened: bool) -> None:
+        """Embed in one batch what the safety gate and the readings below will embed (one
+        batch costs far less than one call per text); decides nothing."""
+        queries = [focus.text, *([focus.question] if focus.changed else []), *focus.parts[:2]]
+        self.retriever.embed_ahead([self.safety.searchable(q) for q in queries],
+                                   also=[] if screened else self.emergency.embedded(question))
+
+    def _guarded_or_answered(self, question: str, focus: Focus, safe: SafetyCheck,
                              filters: dict[str, str] | None, previous: str,
                              trace: dict[str, Any], started: float) -> Reply:
         guarded = self.guard.check(question)
@@ -113,7 +124,6 @@ class Pipeline:
             return self._requested(question, guarded, trace, started)
         if guarded is not None:
             return self._guarded(question, guarded, trace)
-        focus = question_focus(question)
         search = self._searcher(filters)
         best, tried = choose(search, self.safety.searchable, focus, previous,
                              self.thresholds.answer, self._rewrite(question, previous, trace),

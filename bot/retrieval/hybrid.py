@@ -14,7 +14,8 @@ import numpy as np
 
 from bot.retrieval.language import is_japanese
 from bot.retrieval.synonyms import Synonyms
-from ingest.embed import Embedder
+from bot.settings import EXACT_BELOW
+from ingest.embed import Embedder, RecentQueries
 from ingest.schema import Passage
 from ingest.store import ChromaConfig, Generation, IndexPaths
 from ingest.text import Tokenizer, normalize
@@ -146,8 +147,10 @@ class IndexHandle:
 
 class HybridRetriever:
     def __init__(self, index: IndexHandle, embedder: Embedder, tokenizer: Tokenizer,
-                 synonyms: Synonyms, weights: FusionWeights, candidates: int = 40) -> None:
+                 synonyms: Synonyms, weights: FusionWeights, candidates: int = 40,
+                 exact_below: int = EXACT_BELOW) -> None:
         self.index = index
+        self.exact_below = exact_below
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.synonyms = synonyms
@@ -173,7 +176,7 @@ class HybridRetriever:
         japanese = is_japanese(normalized)
         if not japanese:  # Japanese keywords mislead here; the embedder is cross-lingual
             tokens = []
-        qvec = self.embedder.embed([" ".join([query, *spelled])])[0]
+        qvec = self.embedder.embed([_embedded(query, spelled)])[0]
         side = QuestionSide.score(gen, tokens, qvec)
         kw, hd = side.full, side.keyword
         if mask is not None:
@@ -208,6 +211,17 @@ class HybridRetriever:
                        else None),
         )
 
+    def embed_ahead(self, queries: list[str], also: list[str] | None = None) -> None:
+        """Embed, in one batch, what retrieving each of `queries` (and the caller's `also`)
+        will embed, when the embedder keeps recent vectors: one batch of n texts costs about
+        as much as two single calls (5.5 ms for 2 texts, 8.8 ms as 2 calls)."""
+        if not isinstance(self.embedder, RecentQueries):
+            return
+        gen = self.index.get()
+        texts = [*(also or []),
+                 *(_embedded(q, gen.readings.convert(normalize(q))) for q in queries)]
+        self.embedder.embed(list(dict.fromkeys(texts)))
+
     def cover(self, r: Retrieval, n: int) -> None:
         """Query-term coverage for the top `n` hits (retrieve computes it for `COVERED`)."""
         _cover(self.index.get(), r.hits[:n], r.tokens)
@@ -217,6 +231,8 @@ class HybridRetriever:
         if not gen.passages:
             return set()
         n = min(self.candidates * 2, 2 * len(gen.passages))
+        if len(gen.passages) <= self.exact_below:
+            return _nearest_rows(gen, qvec, gen.mask(filters), n)
         where = _where(filters)
         # Ids and distances only: fetching metadata (to read `row`) cost more than the search.
         res = gen.collection.query(query_embeddings=[qvec.tolist()], n_results=n,
@@ -263,6 +279,24 @@ class HybridRetriever:
                     float(cos_h[i]), float(cos_b[i]), row=rows[i]) for i in keep]
         hits.sort(key=lambda x: (-x.fused, x.passage.doc_id))
         return hits[:top_k]
+
+
+def _nearest_rows(gen: Generation, qvec: np.ndarray, mask: np.ndarray | None,
+                  n: int) -> set[int]:
+    """The rows of the `n` vectors (question sides and bodies together) closest to `qvec`, as
+    a vector index would return them, among the rows `mask` allows."""
+    cos = np.concatenate([gen.head @ qvec, gen.body @ qvec])
+    if mask is not None:
+        cos = np.where(np.concatenate([mask, mask]) > 0, cos, -np.inf)
+    n = min(n, len(cos))
+    best = np.argpartition(-cos, n - 1)[:n] if n < len(cos) else np.arange(len(cos))
+    rows = len(gen.head)
+    return {int(i % rows) for i in best if cos[i] > -np.inf}
+
+
+def _embedded(query: str, spelled: list[str]) -> str:
+    """The text embedded for a query: the query with the corpus words it spells."""
+    return " ".join([query, *spelled])
 
 
 COVERED = 5  # hits whose query-term coverage is computed (a confidence signal)
