@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ingest.embed import Embedder, EmbeddingCache
-from ingest.keyword import Bm25, load_array
+from ingest.keyword import Bm25
 from ingest.readings import Readings
 from ingest.schema import SCHEMA_VERSION, Passage
 from ingest.store import (
@@ -190,11 +190,16 @@ class PassageDiff:
     @classmethod
     def of(cls, old: dict[str, Passage], new: list[Passage]) -> PassageDiff:
         ids = {p.doc_id for p in new}
-        same = [p for p in new if p.doc_id in old and old[p.doc_id] != p]
+        same = [p for p in new if p.doc_id in old and not unchanged(old[p.doc_id], p)]
         return cls([d for d in old if d not in ids],
                    [p.doc_id for p in same if _content(old[p.doc_id]) != _content(p)],
                    [p for p in new if p.doc_id not in old],
                    [p.doc_id for p in same if _content(old[p.doc_id]) == _content(p)])
+
+
+def unchanged(old: Passage | None, new: Passage) -> bool:
+    """Unchanged sources hand on the very objects read from the index: `is` settles most."""
+    return old is new or old == new
 
 
 def _content(p: Passage) -> Passage:
@@ -272,22 +277,29 @@ def write_passage_generation(
 
 def _copy_passages(base_dir: Path, gen_dir: Path, old_ids: list[str], keep: np.ndarray,
                    changed: set[str], by_id: dict[str, Passage], added: list[Passage]) -> None:
-    """passages.jsonl: unchanged rows as the very bytes of the base file, `changed` ones
-    written anew."""
+    """passages.jsonl: unchanged rows as the very bytes of the base file (each run of them in
+    one write), `changed` ones written anew."""
     store = PassageStore(base_dir / "passages.jsonl")
+    copied = keep & np.array([d not in changed for d in old_ids], dtype=bool)
     try:
         with open(gen_dir / "passages.jsonl", "wb") as out:
-            for row, doc_id in enumerate(old_ids):
-                if not keep[row]:
-                    continue
-                if doc_id in changed:
-                    out.write(_line(by_id[doc_id]))
-                else:
-                    out.write(store.raw(row) + b"\n")
+            done = 0
+            for first, stop in [*_runs(copied), (len(old_ids), len(old_ids))]:
+                for row in range(done, first):  # between runs: changed rows, or dropped
+                    if keep[row]:
+                        out.write(_line(by_id[old_ids[row]]))
+                out.write(store.raw_rows(first, stop))
+                done = stop
             for p in added:
                 out.write(_line(p))
     finally:
         store.close()
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The [start, stop) ranges where `mask` is True."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _line(p: Passage) -> bytes:
@@ -305,12 +317,49 @@ def _write_vectors(base_dir: Path, gen_dir: Path, keep: np.ndarray, order: list[
     row_of = {d: i for i, d in enumerate(order)}
     at = np.array([row_of[p.doc_id] for p in fresh], dtype=np.int64)
     for name, new in (("head.npy", head_new), ("body.npy", body_new)):
-        base = load_array(base_dir / name)
-        out = np.empty((len(order), base.shape[1]), dtype=np.float32)
-        out[:int(keep.sum())] = base[keep]
+        _copy_rows(base_dir / name, gen_dir / name, keep, len(order))
         if new is not None:
+            out = np.load(gen_dir / name, mmap_mode="r+")
             out[at] = new
-        np.save(gen_dir / name, out)
+            out.flush()
+            del out
+
+
+def _copy_rows(source: Path, target: Path, keep: np.ndarray, rows: int) -> None:
+    """A float32 row matrix of `rows` rows whose first ones are `source`'s kept rows, copied by
+    the kernel in runs (400 MB at 100,000 passages: no pass through Python's memory)."""
+    if not rows or not keep.any():
+        dim = int(np.load(source).shape[1])
+        np.save(target, np.zeros((rows, dim), dtype=np.float32))
+        return
+    base = np.load(source, mmap_mode="r")
+    offset, width = int(base.offset), int(base.shape[1]) * 4
+    out = np.lib.format.open_memmap(target, mode="w+", dtype=np.float32,
+                                    shape=(rows, int(base.shape[1])))
+    to = int(out.offset)
+    out.flush()
+    del out, base
+    with open(source, "rb") as src, open(target, "r+b") as dst:
+        for start, stop in _runs(keep):
+            _copy_range(src.fileno(), dst.fileno(), offset + start * width, to,
+                        (stop - start) * width)
+            to += (stop - start) * width
+
+
+def _copy_range(src: int, dst: int, at: int, to: int, size: int) -> None:
+    """`size` bytes from offset `at` of `src` to offset `to` of `dst`: in the kernel where the
+    file system allows it, else through a buffer."""
+    while size > 0:
+        try:
+            done = os.copy_file_range(src, dst, size, at, to)
+        except OSError:  # not supported here (another file system, an old kernel)
+            done = 0
+        if done <= 0:
+            chunk = os.pread(src, min(size, 1 << 24), at)
+            if not chunk:
+                raise OSError(f"unexpected end of the vector file ({size} bytes left)")
+            done = os.pwrite(dst, chunk, to)
+        at, to, size = at + done, to + done, size - done
 
 
 def _patch_keywords(base_dir: Path, gen_dir: Path, old_ids: list[str], keep: np.ndarray,
@@ -332,5 +381,6 @@ def _write_variants(gen_dir: Path, passages: list[Passage], approved: list[Varia
                    else np.zeros((0, dim), np.float32))
     finally:
         cache.close()
-    by_id = {p.doc_id: p for p in passages if p.doc_id in {v.doc_id for v in variants}}
+    with_variants = {v.doc_id for v in variants}
+    by_id = {p.doc_id: p for p in passages if p.doc_id in with_variants}
     write_layer(gen_dir, variants, vectors, Tokenizer(), lambda d: keyword_text(by_id[d]))

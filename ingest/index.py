@@ -212,7 +212,7 @@ def _nothing_to_do(prev: _Previous, embedder: Embedder, passages: list[Passage],
     return bool(prev.generation) and prev.embedder == embedder.name and (
         prev.schema_version == SCHEMA_VERSION) and manifest_sources == prev.sources and (
         len(passages) == len(prev.passages)) and all(
-        prev.passages.get(p.doc_id) == p for p in passages)
+        delta.unchanged(prev.passages.get(p.doc_id), p) for p in passages)
 
 
 @dataclass
@@ -342,8 +342,9 @@ def _count_passages(prev: _Previous, passages: list[Passage], report: IngestRepo
     report.passages = len(now)
     report.passages_added = sum(1 for d in now if d not in prev.passages)
     report.passages_removed = sum(1 for d in prev.passages if d not in now)
-    report.passages_updated = sum(1 for d, p in now.items()
-                                  if d in prev.passages and prev.passages[d] != p)
+    report.passages_updated = sum(1 for d, p in now.items() if d in prev.passages
+                                  and not delta.unchanged(prev.passages[d], p))
+
 
 
 def _write(

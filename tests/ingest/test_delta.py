@@ -114,3 +114,25 @@ def test_can_patch_limits(tmp_path, mini_index):
     assert not delta.can_patch(paths, gen, delta.PassageDiff([], [], []), 1000)
     big = delta.PassageDiff([], [str(i) for i in range(delta.MIN_ROWS + 1)], [])
     assert not delta.can_patch(paths, gen, big, 1000)
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_vector_rows_are_copied_in_runs(tmp_path, monkeypatch, kernel_copy):
+    """Kept rows keep their order, dropped rows leave, room is left for added rows; the same
+    with or without the kernel's copy_file_range (another file system)."""
+    from ingest.delta import _copy_rows, _runs
+
+    if not kernel_copy:
+        def refuse(*_args):
+            raise OSError(18, "Invalid cross-device link")
+        monkeypatch.setattr("os.copy_file_range", refuse)
+    base = np.arange(7 * 3, dtype=np.float32).reshape(7, 3)
+    np.save(tmp_path / "base.npy", base)
+    keep = np.array([True, True, False, True, False, False, True])
+    assert _runs(keep) == [(0, 2), (3, 4), (6, 7)]
+    _copy_rows(tmp_path / "base.npy", tmp_path / "out.npy", keep, 6)
+    out = np.load(tmp_path / "out.npy")
+    assert out.shape == (6, 3)
+    assert np.array_equal(out[:4], base[keep]) and not out[4:].any()
+    _copy_rows(tmp_path / "base.npy", tmp_path / "none.npy", np.zeros(7, dtype=bool), 0)
+    assert np.load(tmp_path / "none.npy").shape == (0, 3)
