@@ -21,15 +21,19 @@ _FILLER = re.compile(
     r"はじめまして|初めまして|お世話になって|よろしく|宜しく|ありがとう|お願いします|"
     r"お忙しいところ|突然|夜分|困って|正直|本当に|ほんとに|もう|助けて|わからなくて|"
     r"分からなくて|よくわからない|どうしたら|どうすれば|教えてください|教えて下さい|"
-    r"お願い)")
+    r"お願い|いつも(お世話|ご苦労|お疲れ|ありがとう)|ご苦労様|ご苦労さま|お疲れ様|お疲れさま)")
 _QUESTION = re.compile(
     r"([?？]|か[。．]?$|かな|かね|の[?？。]?$|ですか|ますか|でしょうか|ませんか|"
-    r"教えて|知りたい|わかりますか|分かりますか|いくら|どこ|いつ|なに|何|どう|どれ|"
+    r"教えて|知りたい|わかりますか|分かりますか|いくら|どこ|いつ(?!も)|なに|何|どう|どれ|"
     r"できる|できます|でき(ない|ません)|必要|要る|いる[?？]?$|ある[?？]?$|ほしい|欲しい|"
     r"たい[。．]?$|って[?？]?$)")
 _JOIN = re.compile(r"(それと|あと(は)?|また|ついでに|もう一つ|もうひとつ|それから|"
                    r"ちなみに|あわせて|合わせて)[、,]?")
 _MIN_TOPIC = 4  # characters: a shorter question sentence names no topic on its own
+# A question sentence opening with a demonstrative asks about the sentence before it
+# (「ハザードマップを見たら真っ赤でした。これって何に気をつければいいんでしょう」).
+_REFERS_BACK = re.compile(r"^(これ|それ|あれ|この|その|こういう|そういう|こんな|そんな|そこ|"
+                          r"そちら)")
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ def focus(text: str) -> Focus:
             dropped.append(s)
         elif _is_question(s):
             core = _JOIN.sub("", s).strip()
-            if len(normalize(core).strip(" 。．！？!?")) < _MIN_TOPIC and background:
+            bare = normalize(core).strip(" 。．！？!?")
+            if background and (len(bare) < _MIN_TOPIC or _REFERS_BACK.match(bare)):
                 core = background.pop() + core
             kept.append(core)
         else:

@@ -23,6 +23,8 @@ def test_sentences_keep_their_marks():
     ("粗大ごみの出し方を教えて", "粗大ごみの出し方を教えて"),
     ("住民票", "住民票"),
     ("正直言って困っています。いくら？", "いくら？"),
+    ("いつもご苦労様です。街灯が消えたままです。どこに連絡すればいいですか。",
+     "どこに連絡すればいいですか。"),
 ])
 def test_focus_drops_preambles_and_feelings(text, question):
     assert focus(text).question == question
@@ -31,6 +33,12 @@ def test_focus_drops_preambles_and_feelings(text, question):
 def test_a_short_question_keeps_the_sentence_that_names_its_topic():
     f = focus("国保の保険料が高すぎて払えません。いくら？")
     assert f.question == "国保の保険料が高すぎて払えません。いくら？"
+
+
+def test_a_question_that_refers_back_keeps_the_sentence_it_refers_to():
+    f = focus("ハザードマップを見たら家のあたりが真っ赤でした。これって何に気をつければいい？")
+    assert f.question.startswith("ハザードマップを見たら")
+    assert focus("先月引っ越してきました。そこで住民票はいつ取れますか").question.startswith("先月")
 
 
 def test_two_questions_are_listed_separately():
