@@ -188,7 +188,8 @@ class HybridRetriever:
             topic = None  # nothing was found the turn before
         near = self._dense_candidates(gen, topic, filters) if topic is not None else set()
         t3 = time.perf_counter()
-        rows = _top(kw, self.candidates) | _top(hd, self.candidates) | dense_rows | near
+        kw_rows = _top(kw, self.candidates)
+        rows = kw_rows | _top(hd, self.candidates) | dense_rows | near
         hits = self._fuse(gen, sorted(rows), kw, hd, qvec, side, topic, top_k)
         _cover(gen, hits[:COVERED], tokens)
         side.explain(hits)
@@ -203,7 +204,7 @@ class HybridRetriever:
             japanese=japanese,
             timings_ms={"tokenize": _ms(t0, t1), "keyword_and_embed": _ms(t1, t2),
                         "dense": _ms(t2, t3), "fuse": _ms(t3, t4)},
-            keyword_top=_named(gen, kw, 10),
+            keyword_top=_named(gen, kw, kw_rows, 10),
             dense_top=_dense_named(gen, dense_rows, qvec, 10, side),
             similarity=_similarity(gen, hits[:COMPARED]),
             topic=_direction(gen, hits[:1]),
@@ -410,16 +411,19 @@ def _scaled(x: np.ndarray) -> np.ndarray:
 
 
 def _top(scores: np.ndarray, k: int) -> set[int]:
-    if not len(scores):
-        return set()
-    k = min(k, len(scores))
-    idx = np.argpartition(-scores, k - 1)[:k]
-    return {int(i) for i in idx if scores[i] > 0}
+    """The rows of the k best positive scores. Keyword scores are sparse: the partition runs
+    over the rows that matched at all (at 100,000 passages, a full one costs ~1 ms)."""
+    matched = np.flatnonzero(scores > 0)
+    if len(matched) <= k:
+        return set(matched.tolist())
+    return set(matched[np.argpartition(-scores[matched], k - 1)[:k]].tolist())
 
 
-def _named(gen: Generation, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
-    rows = sorted(_top(scores, k), key=lambda r: -scores[r])
-    return [(gen.passages[r].doc_id, round(float(scores[r]), 3)) for r in rows]
+def _named(gen: Generation, scores: np.ndarray, rows: set[int],
+           k: int) -> list[tuple[str, float]]:
+    """The best k of `rows` (a `_top` of more than k) by score, for the trace."""
+    best = sorted(rows, key=lambda r: -scores[r])[:k]
+    return [(gen.passages[r].doc_id, round(float(scores[r]), 3)) for r in best]
 
 
 def _dense_named(gen: Generation, rows: set[int], qvec: np.ndarray, k: int,
