@@ -216,9 +216,7 @@ class Pipeline:
             return self._answered(reply, first, hits, trace)
         _step(trace, "decide", started, outcome=Outcome.CLARIFY.value,
               reason="2 つの質問のうち確実に答えられないものがある")
-        level, per_part = self.calibration.agree, max(1, CHOICES // len(parts))
-        options = compose.choices([p.retrieval.hits[i] for p in parts
-                                   for i in distinct(p.retrieval, level, per_part)], CHOICES + 1)
+        options = compose.choices(_alternating(parts, self.calibration.agree), CHOICES)
         intro = self.replies.fragment("clarify_two", first=parts[0].query,
                                       second=parts[1].query)
         return reply.model_copy(update={
@@ -244,6 +242,14 @@ class Pipeline:
             text = f"{text}\n" + self.replies.fragment("city_hint", **self.city)
         return Reply(question=question, decision=g.outcome.decision, outcome=g.outcome,
                      answer=text, confidence=0.0, trace=trace)
+
+
+def _alternating(parts: list[Reading], level: float) -> list[Hit]:
+    """Each part's distinct choices, taken in turns (1st of each, then 2nd of each …): a
+    two-question clarify fills its choices instead of offering one per question."""
+    picked = [[p.retrieval.hits[i] for i in distinct(p.retrieval, level, CHOICES)]
+              for p in parts]
+    return [hs[rank] for rank in range(CHOICES) for hs in picked if rank < len(hs)]
 
 
 def _first(reply: Reply, *parts: str) -> Reply:

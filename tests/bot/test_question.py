@@ -138,3 +138,14 @@ def test_two_topics_only_when_each_stands_and_they_differ():
     assert two_topics(together, same, f, 0.5) == []
     weak = fake_search({f.parts[0]: (["fee"], 0.9, 0.9), f.parts[1]: (["inkan"], 0.1, 0.2)})
     assert two_topics(weak, same, f, 0.5) == []
+
+
+def test_a_two_question_clarify_fills_its_choices_from_both_questions():
+    from bot.pipeline.reading import read
+    from bot.pipeline.run import _alternating
+
+    search = fake_search({"本をまとめて借りたい": (["reserve", "group-loan", "card"], 0.4, 0.7),
+                          "何冊まで？": (["how-many", "loan-period"], 0.4, 0.6)})
+    parts = [read(search, "part", q) for q in ("本をまとめて借りたい", "何冊まで？")]
+    chosen = [h.passage.doc_id for h in _alternating(parts, 0.8)][:3]
+    assert chosen == ["reserve", "how-many", "group-loan"]  # was one choice per question
