@@ -234,13 +234,15 @@ def can_patch(paths: IndexPaths, base: str, diff: PassageDiff, total: int) -> bo
 def write_passage_generation(
     paths: IndexPaths, base: str, name: str, new: list[Passage], old: dict[str, Passage],
     manifest: dict[str, Any], embedder: Embedder, approved: list[Variant],
+    diff: PassageDiff | None = None,
 ) -> PassageDiff:
     """Write (without swapping) a generation for a small passage change: unchanged rows copied
     from `base` (bytes and vector rows, no re-tokenising, no re-embedding), keyword indexes
     patched, the collection shared; changed and added rows are scored exactly until the next
     full generation. Rows: `base`'s kept rows in order, then the added passages."""
     base_dir = paths.generation_dir(base)
-    diff = PassageDiff.of(old, new)
+    if diff is None:  # the caller may have compared already
+        diff = PassageDiff.of(old, new)
     by_id = {p.doc_id: p for p in new}
     old_ids = json.loads((base_dir / "doc_ids.json").read_text(encoding="utf-8"))
     keep = np.array([d in by_id for d in old_ids], dtype=bool)

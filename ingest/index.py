@@ -174,11 +174,12 @@ def ingest(
         generation = time.strftime("g%Y%m%dT%H%M%S") + f"-{int(time.time_ns() % 1e6):06d}"
         gen_dir = paths.generation_dir(generation)
         try:
-            if _small_change(paths, prev, embedder, passages):
+            small = _small_change(paths, prev, embedder, passages)
+            if small is not None:
                 assert prev.generation is not None
                 delta.write_passage_generation(
                     paths, prev.generation, generation, passages, prev.passages,
-                    _manifest(manifest_sources, embedder), embedder, prev.approved)
+                    _manifest(manifest_sources, embedder), embedder, prev.approved, small)
                 report.delta = True
             else:
                 _write(gen_dir, generation, passages, manifest_sources, embedder, paths,
@@ -196,14 +197,15 @@ def ingest(
 
 
 def _small_change(paths: IndexPaths, prev: _Previous, embedder: Embedder,
-                  passages: list[Passage]) -> bool:
-    """A few passages changed on a complete serving generation of the same embedder and layout:
-    write a generation that shares its collection (ingest/delta.py) instead of a full one."""
+                  passages: list[Passage]) -> delta.PassageDiff | None:
+    """The change, when a few passages changed on a complete serving generation of the same
+    embedder and layout: then a generation that shares its collection is written
+    (ingest/delta.py) instead of a full one. None: write a full generation."""
     if not prev.generation or prev.embedder != embedder.name or (
             prev.schema_version != SCHEMA_VERSION):
-        return False
+        return None
     diff = delta.PassageDiff.of(prev.passages, passages)
-    return delta.can_patch(paths, prev.generation, diff, len(passages))
+    return diff if delta.can_patch(paths, prev.generation, diff, len(passages)) else None
 
 
 def _nothing_to_do(prev: _Previous, embedder: Embedder, passages: list[Passage],
