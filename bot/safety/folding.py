@@ -4,7 +4,8 @@ can work on NFKC text (full-width digits, ＠, －) and still report spans of th
 `fold` removes every hidden character (format characters such as zero-width spaces, bidi
 isolates, the soft hyphen, U+180E, variation selectors), applies NFKC and makes dashes between
 digits '-'. `fold(text, numbers=True)` also writes kanji numerals as digits where they stand
-for a number (昭和三十八年二月十一日 → 昭和38年2月11日, 〇九〇 → 090, 三丁目 → 3丁目), for the
+for a number (昭和三十八年二月十一日 → 昭和38年2月11日, 〇九〇 → 090, 三丁目 → 3丁目) and a letter O
+between digits as 0 (09o-1234), for the
 detectors of structured data; names are looked for in the view without that step (三郎)."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from ingest.text import INVISIBLE
 # Dash look-alikes typed between digits (090ー1234ー5678, 03−1234−5678); one char each, so the
 # replacement keeps the index map intact.
 _DIGIT_DASH = re.compile(r"(?<=\d)[ー‐‑‒–—―−ｰ－](?=\d)")
+# The letter O typed for a zero inside a number (09o-4412-7730): one char for one, too.
+_LETTER_ZERO = re.compile(r"(?<=[0-9])[oO](?=-?[0-9])|(?<=[0-9]-)[oO](?=[0-9])")
 _HALFWIDTH_MARKS = "\uff9e\uff9f"
 # Characters that render as nothing (or as blank filler) but may sit between digits.
 _HIDDEN_EXTRA = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d"
@@ -93,6 +96,7 @@ def fold(text: str, numbers: bool = False) -> Folded:
     if numbers:
         folded = _rewrite(folded, _KANJI_NUMBER, _arabic)
         folded = _rewrite(folded, _DIGIT_DASH, lambda m: "-")  # 〇九〇ー一二三四 → 090-1234
+        folded = _rewrite(folded, _LETTER_ZERO, lambda m: "0")
     else:
         folded = _rewrite(folded, _DIGIT_DASH, lambda m: "-")
     return folded

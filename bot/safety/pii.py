@@ -71,9 +71,15 @@ class PiiConfig:
     names: NameFinder = field(default_factory=NameFinder, compare=False)
     allow_addresses: frozenset[str] = frozenset()
     allow_postal_codes: frozenset[str] = frozenset()
+    allow_email_domains: frozenset[str] = frozenset()
 
     def allowed(self, kind: str, folded_value: str) -> bool:
-        """True for a published address or postal code of the city (folded spelling)."""
+        """True for a published address, postal code or e-mail domain of the city (folded
+        spelling)."""
+        if kind == "email":
+            value = folded_value.lower().replace(" ", "")
+            return any(value.endswith(d) and not value[-len(d) - 1:-len(d)].isalnum()
+                       for d in self.allow_email_domains)
         if kind == "postal_code":
             return re.sub(r"[^0-9]", "", folded_value) in self.allow_postal_codes
         if kind == "address":
@@ -96,7 +102,9 @@ class PiiConfig:
                    allow_addresses=frozenset(pii_rules.address_key(fold(str(a), True).text)
                                              for a in data.get("allow_addresses", [])),
                    allow_postal_codes=frozenset(re.sub(r"[^0-9]", "", fold(str(p)).text)
-                                                for p in data.get("allow_postal_codes", [])))
+                                                for p in data.get("allow_postal_codes", [])),
+                   allow_email_domains=frozenset(str(d).lower()
+                                                 for d in data.get("allow_email_domains", [])))
 
 
 @lru_cache(maxsize=1)

@@ -45,12 +45,14 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 _AT_WORDS = r"at|a|arroba|at ?mark|@|★|アットマーク|あっとまーく|アット|あっと|골뱅이"
 _AT = (r"(?:[ ]?[@★☆][ ]?"
        rf"|[ ]?[(\[<{{【][ ]?(?:{_AT_WORDS})[ ]?[)\]>}}】][ ]?"
-       r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと)[ ]?"
+       r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと|골뱅이)[ ]?"
        r"|[ ](?:at|arroba)[ ])")
 _DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{][ ]?(?:dot|ponto|punto|点)[ ]?[)\]>}][ ]?"
         r"|[ ]?(?:ドット|どっと)[ ]?"
         r"|[ ](?:dot|ponto|punto)[ ])")
-_LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}"
+# A local part may be spaced around its dots like the domain (yuki . kobayashi @ …).
+_LOCAL = (r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}"
+          r"(?:[ ]\.[ ][A-Za-z0-9_%+\-]{1,64}){0,4}")
 _DOMAIN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}[A-Za-z]{{2,24}}"
            r"(?![A-Za-z0-9])")
 # 「hanako@gmail」「ken@docomo」: after a real @, a mail provider stands for its whole domain.
@@ -88,7 +90,8 @@ def emails(text: str) -> list[Hit]:
 _JOIN = r"(?:[ ]?[\-./・_~〜‐–—―−ー][ ]?|[ ]?[()][ ]?|[ ]|の)"
 _DIGIT_RUN = re.compile(rf"""
     (?<![0-9A-Za-z+\-./(])
-    (?P<run>(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+
+    (?P<run>(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\+[ ]?[1-9][0-9]{{0,2}}[ \-]
+            |\([ ]?)?[0-9]+
             (?:{_JOIN}{{1,2}}\(?[0-9]+\)?)*)
     (?![0-9]|[\-.][0-9])
 """, re.VERBOSE)
@@ -100,7 +103,8 @@ _MYNUMBER_CONTEXT = re.compile(r"マイナ|まいな|個人番号|こじんば�
 
 
 _MAX_GROUPS = 12
-_GROUP = re.compile(r"(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\([ ]?)?[0-9]+\)?")
+_GROUP = re.compile(r"(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?"
+                    r"|\+[ ]?[1-9][0-9]{0,2}[ \-]|\([ ]?)?[0-9]+\)?")
 
 
 def _runs(text: str) -> Iterator[tuple[int, int, str]]:
@@ -113,8 +117,8 @@ def _runs(text: str) -> Iterator[tuple[int, int, str]]:
                   for g in _GROUP.finditer(m.group("run"))]
         for i in range(len(groups)):
             for j in range(i, min(i + _MAX_GROUPS, len(groups))):
-                if j - i >= 5 and any(e - s > 1 for s, e in groups[i:j + 1]):
-                    break
+                if j - i >= 5 and sum(e - s for s, e in groups[i:j + 1]) > 13:
+                    break  # many groups only while they spell one number (090 2 2 7 1 …)
                 start, end = groups[i][0], groups[j][1]
                 if text[end - 1] == ")" and "(" not in text[start:end]:
                     end -= 1
@@ -177,14 +181,40 @@ def _is_service_number(digits: str, written: str) -> bool:
     return digits.startswith(("0120", "0570")) or re.match(r"0800(?![0-9])", written) is not None
 
 
+# What residents write before their number, in their languages: after one of these, any run
+# of 10 to 13 digits is a phone, whatever its country (a Korean 010-…, a Brazilian +55 …).
+_PHONE_LABEL = re.compile(
+    r"(?:電話|でんわ|デンワ|携帯|ケータイ|けいたい|連絡先|TEL|Tel|tel|phone|Phone|PHONE|mobile"
+    r"|Mobile|cell|telefone|celular|tel[eé]fono|điện thoại|SĐT|sđt|전화|핸드폰|휴대폰|电话|手机"
+    r"|電話番号)[^0-9。\n]{0,16}$")
+# Mobiles of the residents' home countries, written with separators: Korea 010-1234-5678.
+_FOREIGN_MOBILE = re.compile(r"01[016789][ \-.][0-9]{3,4}[ \-.][0-9]{4}$")
+
+
+def _labelled_phone(text: str, start: int, end: int, digits: str) -> bool:
+    """A number of phone length after a phone label, or a foreign mobile's shape."""
+    if not digits.lstrip("+").isdigit():
+        return False
+    if _FOREIGN_MOBILE.match(text[start:end]) or (digits.startswith("+")
+                                                   and 10 <= len(digits) - 1 <= 15):
+        return True  # 010-1234-5678, or any number dialled with a country code
+    return 10 <= len(digits.lstrip("+")) <= 13 and bool(
+        _PHONE_LABEL.search(text[max(0, start - 24):start]))
+
+
 def phones(text: str, allow: frozenset[str] = frozenset()) -> list[Hit]:
     """Japanese phone numbers in any common spelling (090-1234-5678, 090.1234.5678,
     090・1234・5678, (03)1234-5678, +81 90 …), except those in `allow` (digits only), free and
-    navi dial numbers, and a landline named as a department's or facility's."""
+    navi dial numbers, and a landline named as a department's or facility's; and any number of
+    phone length after a phone label (電話, TEL, 전화 …)."""
     out = []
     for start, end, _ in _runs(text):
         digits = national_digits(text[start:end])
-        if not is_phone(digits) or digits in allow or _is_service_number(digits, text[start:end]):
+        if digits in allow or _is_service_number(digits, text[start:end]):
+            continue
+        if not is_phone(digits):
+            if _labelled_phone(text, start, end, digits):
+                out.append(Hit("phone", start, end))
             continue
         landline = not digits.startswith(_ELEVEN_DIGIT_PREFIXES)
         if landline and _beside_office(text, start, end) and not text.startswith("から", end):
@@ -201,7 +231,8 @@ _POSTAL_LABELS = (r"郵便番号|ゆうびんばんごう|ゆうびん番号|郵
                   r"|mã bưu (?:chính|điện))")
 _POSTAL = (re.compile(r"〒[ ]?[0-9]{3}[ \-]?[0-9]{4}(?![0-9])"),
            _labelled(_POSTAL_LABELS, r"〒?[0-9]{3}[ \-]?[0-9]{4}(?![0-9])"),
-           re.compile(rf"(?<![0-9\-〒 ])[0-9]{{3}}[ \-][0-9]{{4}}(?![0-9\-]){_PLACE_AHEAD}"))
+           re.compile(rf"(?<![0-9\-〒])(?<![0-9〒][ ])[0-9]{{3}}[ \-][0-9]{{4}}(?![0-9\-])"
+                      rf"{_PLACE_AHEAD}"))
 
 _NUM = "(?:[0-9]+|[一二三四五六七八九十]+)"
 # A building and room after the house number: 「グリーンハイツ203号室」「メゾン若葉 305」「-402」,
@@ -212,7 +243,8 @@ _BUILDING_WORD = (r"(?:[ァ-ヴA-Za-z][ァ-ヴー・A-Za-z一-龥々がヶノ]{1
 _BUILDING = rf"{_BUILDING_WORD}(?:[ ]{_BUILDING_WORD}){{0,2}}"
 _UNIT = r"(?:[A-Za-z0-9]{1,3}(?:号棟|棟)[ ]?)?(?:[0-9]{1,2}(?:階|F)[ ]?)?"
 _ROOM = (rf"(?:[ ]?(?:{_BUILDING}[ ]?)?{_UNIT}"
-         r"(?:[0-9]{1,4}[A-Za-z]?(?:号室|号棟|号|室|階|F)?|[A-Za-z](?:号室|号))"
+         r"(?:[0-9]{1,2}-[A-Za-z](?![A-Za-z])|[0-9]{1,4}[A-Za-z]?(?:号室|号棟|号|室|階|F)?"
+         r"|[A-Za-z](?:号室|号))"
          r"(?![0-9]|[年月日円歳人時分]|-[0-9])|-[0-9]{3,4}(?![0-9]))?")
 # N-N-N may be written with ノ or の between the numbers: 東町4ノ8ノ2.
 _DASH = "[-ノの]"
@@ -384,7 +416,7 @@ _BIRTH_AFTER = r"(?:生まれ|うまれ|生(?![一-龥])|誕生|出生|에[ ]?�
 _BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", re.IGNORECASE),
           _labelled(r"生年月日|誕生日|出生日期|出生年月日|生日|生まれは|date of birth"
                     r"|birth ?date|birthday|d\.?o\.?b\.?|born(?: on| in)?|誕生"
-                    r"|생년월일(?:은|는|이)?|생일(?:은|는|이)?"
+                    r"|생년월일(?:은|는|이)?|생일(?:은|는|이)?|태어난[ ]?날(?:은|는|이)?"
                     r"|ngày sinh|sinh ngày|sinh|data de nascimento|nascid[oa] em|nasci em"
                     r"|nasceu em|fecha de nacimiento|nac[ií]d[oa] el|nac[ií] el|naci el"
                     r"|n[ée]e? le|date de naissance|tanggal lahir|tgl\.? lahir|lahir(?: pada)?"
@@ -408,7 +440,11 @@ def birth_dates(text: str) -> list[Hit]:
 # Seven digits, maybe split once by a hyphen or a space: 1234567, 123-4567, 5521 068.
 _ACCOUNT = (r"(?:(?:[0-9]{7}|[0-9]{3}-[0-9]{4}|[0-9]{4}-[0-9]{3})(?![0-9]|-[0-9])"
             r"|(?:[0-9]{3} [0-9]{4}|[0-9]{4} [0-9]{3})(?![0-9]|[ \-][0-9]))")
-_BANK = (re.compile(rf"(?:[一-龥ァ-ヴー]{{1,10}}支店[ ]?)?(?:(?:普通|当座|貯蓄)(?:預金)?[ ]?)?"
+# The bank's name and the branch are masked with the account: together they are the account.
+_BANK_NAME = (r"(?:[一-龥ァ-ヴーぁ-んA-Za-z]{1,10}(?:銀行|信用金庫|信金|信用組合|信組|労働金庫|労金"
+              r"|農協|農業協同組合)|JA[一-龥ァ-ヴーぁ-ん]{0,8}|ゆうちょ(?:銀行)?)")
+_BRANCH = r"[一-龥ァ-ヴーぁ-ん0-9]{0,10}(?:支店|本店|営業部|出張所|支所)"
+_BANK = (re.compile(rf"(?:{_BANK_NAME}[ ]?)?(?:{_BRANCH}[ ]?)?(?:(?:普通|当座|貯蓄)(?:預金)?[ ]?)?"
                     rf"(?:口座)?(?:番号)?{_SEP}(?<![0-9]){_ACCOUNT}"),
 
          re.compile(rf"店番(?:号)?{_SEP}[0-9]{{3}}(?![0-9])"),
@@ -416,34 +452,63 @@ _BANK = (re.compile(rf"(?:[一-龥ァ-ヴー]{{1,10}}支店[ ]?)?(?:(?:普通|�
 _BANK_WORDS = ("支店", "普通", "当座", "貯蓄", "口座", "店番", "記号", "銀行", "信金", "信用",
                "信組", "労金", "農協", "JA", "ゆうちょ", "バンク", "振込先", "振替")
 
-_INSURANCE = (
-    _labelled("被保険者(?:証)?(?:の)?番号|保険証(?:の)?番号", r"[0-9A-Za-z\-]{4,12}"),
-    # 介護保険・後期高齢者医療の被保険者番号 (10 digits): 「介護保険 0000481926」
-    _labelled("(?:介護保険|後期高齢者医療|後期高齢者|国民健康保険|国保)"
-              "(?:被保険者)?証?(?:の)?(?:番号)?",
-              r"[0-9]{4}[ \-]?[0-9]{4}(?:[0-9]{2})?(?![0-9])"),
-    _labelled("基礎年金番号|年金番号|年金手帳(?:の番号)?|年金の番号",
-              r"[0-9]{4}[ \-]?[0-9]{6}(?![0-9])"),
-    re.compile(rf"記号{_SEP}(?:[0-9A-Za-z\-]{{1,10}}|[一-龥ァ-ヴ]{{1,3}}[0-9]{{0,6}})"
-               rf"[ ,、・]?(?:の)?番号{_SEP}[0-9\-]{{0,12}}[0-9]"),
-    re.compile(r"(?<![0-9\-])[0-9]{4}-[0-9]{6}(?![0-9]|-[0-9])"))
+# --- numbers after a label -----------------------------------------------------------------
+# Whatever a resident writes after the name of a personal number is that number, in whatever
+# shape: letters and digits in up to five groups joined by a hyphen, dot or slash (or a space
+# before a group of three digits or more), maybe framed by 第…号 and with letters before or
+# after (RK 58103394 GH, 第 5521 0337 1902 号, K-20391, N04418725, cd 8812 0334 ef). At least
+# four digits, and not a year, an age or an amount (パスポートは2029年まで). A form's 受付番号 or
+# 申請番号 is a request's reference, not a person's number (「受付番号 Q-2026-0317 で送りました」).
+_SHORT_WORDS = (r"(?!(?:is|in|on|to|at|of|or|an|by|my|no|so|as|if|it|we|me|do|be|up|và|là|é|e"
+                r"|em|na|ng|po|sa|ni|de|da|do)(?![A-Za-z]))")
+_VALUE = (r"第?[ ]?(?:[A-Za-z]{1,3}[ \-]?)?[0-9][0-9A-Za-z]*"
+          r"(?:[\-./][0-9A-Za-z]*[0-9][0-9A-Za-z]*|[ ][0-9]{3}[0-9A-Za-z]*){0,4}"
+          rf"(?:[ \-]?{_SHORT_WORDS}[A-Za-z]{{1,2}}(?![A-Za-z]))?(?:[ ]?号)?"
+          r"(?![0-9A-Za-z]|[ ]?[年月日歳才円人時分件回個枚台階%])")
+# Between a label and its value: No., 番号, は, :, →, is, là … and an opening bracket.
+_LABEL_SEP = (r"(?:[ ]?(?:No|NO|no|Nr|Num|num|#)\.?)?(?:[ ]?(?:の)?番号)?[ ]?"
+              r"(?:は|が|:|=|→|⇒|->|>|is|là|é|:|です|은|는|이|가)?[ ]?[(\[【「<]?[ ]?")
+_INSURANCE_LABELS = (
+    r"被保険者(?:証)?(?:の)?(?:番号|記号番号|no)|保険証(?:の)?(?:番号|記号番号)|記号番号|記号・番号"
+    r"|基礎年金番号|年金番号|年金手帳(?:の番号)?|年金の番号|ねんきん番号|年金証書(?:の番号)?"
+    r"|(?:介護保険|後期高齢者医療|後期高齢者|国民健康保険|国保)(?:の)?(?:被保険者)?証?(?:の)?(?:番号)?"
+    r"|insurance (?:card )?(?:number|no)|pension (?:number|no)|số bảo hiểm|보험증 ?번호"
+    r"|保险证号|número do seguro")
+_ID_LABELS = (
+    r"お客様番号|お客さま番号|顧客番号|カード番号|会員番号|受給者番号|受給者証(?:の)?番号|手帳番号"
+    r"|利用者番号|使用者番号|登録番号|整理番号|管理番号|証明書番号|宛名番号"
+    r"|患者番号|診察券番号|契約番号|検針番号|免許証(?:の)?番号|免許番号|旅券番号|パスポート番号"
+    r"|在留カード(?:の)?番号|在留カード|特別永住者証明書(?:の)?(?:番号)?|身体障害者手帳|障害者手帳"
+    r"|障がい者手帳|療育手帳|精神障害者保健福祉手帳|運転免許証?|免許証|パスポート|旅券|診察券"
+    r"|受給者証|資格確認書|図書館カード|利用者カード"
+    r"|passport(?: number)?|residence card(?: number)?|zairyu card(?: number)?"
+    r"|driver'?s licen[cs]e(?: number)?|licen[cs]e number|card number|member(?:ship)? number"
+    r"|số thẻ cư trú(?: của tôi)?|thẻ cư trú|số hộ chiếu|hộ chiếu|护照(?:号码|号)?|護照(?:號碼)?"
+    r"|在留卡(?:号码)?|여권(?:[ ]?번호)?|재류카드(?:[ ]?번호)?|운전면허(?:증)?(?:[ ]?번호)?"
+    r"|passaporte|pasaporte|n[úu]mero do passaporte|carteira de motorista")
 
-_ID_LABELS = ("お客様番号|お客さま番号|顧客番号|カード番号|会員番号|受給者番号|受給者証番号"
-              "|手帳番号|受付番号|利用者番号|登録番号|整理番号|免許証番号|免許証の番号|旅券番号"
-              "|パスポート番号|在留カード番号|証明書番号|宛名番号")
-# A certificate or licence named, then its number, maybe bracketed and in groups:
-# 「障害者手帳（第041522号）」「運転免許証 第6203 1177 0845号」.
-_CERTIFICATES = (r"(?:身体障害者|障害者|障がい者|療育|精神障害者保健福祉|精神保健福祉|福祉)手帳"
-                 r"|運転免許証?|免許証|在留カード|特別永住者証明書|健康保険証|資格確認書"
-                 r"|受給者証|パスポート|旅券|診察券|利用者カード|利用カード|図書館カード")
-_ID_VALUE = r"第?[A-Za-z]{0,2}[0-9][0-9A-Za-z\-]{3,15}[0-9A-Za-z]号?"
-_ID_NUMBER = (_labelled(_ID_LABELS, _ID_VALUE),
-              re.compile(rf"(?:{_CERTIFICATES})(?:の)?(?:番号)?(?:は|:)?[ ]?\(?[ ]?"
-                         rf"(?P<n>{_ID_VALUE}|第?[0-9]{{3,6}}(?:[ ][0-9]{{3,6}}){{1,3}}号?)"
-                         r"(?![0-9])"),
-              # 在留カード: AB12345678CD; passport: TK1234567 (any case, optional spaces)
-              re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ ]?[0-9]{8}[ ]?[A-Za-z]{2}(?![A-Za-z0-9])"),
-              re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{2}[0-9]{7}(?![A-Za-z0-9])"))
+
+def _label_capture(labels: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{labels}){_LABEL_SEP}(?P<n>{_VALUE})", re.IGNORECASE)
+
+
+def _enough_digits(text: str, hits: list[Hit], least: int = 4) -> list[Hit]:
+    return [h for h in hits if sum(c.isdigit() for c in text[h.start:h.end]) >= least]
+
+
+_INSURANCE_LABELLED = _label_capture(_INSURANCE_LABELS)
+_INSURANCE = (
+    # 記号 and 番号 (and 枝番) of a health insurance card, in one or on several lines
+    re.compile(rf"記号{_SEP}(?:[0-9A-Za-z\-]{{1,10}}|[一-龥ァ-ヴ]{{1,3}}[ ]?[0-9]{{0,8}})"
+               rf"[ ,、・\n]*(?:の)?番号{_SEP}[0-9\-]{{0,12}}[0-9]"
+               rf"(?:[ ,、・\n]*枝番{_SEP}[0-9]{{1,3}})?"),
+    re.compile(rf"枝番{_SEP}(?P<n>[0-9]{{1,3}})(?![0-9])"),
+    re.compile(r"(?<![0-9\-])[0-9]{4}-[0-9]{6}(?![0-9]|-[0-9])"))
+_ID_LABELLED = _label_capture(_ID_LABELS)
+_ID_NUMBER = (
+    # 在留カード: AB12345678CD; passport: TK1234567 (any case, optional spaces)
+    re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ ]?[0-9]{8}[ ]?[A-Za-z]{2}(?![A-Za-z0-9])"),
+    re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{2}[0-9]{7}(?![A-Za-z0-9])"))
 
 
 # Seven digits a little after a bank's name: 「振込先は風見野銀行の1234567」.
@@ -453,22 +518,31 @@ _BANK_NEAR = re.compile(r"(?:銀行|信金|信用金庫|信組|信用組合|労�
                         rf"[^0-9。\n]{{0,16}}?(?<![0-9])(?P<n>{_ACCOUNT})")
 
 
+# ゆうちょ's 記号-番号 (5 digits, then up to 8) after its name or 記号番号 / 通帳.
+_YUCHO = re.compile(r"(?:ゆうちょ|記号番号|通帳)[^0-9。\n]{0,16}?(?<![0-9])"
+                    r"(?P<n>1[0-9]{4}[ \-]?[0-9]{6,8})(?![0-9])")
+
+
 def bank_accounts(text: str) -> list[Hit]:
     """口座番号 1234567, 本町支店 普通 1234567, 店番 123, ゆうちょ 記号1xxxx 番号xxxxxxxx,
     and seven digits shortly after a bank's name."""
     hits = [h for h in _hits("bank_account", _BANK, text)
             if any(w in text[h.start:h.end] for w in _BANK_WORDS)]
-    return hits + _hits("bank_account", [_BANK_NEAR], text)
+    return hits + _hits("bank_account", [_BANK_NEAR, _YUCHO], text)
 
 
 def insurance_numbers(text: str) -> list[Hit]:
-    """被保険者番号, 保険証の記号・番号, 基礎年金番号 (1234-567890)."""
-    return _hits("insurance_number", _INSURANCE, text)
+    """Any number after 被保険者番号, 基礎年金番号, 介護保険 …, 保険証の記号・番号・枝番, and
+    1234-567890 (a pension number's shape)."""
+    return (_enough_digits(text, _hits("insurance_number", [_INSURANCE_LABELLED], text))
+            + _hits("insurance_number", _INSURANCE, text))
 
 
 def id_numbers(text: str) -> list[Hit]:
-    """Numbers after お客様番号 / カード番号 / 免許証番号 …, 在留カード and passport numbers."""
-    return _hits("id_number", _ID_NUMBER, text)
+    """Any number after お客様番号, 免許証, 在留カード, パスポート, 受給者証 … (in the residents'
+    languages too), and the shapes of residence card and passport numbers."""
+    return (_enough_digits(text, _hits("id_number", [_ID_LABELLED], text))
+            + _hits("id_number", _ID_NUMBER, text))
 
 
 # --- number plates ------------------------------------------------------------------------
