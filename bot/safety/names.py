@@ -51,6 +51,16 @@ _DEPARTMENT = re.compile(r"(?:課|係|室|部|局|所|センター|会|店|社|�
                          r"支所|出張所)$")
 _ENGLISH = re.compile(r"(?i:\bmy name is) (?P<n>[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){0,2})")
 _BOUNDARY_POS = {"補助記号", "空白"}
+# The commonest Chinese surnames, simplified and traditional (我是王秀英, not 我是学生).
+_CHINESE_SURNAMES = ("王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐"
+                     "许許韩韓冯馮邓鄧曹彭曾肖萧蕭田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧"
+                     "姜崔钟鍾谭譚陆陸汪范金石廖贾賈夏韦韋方白邹鄒孟熊秦邱江尹薛段雷侯龙龍史陶黎"
+                     "贺賀顾顧毛郝龚龔邵万萬钱錢严嚴武戴莫孔向汤湯温溫康施文牛樊葛邢安齐齊易乔喬"
+                     "伍庞龐颜顏倪庄莊聂聶章鲁魯岳翟殷詹申欧歐耿关關兰蘭焦俞左柳甘祝包宁寧尚符舒"
+                     "阮柯纪紀梅童凌毕畢单單季裴霍涂成苗谷盛曲翁冉骆駱蓝藍路游辛靳管柴蒙鲍鮑华華"
+                     "喻祁蒲房滕屈饶饒解牟艾尤阳陽时時穆农農司卓古吉缪繆简簡车車项項连連芦麦麥褚"
+                     "娄婁窦竇戚岑景党宫宮费費卜冷晏席卫衛米柏宗瞿桂全佟应應臧闵閔苟邬鄔边邊卞姬"
+                     "师師和仇栾欒隋商刁沙荣榮巫寇桑郎甄丛叢仲虞敖巩鞏明佘池查麻苑迟遲邝鄺")
 # The first syllables of the commonest Korean surnames (a three-syllable name starts so).
 _KOREAN_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허남심노하곽성차진"
                     "채원천방공현함변염여추석선설길연위표왕금옥육탁")
@@ -60,17 +70,24 @@ _KOREAN_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류�
 _LATIN_LETTERS = [chr(c) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
 _UP = "A-Z" + "".join(c for c in _LATIN_LETTERS if c.isupper())
 _LOW = "a-z" + "".join(c for c in _LATIN_LETTERS if c.islower())
-_LATIN_WORD = (rf"(?:[{_UP}][{_LOW}']+(?:-[{_UP}]?[{_LOW}']+)*|[A-Z]{{2,}}|[A-Z]\.)"
+_LATIN_WORD = (rf"(?:[{_UP}](?:'[{_UP}])?[{_LOW}']+(?:-[{_UP}]?[{_LOW}']+)*|[A-Z]{{2,}}|[A-Z]\.)"
                r"(?:[ ](?:bin|binti|de|da|do|dos|das|van|von|der|al|el|la|le|di|du)"
                rf"(?=[ ][{_UP}]))?")
 _NAME = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
          r"|[ァ-ヴ][ァ-ヴー]*(?:[・=＝ ][ァ-ヴ][ァ-ヴー]*){0,3}"
          r"|[ぁ-ゖ]{2,6}(?:[ ・][ぁ-ゖ]{1,6})?"
          r"|[一-龥々]{1,4}(?:[ ]?(?:[一-龥々]{1,4}|[ぁ-ゖ]{2,4}|[ァ-ヴ][ァ-ヴー]{1,5}))?)")
+# One word of a name, where a space before it ends what came before (担当 くろさわ（…）).
+_NAME_UNSPACED = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
+                  r"|[ァ-ヴ][ァ-ヴー]*(?:[・=＝][ァ-ヴ][ァ-ヴー]*){0,3}"
+                  r"|[ぁ-ゖ]{2,6}|[一-龥々]{1,4}(?:[ぁ-ゖ]{2,4})?)")
 _INTRO_AHEAD = r"(?=[ ]?(?:と申し|と申す|ともうし|と言い|といい|って言い|っていい))"
 _END_AHEAD = (r"(?=[ ]?(?:です|でございます|だよ|と申し|と申す|ともうし|と言い|といい|って言い"
               r"|っていい|$|[。、,.!?！？\n()（）]|様|さま|さん|宛)|[ ])")
-_PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ]))")
+# A greeting glued to the name is a boundary too (すみませんもりたといいます, どうものむらです).
+_PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ])"
+                 r"|(?<=すみません)|(?<=すいません)|(?<=どうも)|(?<=こんにちは)|(?<=こんにちわ)"
+                 r"|(?<=はじめまして))")
 _RELATIVES = (r"(?:お兄ちゃん|お姉ちゃん|兄ちゃん|姉ちゃん|おばあちゃん|おじいちゃん|父|母|夫|妻"
               r"|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女|三男|三女"
               r"|孫|家族|親)")
@@ -92,20 +109,44 @@ _OPENING = re.compile(rf"(?:^|(?<=\n))[ ]?(?:{_GREETING}[、。,!！ ]?[ ]?)?"
 # counts there only if it is one name, not as after a label.
 _COPULA = re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME})"
                      r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$))")
+# 我是 / 我姓 / 저는 are said of more than names (我是学生, 저는 학생입니다): what follows is a
+# name when a common surname opens it, and that is check enough.
+_SURNAMED_CHINESE = re.compile(rf"我是(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})(?=[，,。.、 ]|$)")
+_SURNAME_CHINESE = re.compile(rf"我姓(?P<n>[{_CHINESE_SURNAMES}][一-龥]?)(?=[，,。.、 ]|$)")
+_SURNAMED_KOREAN = re.compile(rf"(?:저는|나는|전)[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{1,2}})"
+                              r"(?=입니다|이에요|예요|이고|이라고|라고)")
+# 我的孩子李子轩明年…: a family member in Chinese, then a name a common surname opens
+_KIN_CHINESE = re.compile(
+    rf"(?:我的|我)?(?:孩子|儿子|兒子|女儿|女兒|丈夫|妻子|太太|老公|老婆|母亲|母親|父亲|父親|妈妈|媽媽"
+    rf"|爸爸|奶奶|爷爷|爺爺)(?:叫|是)?(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})"
+    r"(?=[，,。.、 ]|$|明年|今年|去年|在|要|想|是|上|的|和|也|已|今天|现在|現在|生|出生)")
+_BY_SURNAME = (_SURNAMED_CHINESE, _SURNAME_CHINESE, _SURNAMED_KOREAN, _KIN_CHINESE)
+_PHONE_IN_BRACKETS = (r"[ ]?(?=\([ ]?(?:携帯|けいたい|ケータイ|電話|でんわ|TEL|Tel|tel|自宅|☎"
+                      r"|\+?[0-9]{2,}))")
+_SPACED_KANA_INTRO = re.compile(
+    r"(?<=[のはが、。\n ])(?P<n>[ぁ-ゖ]{2,6}[ ][ぁ-ゖ]{2,4})"
+    r"(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い|っていい))")
 _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # after a label: 名前は…, 名義：…, 氏名 …, 送信者 …
-    (re.compile(rf"(?:名前|氏名|名義人?|申請者|差出人|送信者|送り主|署名|宛名|フリガナ|ふりがな"
-                rf"|契約者|世帯主|届出人|本人|name|Name|NAME|From|FROM)(?:は|が|:|：|=)?[ ]?"
+    # (not a placeholder: 「［氏名］煤气味」 is a masked text, not a label)
+    (re.compile(rf"(?<!\[)(?:名前|なまえ|ナマエ|氏名|名義人?|申請者|申込者|差出人|送信者|送り主|署名|宛名"
+                rf"|フリガナ|ふりがな|契約者|世帯主|届出人|本人|受取人|応募者|参加者|保護者|代理人"
+                rf"|相談者|連絡先|担当者|name|Name|NAME|From|FROM)(?:は|が|:|：|=)?[)\]】］>]?[ ]?"
                 rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
     # English: I am …, I'm …, This is …, … here.
     (re.compile(rf"(?:\bI am|\bI'm|\bthis is|\bThis is|\bTHIS IS|\bRegards,|\bFrom:"
+                rf"|\b[Mm]y name's|\b[Mm]y name is|\b[Nn]ame's"
                 rf"|\b[Ii]t's|\b[Ii]t is)[ ]"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})(?![A-Za-z])"), False),
     (re.compile(rf"(?:^|(?<=[。.!?,\n]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"
                 r"[ ](?:here|aqui|aquí|đây)\b"), False),
     # introductions in residents' other languages: Meu nome é …, Tôi là …, 我叫…, 제 이름은 …
     (re.compile(rf"(?i:meu nome é|me chamo|sou o|sou a|sou|mi nombre es|me llamo|soy|tên tôi là"
-                rf"|tôi tên là|tôi là|je m'appelle|my (?:wife|husband|son|daughter|child|mother"
+                rf"|tôi tên là|tôi là|em là|anh là|chị là|mình là|con là|cháu là"
+                rf"|je m'appelle|je suis|ich bin|mein name ist|aqui é o|aqui é a|aqui é|eu sou o"
+                rf"|eu sou a|eu sou|nama saya|saya|ako po si|ako si|ako ay si|ang pangalan ko ay"
+                rf"|pangalan ko po ay|pangalan ko ay|mera naam"
+                rf"|my (?:wife|husband|son|daughter|child|mother"
                 rf"|father|mom|dad|partner|baby)|meu marido|minha esposa|minha mulher|meu filho"
                 rf"|minha filha|meu pai|minha mãe|mi esposo|mi esposa|mi hijo|mi hija)[ ,]+"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"),
@@ -115,7 +156,11 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # Korean: a three-syllable name with a common surname before 입니다 / 예요 / 엄마 …
     (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})"
                 r"(?=입니다|이에요|예요|이고|[ ]?(?:엄마|아빠|씨|님))"), False),
-    (re.compile(r"(?:我叫|我是|我的名字是|我姓)(?P<n>[一-龥]{2,4})(?=[，,。.、 ]|$)"), False),
+    (re.compile(r"(?:我叫|我的名字是)(?P<n>[一-龥]{2,4})(?=[，,。.、 ]|$)"), False),
+    (_SURNAMED_CHINESE, False),
+    (_SURNAME_CHINESE, False),
+    (_SURNAMED_KOREAN, False),
+    (_KIN_CHINESE, False),
     (re.compile(r"(?:제 이름은|이름은)[ ]?(?P<n>[가-힣]{2,4})"
                 r"(?=입니다|이에요|예요|이고|라고|[ ,.]|$)"), False),
     # romaji Japanese: 「YAMAMOTO Kenta desu」「watashi wa Tran Van Long to moushimasu」
@@ -151,18 +196,40 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 r"(?=\n|$)"), True),
     # the head of a contact line: 「Abe Shigeru, 本町…, tel …」
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})"
-                rf"(?=[ ]?[,、/|—–]|[ ]-[ ]|[ ]and[ ][{_UP}])"), True),
+                rf"(?=[ ]?[,、/|—–]|[ ]-[ ]|[ ]and[ ][{_UP}]|[ ](?:\+|\(?0[0-9]{{1,4}}[ \-)]))"),
+     True),
     (re.compile(rf"(?:^|(?<=\n))[ ]?{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}}[ ]and[ ]"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})(?=[ ]?[,、/|])"), True),
-    # the end of the message after a space or a sentence: 「…連絡はこちらへ 090… たなか はなこ」
-    (re.compile(rf"(?<=[ 。、!！])(?P<n>{_NAME})[ ]?$"), True),
+    # the end of the message after a space or a sentence: 「…連絡はこちらへ 090… たなか はなこ」,
+    # also signed 「…確認お願いします　桐山より」
+    (re.compile(rf"(?<=[ 。、!！])(?P<n>{_NAME})[ ]?(?:より)?[ ]?$"), True),
+    # a greeting, then 「…です」/「…といいます」: the speaker's name (どうものむらです)
+    (re.compile(rf"(?:{_GREETING}|すいません|どうも|こんにちわ|はじめまして|初めまして"
+                r"|お世話になっております|おせわになります|おせわになってます|お疲れ様です"
+                r"|おつかれさまです|失礼します)[、。,!！]?[ ]?"
+                rf"(?P<n>{_NAME})(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い"
+                r"|っていい|って言い)(?:[。、,.!?！？\n ]|$|ます|ました))"), False),
+    # a name, then its phone in brackets: 「ほそかわ（携帯 080…）」「連絡先 木原（TEL …）」
+    (re.compile(rf"(?:^|(?<=[\n]))(?P<n>{_NAME}){_PHONE_IN_BRACKETS}"), False),
+    (re.compile(rf"(?<=[ 、。:])(?P<n>{_NAME_UNSPACED}){_PHONE_IN_BRACKETS}"), False),
+    # a spaced kana name before です after の/は (風見野市のしのはら ゆいです): its given name
+    # must be one the dictionary lists (checked in `_positional`)
+    (_SPACED_KANA_INTRO, False),
 )
 # Where the words around say it is a person, whatever the dictionary thinks of the word:
 # (pattern, needs_name) — with needs_name, a kanji word must also be a name the dictionary
 # lists, or one it does not know at all (not a common noun: 子どもの母です).
 _FAMILY_WORDS = (rf"(?:{_RELATIVES}|お兄ちゃん|お姉ちゃん|むすめ|むすこ|おっと|つま|わたし|私|本人"
                  r"|長男|長女|次男|次女|三男|三女)")
+# An age, a school year or a date of birth in brackets after a word: 「あおい（H28.6.6）」
+# 「うちのさくらこ（3さい）」「宇野 りく（小3）」.
+_ERA_DATE = (r"(?:[MTSHRmtshr]|明治|大正|昭和|平成|令和)?[0-9]{1,4}[./\-年][0-9]{1,2}[./\-月]"
+             r"[0-9]{1,2}日?(?:生まれ|生)?")
+_AGE = (rf"(?:[0-9]{{1,3}}[ ]?(?:歳|さい|才|か月|ヶ月|カ月|ヵ月)|小[1-6]|中[1-3]|高[1-3]"
+        rf"|年[少中長]|{_ERA_DATE})")
+_AGED = re.compile(rf"(?:^|(?<=[\n 、。,!！?？「(:)]|の))(?P<n>{_NAME})[ ]?\({_AGE}\)")
 _PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
+    (_AGED, True),
     # 蓮（息子）, アンドレ（夫）とゆかり（わたし）; 私（榊）
     (re.compile(rf"(?P<n>{_NAME})[ ]?\({_FAMILY_WORDS}\)"), False),
     (re.compile(rf"(?:私|わたし|僕|ぼく)[ ]?\((?P<n>{_NAME})\)"), False),
@@ -205,7 +272,7 @@ _KANA_ENDINGS = re.compile(r"(?:ます|です|さい|ました|ない|たい|っ
 _NOT_A_NAME = frozenset({"何", "なに", "なん", "どこ", "だれ", "誰", "どなた", "いつ", "よろしく",
                          "以上", "宜しく", "必要", "不要", "本人", "代理", "代理人", "同じ", "あと",
                          "ここ", "そこ", "それ", "これ", "あれ", "大丈夫", "まだ", "もう",
-                         "ありがとう"})
+                         "ありがとう", "りょうかい", "りょーかい", "おっけー", "はーい"})
 
 
 @dataclass(frozen=True)
@@ -303,12 +370,22 @@ class NameFinder:
         for pattern, weak in _POSITIONAL:
             for m in pattern.finditer(text):
                 name = m.group("n").strip()
+                if name.endswith("より") and len(name) > 3:
+                    name = name[:-2].rstrip()  # 桐山より: a signature
+                if name in _NOT_A_NAME:
+                    continue
+                if pattern is _SPACED_KANA_INTRO and not self._kana_given_name(name):
+                    continue
                 kin = pattern is _KIN and self._family_name(
                     name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"),
                     text[m.end("n"):m.end("n") + 1])
                 kin = kin or (pattern is _OPENING and self._nameable(name, "姓"))
+                kin = kin or (pattern in _BY_SURNAME and name not in _NOT_A_NAME)
                 label = not weak and pattern is not _COPULA
                 kin = kin or (pattern is _COPULA and self._kana_spells_name(name))
+                # a signature or a name ending the message, in hiragana (りん)
+                kin = kin or (weak and re.fullmatch(r"[ぁ-ゖー]{2,6}", name) is not None
+                              and self._personal(name))
                 if not name or not (kin or self._looks_like_name(name, label=label)
                                     or self._reading_of_name(text, m.start("n"), name)):
                     continue
@@ -316,8 +393,10 @@ class NameFinder:
                 if weak and not (kin or self._personal(name) or (
                         _spaced_kana(name) and before and not _KANA_CHAR.match(before))):
                     continue  # a whole message 「げんつき はいしゃ」 is a search, not a name
+                signed = re.search(r"\n[ ]?$", text[:m.start("n")]) is not None
                 if weak and (_sentence_not_name(name) or (
-                        re.fullmatch(r"[ぁ-ゖー]+", name) and kana_heavy(text))):
+                        re.fullmatch(r"[ぁ-ゖー]+", name) and kana_heavy(text)
+                        and not (signed or self._name_kinds(_to_katakana(name)) & {"姓", "名"}))):
                     continue  # 「我家厨房着火了」 on a line; 「こうえん の ゆうぐ」 ends a search
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
                 yield start, start + len(name)
@@ -331,6 +410,14 @@ class NameFinder:
                         or name in self.not_names or self._department(name)
                         or any(p in _PERSON_WORDS for p in name.split("・"))):
                     continue
+                if pattern is _AGED:
+                    first = name.split()[0]
+                    if re.fullmatch(_RELATIVES, first) or first in _PERSON_WORDS:
+                        continue  # 長男（5歳）: who, not a name
+                    if " " in name and not self._nameable(name.split()[0], "姓"):
+                        name = name.split()[-1]  # うちの子 ゆうと（H30.2.3）
+                        if name in _PERSON_WORDS or re.fullmatch(_RELATIVES, name):
+                            continue
                 if needs_name and not self._name_or_unknown(name):
                     continue
                 parts = name.split("・")
@@ -339,6 +426,7 @@ class NameFinder:
                 if len(parts) > 2 and any(len(p) > 4 for p in parts):
                     continue
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
+                start += m.group("n").strip().rfind(name) if pattern is _AGED else 0
                 yield start, start + len(name)
 
     def _name_or_unknown(self, word: str) -> bool:
@@ -400,7 +488,16 @@ class NameFinder:
         toks = self.tokens(name)
         if any(t.person or (t.oov and t.pos[1] != "数詞") for t in toks):
             return True
-        return False
+        # りん: a hiragana word the dictionary knows as a name in katakana (リン). Not one
+        # whose katakana spelling is merely unknown: ヨヤク and ホイクエン are unknown too.
+        return re.fullmatch(r"[ぁ-ゖー]{2,6}", name) is not None and name not in _NOT_A_NAME and (
+            bool(self._name_kinds(_to_katakana(name)) & {"姓", "名"}))
+
+    def _kana_given_name(self, name: str) -> bool:
+        """The last part of a spaced kana name is a given name the dictionary lists (ユイ)."""
+        parts = name.split()
+        return len(parts) == 2 and not _KANA_ENDINGS.search(parts[0]) and (
+            "名" in self._name_kinds(_to_katakana(parts[1])))
 
     def _kana_spells_name(self, name: str) -> bool:
         """Hiragana whose katakana spelling Sudachi reads as names only (おかだたくや →
@@ -447,8 +544,9 @@ class NameFinder:
         if not joint and kin in _BIRTH_ORDER and re.fullmatch(r"[一-龥々]{1,3}", name):
             return True  # 長女心春、次女芽依: a birth order is followed by a name
         if (not re.fullmatch(r"[一-龥々]{1,3}", name) or name in _NOT_A_NAME
-                or name in self.not_names or not self._nameable(name)):
-            return False
+                or name in self.not_names or not (
+                    self._nameable(name) or (joint and not self._nameable(name, any_word=True)))):
+            return False  # 息子、颯真の: a word the dictionary does not know, set off, is a name
         return bool(joint) or not self._nameable(kin + name[:1], any_word=True)
 
     def _nameable(self, word: str, kind: str | None = None, any_word: bool = False) -> bool:
@@ -466,6 +564,9 @@ class NameFinder:
         """Cut away any part of the span that belongs to a word that is never a name."""
         start, end = span
         for b_start, b_end in self._blocked(text):
+            if (b_start < start < b_end < end or start < b_start < end < b_end) and re.fullmatch(
+                    r"[ぁ-ゖ]+", text[b_start:b_end]):
+                continue  # どうも|のむら: a kana word across the name's edge is no word there
             if b_start < end and start < b_end:
                 if b_start <= start and end <= b_end:
                     return None
@@ -544,6 +645,30 @@ def _spaced_given_name(toks: list[Token], j: int) -> int:
     return j
 
 
+# After a surname Sudachi tags, a space and a short given name it reads as something else
+# (五十嵐 颯: an adverb; 渡部 陽翔くん: a verb), set off by です, an honorific, a particle or
+# punctuation; not a word the dictionary lists as a common noun (田中 市役所に).
+_GIVEN_AFTER_SPACE = re.compile(r"[ ](?P<g>[一-龥々]{1,3}|[ぁ-ゖ]{2,4})"
+                                r"(?=[ ]?(?:です|でした|さん|くん|ちゃん|君|様|さま|と申|といい"
+                                r"|の|が|は|も|と|、|。|,|\(|\n|$))")
+_NOT_GIVEN = frozenset({"さん", "さま", "くん", "ちゃん", "です", "から", "まで", "より", "など",
+                        "にも", "とか", "では", "には", "への", "して", "した", "する", "ます"})
+
+
+def _given_after_space(text: str, end: int) -> int:
+    m = _GIVEN_AFTER_SPACE.match(text, end)
+    if m is None or m.group("g") in _NOT_GIVEN or m.group("g") in _NOT_A_NAME:
+        return end
+    given = m.group("g")
+    if re.fullmatch(r"[ぁ-ゖ]+", given):  # りく spells 陸 too: the place decides
+        return end if _KANA_ENDINGS.search(given) else m.end("g")
+    common = [e for e in sudachi_dictionary().lookup(given)
+              if e.part_of_speech()[1:3] != ("固有名詞", "人名")]
+    if _DEPARTMENT.search(given) or (len(given) >= 2 and common):
+        return end
+    return m.end("g")
+
+
 def _at_clause_start(toks: list[Token], i: int) -> bool:
     """At the start of a clause: after punctuation, の, a filler or greeting (すいません), or a
     verb phrase describing the person (さっき電話した中川です, 食堂をやってる矢野です)."""
@@ -594,6 +719,9 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
             given = _spaced_given_name(toks, j)
             if given > j:
                 end, full = toks[given - 1].end, True
+            elif not any(t.looked_up for t in toks[i:j]):
+                given_end = _given_after_space(text, end)
+                end, full = given_end, full or given_end > end
         first = _surname_before(toks, i)
         if full or strong or weak or first < i:
             yield toks[first].start, end

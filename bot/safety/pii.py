@@ -124,8 +124,10 @@ def find(text: str, config: PiiConfig | None = None) -> list[PiiSpan]:
     found = [PiiSpan(h.kind, *numeric.source_span(h.start, h.end), "")
              for h in pii_rules.structured(numeric.text, config.allow_phones)
              if h.end > h.start and not config.allowed(h.kind, numeric.text[h.start:h.end])]
-    found += [PiiSpan("name", *plain.source_span(s, e), "") for s, e in
-              config.names.find(plain.text) if e > s]
+    names = [(s, e) for s, e in config.names.find(plain.text) if e > s]
+    found += [PiiSpan("name", *plain.source_span(s, e), "") for s, e in names]
+    dated = (pii_rules.date_after_name(plain.text, e) for _, e in names)
+    found += [PiiSpan(h.kind, *plain.source_span(h.start, h.end), "") for h in dated if h]
     chosen: list[PiiSpan] = []
     for span in sorted(found, key=lambda h: (_PRIORITY[h.kind], h.start - h.end, h.start)):
         if not any(_overlaps(span, c) for c in chosen):

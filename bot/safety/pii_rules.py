@@ -427,6 +427,16 @@ _BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", r
                      rf"(?P<n>{_DATE})", re.IGNORECASE))
 
 
+# A full date in brackets right after a person's name: 「あおい（H28.6.6）」「トシ（昭和9.2.14）」.
+_DATE_AFTER_NAME = re.compile(rf"[ ]?\((?P<n>{_DATE})(?:生まれ|生)?\)", re.IGNORECASE)
+
+
+def date_after_name(text: str, end: int) -> Hit | None:
+    """The date of birth in brackets right after a name that ends at `end`, if any."""
+    m = _DATE_AFTER_NAME.match(text, end)
+    return Hit("birth_date", m.start("n"), m.end("n")) if m else None
+
+
 def birth_dates(text: str) -> list[Hit]:
     """A full date (year, month, day) followed by 生まれ/生 or after 生年月日/誕生日.
 

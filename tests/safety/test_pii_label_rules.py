@@ -96,3 +96,75 @@ def test_a_letter_o_between_digits_folds_to_zero():
 
 def test_a_city_mail_domain_does_not_hide_a_look_alike_domain():
     assert "［" in pii.mask("taro@mycity.kazamino.example").text
+
+
+NAMES = [
+    # a Latin name with an apostrophe; English and other languages' introductions
+    ("Name: Sean O'Neill", "O'Neill"),
+    ("Hi, my name's Laura Becker and I moved here", "Laura Becker"),
+    ("Aqui é a Beatriz Moura, tudo bem?", "Beatriz Moura"),
+    ("Chào chị, em là Đặng Thu Trang", "Đặng Thu Trang"),
+    ("Nama saya Dewi Lestari", "Dewi Lestari"),
+    ("Magandang araw, ako po si Rowena Bautista", "Rowena Bautista"),
+    # Chinese and Korean introductions opened by a common surname
+    ("我是刘海燕，想问一下", "刘海燕"),
+    ("我姓周，电话在下面", "周"),
+    ("我的女儿张雨桐今年上小学", "张雨桐"),
+    ("저는 정민지입니다", "정민지"),
+    # a label in brackets, labels in kana and for other people
+    ("【お名前】Peter Novak", "Peter Novak"),
+    ("なまえ：すぎもと かえで", "すぎもと かえで"),
+    ("受取人 西尾 隆之", "西尾 隆之"),
+    # a greeting glued to the name
+    ("すみませんにしかわといいます", "にしかわ"),
+    # a spaced kana name after の, its given name one the dictionary lists
+    ("南風見野のたかぎ ゆいです", "たかぎ ゆい"),
+    # a surname, a space and a given name Sudachi reads as something else
+    ("五十嵐 颯です", "颯"),
+    ("岡本 りく、小学2年です", "りく"),
+    # a family member with a name the dictionary does not know, set off by a comma
+    ("娘、陽葵の健診です", "陽葵"),
+    # a name with its age or date of birth in brackets
+    ("うちのこはる（4さい）です", "こはる"),
+    ("子ども二人　ゆうと（H30.2.3）、めい（R2.5.8）", "めい"),
+    # a name and its phone in brackets; a Latin name before a phone
+    ("担当 くろさわ（携帯 090-1111-2222）", "くろさわ"),
+    ("Joana Prado 090 1234 5678", "Joana Prado"),
+    # signatures: 「…より」 at the end, a hiragana name the dictionary knows
+    ("よろしくお願いします　松永より", "松永"),
+    ("確認お願いします りん", "りん"),
+]
+
+NOT_NAMES = [
+    "我是学生，想问一下",
+    "저는 학생입니다",
+    "すみません、質問です",
+    "こんにちは、いい天気です",
+    "田中 市役所に行きました",
+    "子ども（3歳）の健診",
+    "長男（5歳）の保育園",
+    "ごみの日を教えてください\nりょうかい",
+    "Kazamino City 0199-21-1111",
+    "どうものむらさき色の袋です",
+]
+
+
+@pytest.mark.parametrize(("text", "name"), NAMES)
+def test_name_rule(text, name):
+    masked = pii.mask(text).text
+    assert name not in masked and "［氏名］" in masked, masked
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_not_a_name(text):
+    assert "［氏名］" not in pii.mask(text).text
+
+
+def test_a_bracketed_date_after_a_name_is_a_birth_date():
+    result = pii.mask("うちの子　ゆうと（H30.2.3）")
+    assert result.text == "うちの子　［氏名］（［生年月日］）"
+    assert "birth_date" in result.kinds
+
+
+def test_a_bracketed_date_after_a_word_is_kept():
+    assert pii.mask("申請日（R7.4.1）までに出します").text == "申請日（R7.4.1）までに出します"
