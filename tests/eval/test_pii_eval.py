@@ -68,7 +68,8 @@ def test_dev_split_stays_at_its_level():
     0.995 (the issue's target) since 2026-11-30, when the dev split gained a fresh batch of 310
     hand-written messages (74.6 % before tuning on it, 98.5 % after). A second fresh batch,
     held back until then, went to the test split: 73.0 % → 82.0 % without being tuned on —
-    the estimate of unseen input; the dev level is not."""
+    the estimate of unseen input; the dev level is not. A fifth batch (452 messages, dev) scored
+    84.1 % on the rules before it (label-driven rules then took it to 99.8 %)."""
     masker = Masker.load()
     report = pii_eval.evaluate(pii_eval.load(split="dev"),
                                lambda t: [(s.start, s.end) for s in masker.find(t)], "dev")
