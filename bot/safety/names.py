@@ -60,7 +60,7 @@ _CHINESE_SURNAMES = ("王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙�
                      "阮柯纪紀梅童凌毕畢单單季裴霍涂成苗谷盛曲翁冉骆駱蓝藍路游辛靳管柴蒙鲍鮑华華"
                      "喻祁蒲房滕屈饶饒解牟艾尤阳陽时時穆农農司卓古吉缪繆简簡车車项項连連芦麦麥褚"
                      "娄婁窦竇戚岑景党宫宮费費卜冷晏席卫衛米柏宗瞿桂全佟应應臧闵閔苟邬鄔边邊卞姬"
-                     "师師和仇栾欒隋商刁沙荣榮巫寇桑郎甄丛叢仲虞敖巩鞏明佘池查麻苑迟遲邝鄺")
+                     "师師和仇栾欒隋商刁沙荣榮巫寇桑郎甄丛叢仲虞敖巩鞏佘池查麻苑迟遲邝鄺")
 # The first syllables of the commonest Korean surnames (a three-syllable name starts so).
 _KOREAN_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허남심노하곽성차진"
                     "채원천방공현함변염여추석선설길연위표왕금옥육탁")
@@ -118,7 +118,8 @@ _SURNAMED_KOREAN = re.compile(rf"(?:저는|나는|전)[ ]?(?P<n>[{_KOREAN_SURNAM
 # 我的孩子李子轩明年…: a family member in Chinese, then a name a common surname opens
 _KIN_CHINESE = re.compile(
     rf"(?:我的|我)?(?:孩子|儿子|兒子|女儿|女兒|丈夫|妻子|太太|老公|老婆|母亲|母親|父亲|父親|妈妈|媽媽"
-    rf"|爸爸|奶奶|爷爷|爺爺)(?:叫|是)?(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})"
+    rf"|爸爸|奶奶|爷爷|爺爺)(?:叫|是)?(?!今年|去年|明年|今天|现在|現在|上学|上學|上班)"
+    rf"(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})"
     r"(?=[，,。.、 ]|$|明年|今年|去年|在|要|想|是|上|的|和|也|已|今天|现在|現在|生|出生)")
 _BY_SURNAME = (_SURNAMED_CHINESE, _SURNAME_CHINESE, _SURNAMED_KOREAN, _KIN_CHINESE)
 _PHONE_IN_BRACKETS = (r"[ ]?(?=\([ ]?(?:携帯|けいたい|ケータイ|電話|でんわ|TEL|Tel|tel|自宅|☎"
