@@ -50,9 +50,11 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --out bench/results.json
 
-# The server over HTTP under bounded load (SQLite and PostgreSQL), with the in-process ratios.
+# The server over HTTP under bounded load (SQLite and PostgreSQL), with the in-process ratios;
+# then LINE webhook events at a fixed rate (acknowledgement and answer latency).
 loadtest: $(STAMP)
 	$(BIN)/python -m bench.load --out bench/results-load.json
+	$(BIN)/python -m bench.line_load --out bench/results-line.json
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
