@@ -9,6 +9,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.retrieval.hybrid import FusionWeights, HybridRetriever, IndexHandle
 from bot.retrieval.synonyms import Synonyms
@@ -38,6 +40,35 @@ def test_patch_equals_a_build_of_the_changed_collection():
             assert patched.matched_share(q, row) == pytest.approx(expected.matched_share(q, row))
     with pytest.raises(ValueError):
         replace(base, avgdl=0.0).patch(keep, {}, [])
+
+
+WORDS = ["住民票", "ごみ", "図書館", "犬", "手当", "申請", "登録", "本"]
+collections = st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5), min_size=1,
+                       max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(collections, st.data())
+def test_any_patch_equals_a_build(docs, data):
+    """Postings stay sorted by document within each term (coverage searches them), whatever
+    is kept, replaced and added."""
+    keep = np.array(data.draw(st.lists(st.booleans(), min_size=len(docs), max_size=len(docs))))
+    kept_rows = [r for r in range(len(docs)) if keep[r]]
+    replaced = {r: data.draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5))
+                for r in data.draw(st.lists(st.sampled_from(kept_rows), unique=True))
+                } if kept_rows else {}
+    added = data.draw(collections)
+    expected = Bm25.build([replaced.get(r, docs[r]) for r in kept_rows] + added)
+    patched = replace(Bm25.build(docs), avgdl=expected.avgdl).patch(keep, replaced, added)
+    assert set(patched.vocab) == set(expected.vocab)
+    for term, i in patched.vocab.items():
+        postings = patched.docs[patched.indptr[i]:patched.indptr[i + 1]].tolist()
+        j = expected.vocab[term]
+        assert postings == expected.docs[expected.indptr[j]:expected.indptr[j + 1]].tolist()
+        assert patched.term_idf(term) == pytest.approx(expected.term_idf(term))
+    for q in [[w] for w in WORDS] + [WORDS[:3]]:  # (weights keep the base's average length)
+        for row in range(expected.n_docs):
+            assert patched.matched_share(q, row) == pytest.approx(expected.matched_share(q, row))
 
 
 def _edit(corpus):
