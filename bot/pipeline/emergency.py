@@ -129,6 +129,11 @@ class Thresholds:
     certain: float = 0.62
     possible: float = 0.5
     margin: float = 0.03  # emergency similarity must beat the calm look-alikes by this much
+    # Patterns of languages the embedder covers poorly: similarity alone is at most possible.
+    weak_languages: tuple[str, ...] = ()
+
+    def weak(self, text: str) -> bool:
+        return any(re.search(p, text) for p in self.weak_languages)
 
 
 @dataclass
@@ -205,7 +210,9 @@ class EmergencyDetector:
             by_kind[name] = [str(t) for t in spec.get("exemplars", [])]
         rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec["drop"]))
                       for name, spec in data.get("rules", {}).items())
-        thresholds = Thresholds(**data.get("similarity", {}))
+        similarity = dict(data.get("similarity", {}))
+        thresholds = Thresholds(**{**similarity, "weak_languages": tuple(
+            similarity.get("weak_languages", ()))})
         exemplars = (Exemplars.build(embedder, by_kind, [str(t) for t in data.get("calm", [])])
                      if embedder is not None else None)
         return cls(kinds, phrases, cues, rules, thresholds, str(data["possible_line"]),
@@ -294,7 +301,7 @@ class EmergencyDetector:
         if best is None or best[1] < t.possible:
             return None
         name, sim, exemplar, calm, calm_text = best
-        tier = Tier.CERTAIN if sim >= t.certain else Tier.POSSIBLE
+        tier = Tier.CERTAIN if sim >= t.certain and not t.weak(text) else Tier.POSSIBLE
         kind = self.kinds[name]
         evidence = {"by": "similarity", "similarity": round(sim, 4), "exemplar": exemplar,
                     "calm": round(calm, 4), "calm_exemplar": calm_text}

@@ -101,3 +101,19 @@ def real_gate(embedder):
 def test_everyday_replies_raise_no_alarm(real_gate, text):
     """Short replies sit near many exemplars (kana-only exemplars were hubs for them)."""
     assert real_gate.detect(text) is None
+
+
+# Everyday questions typed the way Vietnamese residents do (lower case, no final mark). The
+# embedder covers Vietnamese poorly: closeness alone made 4 of these certain emergencies (the
+# resident got 119 instead of an answer). Written fresh for this test, not taken from a gold.
+VI_EVERYDAY = ["làm thẻ thư viện cần gì", "đổi địa chỉ trên thẻ cư trú ở quầy nào",
+               "tiền điện nước trả ở đâu", "em bị mất bằng lái thì làm lại ở đâu"]
+
+
+def test_closeness_alone_never_makes_a_vietnamese_message_a_certain_emergency(pipeline):
+    for text in VI_EVERYDAY:
+        alarm = pipeline.emergency.detect(text)
+        assert alarm is None or not alarm.certain, (text, alarm.trace())
+    for text in ("nhà hàng xóm đang cháy", "có mùi ga trong bếp"):  # said outright: certain
+        alarm = pipeline.emergency.detect(text)
+        assert alarm is not None and alarm.certain, text
