@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -37,6 +37,7 @@ from ingest.store import (
     head_text,
     keyword_text,
     read_passages,
+    write_spans,
 )
 from ingest.text import Tokenizer
 from ingest.variants import (
@@ -283,19 +284,33 @@ def _copy_passages(base_dir: Path, gen_dir: Path, old_ids: list[str], keep: np.n
     one write), `changed` ones written anew."""
     store = PassageStore(base_dir / "passages.jsonl")
     copied = keep & np.array([d not in changed for d in old_ids], dtype=bool)
+    base_spans, spans, at = store.spans, [], 0
+
+    def write(out: BinaryIO, line: bytes) -> None:
+        nonlocal at
+        out.write(line)
+        spans.append(np.array([[at, at + len(line) - 1]], dtype=np.int64))
+        at += len(line)
+
     try:
         with open(gen_dir / "passages.jsonl", "wb") as out:
             done = 0
             for first, stop in [*_runs(copied), (len(old_ids), len(old_ids))]:
                 for row in range(done, first):  # between runs: changed rows, or dropped
                     if keep[row]:
-                        out.write(_line(by_id[old_ids[row]]))
-                out.write(store.raw_rows(first, stop))
+                        write(out, _line(by_id[old_ids[row]]))
+                chunk = store.raw_rows(first, stop)
+                out.write(chunk)
+                if chunk:  # the run's rows keep their spans, shifted to where it now starts
+                    spans.append(base_spans[first:stop] - base_spans[first, 0] + at)
+                    at += len(chunk)
                 done = stop
             for p in added:
-                out.write(_line(p))
+                write(out, _line(p))
     finally:
         store.close()
+    write_spans(gen_dir / "passages.jsonl",
+                np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64))
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:

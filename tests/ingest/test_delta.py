@@ -167,3 +167,25 @@ def test_vector_rows_are_copied_in_runs(tmp_path, monkeypatch, kernel_copy):
     assert np.array_equal(out[:4], base[keep]) and not out[4:].any()
     _copy_rows(tmp_path / "base.npy", tmp_path / "none.npy", np.zeros(7, dtype=bool), 0)
     assert np.load(tmp_path / "none.npy").shape == (0, 3)
+
+
+def test_row_spans_are_saved_and_carried_through_a_delta(tmp_path, corpus_copy, embedder):
+    """Readers take each row's byte span from passages.jsonl.spans.npy instead of scanning the
+    file; a delta generation computes them from its base's, and they match a scan."""
+    from ingest.store import PassageStore, _scan
+
+    index = tmp_path / "index"
+    ingest([corpus_copy], index, embedder, progress=False)
+    _edit(corpus_copy)
+    second = ingest([corpus_copy], index, embedder, progress=False)
+    assert second.delta
+    path = IndexPaths(index).generation_dir(second.generation) / "passages.jsonl"
+    saved = np.load(path.with_name("passages.jsonl.spans.npy"))
+    data = path.read_bytes()
+    starts, ends = _scan(data, len(data))
+    assert saved.tolist() == np.stack([starts, ends], axis=1).tolist()
+    with_spans = [p.doc_id for p in PassageStore(path)]
+    np.save(path.with_name("passages.jsonl.spans.npy"), saved + 3)
+    assert [p.doc_id for p in PassageStore(path)] == with_spans  # not matching: scanned
+    path.with_name("passages.jsonl.spans.npy").write_bytes(b"not an array")
+    assert [p.doc_id for p in PassageStore(path)] == with_spans  # unreadable: scanned
