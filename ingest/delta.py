@@ -153,17 +153,38 @@ def apply_variants(index_dir: Path, approved: list[Variant], embedder: Embedder,
     return change
 
 
-def _share(base_dir: Path, gen_dir: Path) -> None:
+def _share(base_dir: Path, gen_dir: Path, variants: bool = False) -> None:
     """Hard-link the base generation's data files (written once, never modified); copy where
-    the file system cannot link."""
+    the file system cannot link. The variant layer too when `variants`."""
     for file in base_dir.iterdir():
-        if (file.name in _OWN or file.name.startswith((KEYWORD_FILE, FULL_FILE))
-                or not file.is_file()):
+        own = file.name == "manifest.json" if variants else (
+            file.name in _OWN or file.name.startswith((KEYWORD_FILE, FULL_FILE)))
+        if own or not file.is_file():
             continue
         try:
             os.link(file, gen_dir / file.name)
         except OSError:
             shutil.copy2(file, gen_dir / file.name)
+
+
+def write_registry_generation(paths: IndexPaths, base: str, name: str,
+                              manifest: dict[str, Any]) -> None:
+    """Write (without swapping) a generation holding exactly `base`'s passages under a changed
+    source registry (a file renamed or re-saved without changing what it says, a stale entry
+    pruned): every data file shared with `base`, only the manifest new. At 100,000 passages a
+    full generation for this took 516 s."""
+    base_dir, gen_dir = paths.generation_dir(base), paths.generation_dir(name)
+    gen_dir.mkdir(parents=True)
+    try:
+        _share(base_dir, gen_dir, variants=True)
+        base_manifest = json.loads((base_dir / "manifest.json").read_text(encoding="utf-8"))
+        finish_generation(gen_dir, {
+            **base_manifest, **manifest, "generation": name, "schema_version": SCHEMA_VERSION,
+            "chroma_generation": base_manifest.get("chroma_generation") or base,
+            "delta_of": base})
+    except BaseException:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
 
 
 # ---- passage changes ---------------------------------------------------------------------------

@@ -174,8 +174,14 @@ def ingest(
         generation = time.strftime("g%Y%m%dT%H%M%S") + f"-{int(time.time_ns() % 1e6):06d}"
         gen_dir = paths.generation_dir(generation)
         try:
-            small = _small_change(paths, prev, embedder, passages)
-            if small is not None:
+            same = _same_passages(prev, embedder, passages)  # only the registry changed
+            small = None if same else _small_change(paths, prev, embedder, passages)
+            if same:
+                assert prev.generation is not None
+                delta.write_registry_generation(paths, prev.generation, generation,
+                                                _manifest(manifest_sources, embedder))
+                report.delta = True
+            elif small is not None:
                 assert prev.generation is not None
                 delta.write_passage_generation(
                     paths, prev.generation, generation, passages, prev.passages,
@@ -211,8 +217,13 @@ def _small_change(paths: IndexPaths, prev: _Previous, embedder: Embedder,
 def _nothing_to_do(prev: _Previous, embedder: Embedder, passages: list[Passage],
                    manifest_sources: dict[str, dict[str, Any]]) -> bool:
     """Same registry, same passages, same embedder, same layout: keep the serving generation."""
+    return manifest_sources == prev.sources and _same_passages(prev, embedder, passages)
+
+
+def _same_passages(prev: _Previous, embedder: Embedder, passages: list[Passage]) -> bool:
+    """The serving generation holds exactly these passages, embedded and laid out as now."""
     return bool(prev.generation) and prev.embedder == embedder.name and (
-        prev.schema_version == SCHEMA_VERSION) and manifest_sources == prev.sources and (
+        prev.schema_version == SCHEMA_VERSION) and (
         len(passages) == len(prev.passages)) and all(
         delta.unchanged(prev.passages.get(p.doc_id), p) for p in passages)
 

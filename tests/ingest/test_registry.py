@@ -143,3 +143,26 @@ def test_registry_is_in_the_manifest(corpus_copy, tmp_path, embedder):
                            / "manifest.json").read_text(encoding="utf-8"))
     manual = next(v for k, v in manifest["sources"].items() if k.endswith("internal-manual.md"))
     assert manual["refused"] and manual["refused_docs"] and not manual["doc_ids"]
+
+
+def test_a_registry_only_change_shares_every_data_file(corpus_copy, tmp_path, embedder):
+    """A source re-saved without changing what it says (its hash changes, its passages do not)
+    writes a generation that shares the serving one's files; only the manifest is new."""
+    index = tmp_path / "idx"
+    first = ingest([corpus_copy], index, embedder, progress=False)
+    before = doc_ids(index)
+    faq = corpus_copy / "faq" / "mini_faq.csv"
+    faq.write_bytes(faq.read_bytes() + b"\n")
+    second = ingest([corpus_copy], index, embedder, progress=False)
+    assert second.swapped and second.delta and second.generation != first.generation
+    paths = IndexPaths(index)
+    old_dir, new_dir = (paths.generation_dir(g) for g in (first.generation, second.generation))
+    manifest = json.loads((new_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["chroma_generation"] == first.generation
+    assert manifest["sources"][str(faq.resolve())]["hash"] != json.loads(
+        (old_dir / "manifest.json").read_text(encoding="utf-8"))["sources"][str(faq.resolve())][
+        "hash"]
+    assert (new_dir / "passages.jsonl").stat().st_ino == (old_dir / "passages.jsonl").stat().st_ino
+    assert doc_ids(index) == before and "T-TOSHO-001" in before
+    third = ingest([corpus_copy], index, embedder, progress=False)
+    assert not third.swapped  # and now nothing is left to do
