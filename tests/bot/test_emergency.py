@@ -117,3 +117,13 @@ def test_closeness_alone_never_makes_a_vietnamese_message_a_certain_emergency(pi
     for text in ("nhà hàng xóm đang cháy", "có mùi ga trong bếp"):  # said outright: certain
         alarm = pipeline.emergency.detect(text)
         assert alarm is not None and alarm.certain, text
+
+
+def test_a_forecast_or_prevention_is_preparation_not_an_emergency(pipeline):
+    for text in ("寒波が来るらしいけど、家の水が出なくならないようにするにはどうしたらいい？",
+                 "台風が上陸するみたいなので、窓が割れないようにしたい"):
+        alarm = pipeline.emergency.detect(text)
+        assert alarm is None or not alarm.certain, (text, alarm.trace())
+    for text in ("隣の家が燃えてるらしい、黒い煙が見える", "川があふれそう、家から出られない"):
+        alarm = pipeline.emergency.detect(text)
+        assert alarm is not None and alarm.certain, text
