@@ -467,8 +467,8 @@ _BANK_WORDS = ("支店", "普通", "当座", "貯蓄", "口座", "店番", "記�
 # shape: letters and digits in up to five groups joined by a hyphen, dot or slash (or a space
 # before a group of three digits or more), maybe framed by 第…号 and with letters before or
 # after (RK 58103394 GH, 第 5521 0337 1902 号, K-20391, N04418725, cd 8812 0334 ef). At least
-# four digits, and not a year, an age or an amount (パスポートは2029年まで). A form's 受付番号 or
-# 申請番号 is a request's reference, not a person's number (「受付番号 Q-2026-0317 で送りました」).
+# four digits, and not a year, an age or an amount (パスポートは2029年まで). A form's 受付番号
+# counts too: the city can look the resident up by it.
 _SHORT_WORDS = (r"(?!(?:is|in|on|to|at|of|or|an|by|my|no|so|as|if|it|we|me|do|be|up|và|là|é|e"
                 r"|em|na|ng|po|sa|ni|de|da|do)(?![A-Za-z]))")
 _VALUE = (r"第?[ ]?(?:[A-Za-z]{1,3}[ \-]?)?[0-9][0-9A-Za-z]*"
@@ -481,12 +481,13 @@ _LABEL_SEP = (r"(?:[ ]?(?:No|NO|no|Nr|Num|num|#)\.?)?(?:[ ]?(?:の)?番号)?[ ]?
 _INSURANCE_LABELS = (
     r"被保険者(?:証)?(?:の)?(?:番号|記号番号|no)|保険証(?:の)?(?:番号|記号番号)|記号番号|記号・番号"
     r"|基礎年金番号|年金番号|年金手帳(?:の番号)?|年金の番号|ねんきん番号|年金証書(?:の番号)?"
+    r"|(?:健康)?保険証"
     r"|(?:介護保険|後期高齢者医療|後期高齢者|国民健康保険|国保)(?:の)?(?:被保険者)?証?(?:の)?(?:番号)?"
     r"|insurance (?:card )?(?:number|no)|pension (?:number|no)|số bảo hiểm|보험증 ?번호"
     r"|保险证号|número do seguro")
 _ID_LABELS = (
     r"お客様番号|お客さま番号|顧客番号|カード番号|会員番号|受給者番号|受給者証(?:の)?番号|手帳番号"
-    r"|利用者番号|使用者番号|登録番号|整理番号|管理番号|証明書番号|宛名番号"
+    r"|受付番号|申請番号|利用者番号|使用者番号|登録番号|整理番号|管理番号|証明書番号|宛名番号"
     r"|患者番号|診察券番号|契約番号|検針番号|免許証(?:の)?番号|免許番号|旅券番号|パスポート番号"
     r"|在留カード(?:の)?番号|在留カード|特別永住者証明書(?:の)?(?:番号)?|身体障害者手帳|障害者手帳"
     r"|障がい者手帳|療育手帳|精神障害者保健福祉手帳|運転免許証?|免許証|パスポート|旅券|診察券"
