@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.readings import kana_heavy
 from ingest.text import SudachiPerThread, sentences, sudachi_dictionary
@@ -83,7 +84,7 @@ _NAME_UNSPACED = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
                   r"|[ぁ-ゖ]{2,6}|[一-龥々]{1,4}(?:[ぁ-ゖ]{2,4})?)")
 _INTRO_AHEAD = r"(?=[ ]?(?:と申し|と申す|ともうし|と言い|といい|って言い|っていい))"
 _END_AHEAD = (r"(?=[ ]?(?:です|でございます|だよ|と申し|と申す|ともうし|と言い|といい|って言い"
-              r"|っていい|$|[。、,.!?！？\n()（）]|様|さま|さん|宛)|[ ])")
+              r"|っていい|$|[。、,.!?！？\n()（）」』]|様|さま|さん|宛)|[ ])")
 # A greeting glued to the name is a boundary too (すみませんもりたといいます, どうものむらです).
 _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ])"
                  r"|(?<=すみません)|(?<=すいません)|(?<=どうも)|(?<=こんにちは)|(?<=こんにちわ)"
@@ -94,7 +95,7 @@ _RELATIVES = (r"(?:お兄ちゃん|お姉ちゃん|兄ちゃん|姉ちゃん|お
 _BIRTH_ORDER = {"長男", "長女", "次男", "次女", "三男", "三女"}
 # A family member: 娘の…が, 夫の…と, 息子蒼の; a given name is expected here: a hiragana one
 # (ひまり), or a word the dictionary also knows as a person's name (凛, 蒼, 陽菜).
-_KIN = re.compile(rf"(?P<kin>{_RELATIVES})(?:の|は|が|、)?[ ]?(?P<n>{_NAME})"
+_KIN = re.compile(rf"(?P<kin>{_RELATIVES})(?:の|は|が|、|・)?[ ]?(?P<n>{_NAME})"
                   r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（))")
 # A surname alone as the first words of a message or line, before 「です、」 (林です、先日…):
 # one character is enough there, where 「東です」 after 出口は is a direction.
@@ -132,8 +133,12 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # (not a placeholder: 「［氏名］煤气味」 is a masked text, not a label)
     (re.compile(rf"(?<!\[)(?:名前|なまえ|ナマエ|氏名|名義人?|申請者|申込者|差出人|送信者|送り主|署名|宛名"
                 rf"|フリガナ|ふりがな|契約者|世帯主|届出人|本人|受取人|応募者|参加者|保護者|代理人"
-                rf"|相談者|連絡先|担当者|name|Name|NAME|From|FROM)(?:は|が|:|：|=)?[)\]】］>]?[ ]?"
+                rf"|相談者|連絡先|担当者|対象者|対象児童|児童名|受診者|同伴者|出席者|喪主"
+                rf"|name|Name|NAME|From|FROM)(?:は|が|:|：|=)?[)\]】］>]?[ ]?[「『]?"
                 rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
+    # lower-case romaji after a label: 「お名前: sakamoto yui」
+    (re.compile(r"(?:名前|なまえ|氏名|名義|フリガナ|ふりがな|申請者|申込者)(?:は|:|：)[ ]?"
+                r"(?P<n>[a-z]{2,}(?:[ ][a-z]{2,}){1,2})(?=[ ]?(?:\n|$|[。、,.]))"), False),
     # English: I am …, I'm …, This is …, … here.
     (re.compile(rf"(?:\bI am|\bI'm|\bthis is|\bThis is|\bTHIS IS|\bRegards,|\bFrom:"
                 rf"|\b[Mm]y name's|\b[Mm]y name is|\b[Nn]ame's"
@@ -148,7 +153,9 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 rf"|eu sou a|eu sou|nama saya|saya|ako po si|ako si|ako ay si|ang pangalan ko ay"
                 rf"|pangalan ko po ay|pangalan ko ay|mera naam"
                 rf"|my (?:wife|husband|son|daughter|child|mother"
-                rf"|father|mom|dad|partner|baby)|meu marido|minha esposa|minha mulher|meu filho"
+                rf"|father|mom|dad|partner|baby)|(?:and|&) (?:my )?(?:wife|husband|son|daughter"
+                rf"|child|mother|father|mom|dad|partner|baby)"
+                rf"|meu marido|minha esposa|minha mulher|meu filho"
                 rf"|minha filha|meu pai|minha mãe|mi esposo|mi esposa|mi hijo|mi hija)[ ,]+"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"),
      False),
@@ -173,7 +180,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # MarianaとJoséの子どもSofia Gonçalves: Latin names set in Japanese
     (re.compile(rf"(?:^|(?<=[ぁ-ゖァ-ヴー一-龥々、。「(]))"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"
-                r"(?=[ ]?(?:と|の|は|が|さん|様|です|くん|ちゃん))"), False),
+                r"(?=[ ]?(?:と|の|は|が|さん|様|です|くん|ちゃん|、))"), False),
     # a reading in brackets after a name: 藤田裕子（フジタユウコ）, 山下和也（やました かずや）
     (re.compile(r"[一-龥々][ ]?\((?P<n>[ぁ-ゖァ-ヴー][ぁ-ゖァ-ヴー ・]{1,20})\)"), False),
     # a name in brackets after contact details: 「090-…（オオニシ ミサキ）」 (not 「（四輪）」)
@@ -239,10 +246,14 @@ _PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
                 r"|[ァ-ヴ][ァ-ヴー]{1,7})(?=ちゃん|くん|君|先生)"), False),
     # 凛の母です, 芳子おばあちゃん, 陽葵っていうんですけど
     (re.compile(rf"(?:^|(?<=[ 、。,.!?！？「(るた]))(?P<n>{_NAME})の(?:母|父|親|祖母|祖父|保護者"
-                r"|姉|兄|ママ|パパ)(?=です|でございます|[ ]?[、。])"), True),
+                r"|姉|兄|ママ|パパ|妻|夫|娘|息子|孫|家族|嫁)"
+                r"(?=です|でございます|[ ]?[、。])"), True),
     (re.compile(r"(?<![一-龥々ァ-ヴー])(?P<n>[一-龥々]{1,4}|[ァ-ヴ][ァ-ヴー]{1,6})"
                 r"(?=おばあちゃん|おじいちゃん|ばあちゃん|じいちゃん|おばさん|おじさん)"), True),
-    (re.compile(rf"(?P<n>{_NAME})(?=(?:っていう|という|って言う)(?:ん|名前|子))"), True),
+    (re.compile(rf"(?P<n>{_NAME})」?(?=(?:っていう|という|って言う)(?:ん|名前|子|人|方)"
+                r"|って(?:名前|人|方)(?:で|が|に|の|は|から))"), True),
+    # a Korean signature: 박민호 드림 / 올림
+    (re.compile(rf"(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{1,2}})(?=[ ]?(?:드림|올림))"), False),
     # おれケンタ。, うちは陽菜です
     (re.compile(r"(?:^|(?<=[ 、。!！]))(?:おれ|オレ|俺|あたし|うち|ぼく|僕)(?:は|、)?"
                 r"(?P<n>[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,4})(?=[。、!！]|です|だ|っす)"), True),
@@ -261,7 +272,7 @@ _PERSON_WORDS = frozenset({
     "ワン", "ケア", "コール", "ホーム", "ママ", "パパ"})
 _LATIN_STOP = frozenset("""amazon google apple paypay yahoo suica pasmo visa mastercard zoom
     teams excel word android windows iphone ipad facebook instagram twitter youtube rakuten
-    docomo softbank wi-fi wifi mynaportal e-tax pdf ok
+    docomo softbank line pay wi-fi wifi mynaportal e-tax pdf ok
     i my the a an please thank thanks you hello hi dear best regards kind
     sincerely kazamino city hall japan tokyo office fax tel email e-mail mail phone address name
     ok yes no mr ms mrs dr sir madam help thank-you good morning bye it is am are this that
@@ -442,7 +453,8 @@ class NameFinder:
         """Not a question word, a common noun (カタカナ, 学生) or an English phrase. After a
         label (`label`), a run of hiragana Sudachi cannot read as one word counts too
         (申請者はまるやまれんです)."""
-        if name in _NOT_A_NAME or name in self.not_names or self._department(name):
+        if (name in _NOT_A_NAME or name in self.not_names or self._department(name)
+                or self._loanword_compound(name)):
             return False
         if re.fullmatch(r"[가-힣]{2,4}", name):
             return True  # only the Korean introductions look for Hangul
@@ -487,12 +499,21 @@ class NameFinder:
         if any(word in name for word in self.not_names if len(word) > 1):
             return False  # 「マイナカード」 holds マイナ, which is never a name
         toks = self.tokens(name)
-        if any(t.person or (t.oov and t.pos[1] != "数詞") for t in toks):
+        if any(t.person or (t.oov and t.pos[1] != "数詞" and not self._loanword_compound(t.surface))
+               for t in toks):
             return True
         # りん: a hiragana word the dictionary knows as a name in katakana (リン). Not one
         # whose katakana spelling is merely unknown: ヨヤク and ホイクエン are unknown too.
         return re.fullmatch(r"[ぁ-ゖー]{2,6}", name) is not None and name not in _NOT_A_NAME and (
             bool(self._name_kinds(_to_katakana(name)) & {"姓", "名"}))
+
+    def _loanword_compound(self, word: str) -> bool:
+        """A katakana word Sudachi cannot read that is two ordinary words the dictionary
+        lists, neither of them a name (コミュニティ+バス): a thing, not a person."""
+        if not re.fullmatch(r"[ァ-ヴー]{4,16}", word):
+            return False
+        return any(_common_noun(word[:i]) and _common_noun(word[i:])
+                   for i in range(2, len(word) - 1))
 
     def _kana_given_name(self, name: str) -> bool:
         """The last part of a spaced kana name is a given name the dictionary lists (ユイ)."""
@@ -531,13 +552,15 @@ class NameFinder:
         not 夫が酒を) — a kanji word the dictionary also knows as a given name, unless the two
         are one word (母子, 妻子)."""
         if self._hiragana_name(name):  # 娘のひまりが, 娘ひなた、 (not 父がひとり)
-            return joint in {"の", "は", "が", "、"} or (
+            return joint in {"の", "は", "が", "、", "・"} or (
                 not joint and name[0] not in "がはのをにとも")
         if (not joint and re.fullmatch(r"[ぁ-ゖ]{2,5}", name) and after == "、"
                 and name[0] not in "がはのをにとも"
                 and not re.match(r"たち|ちゃん|さん|くん|さま|ども|ら$", name)
                 and not _KANA_ENDINGS.search(name) and not name.endswith("て")):
             return True  # うちの娘ひなた、H30.7.21生まれ: set off by a comma
+        if re.fullmatch(_LATIN_WORD, name) and self._looks_like_name(name):
+            return True  # 主人はPaulo: a verb is never a capitalised Latin word
         if joint in {"は", "が"}:
             return False  # 夫が酒を…: after が / は comes what they do, not who they are
         if re.fullmatch(r"[ァ-ヴ][ァ-ヴー]{1,7}", name):
@@ -584,6 +607,13 @@ class NameFinder:
             return False
         last = [t for t in self.tokens(name) if t.pos[0] not in _BOUNDARY_POS][-1:]
         return not (last and last[0].person and _DEPARTMENT.fullmatch(last[0].surface) is None)
+
+
+@lru_cache(maxsize=8192)
+def _common_noun(word: str) -> bool:
+    """Every entry the dictionary has for `word` is a common noun (バス, not ジョン)."""
+    entries = sudachi_dictionary().lookup(word)
+    return bool(entries) and all(m.part_of_speech()[1] == "普通名詞" for m in entries)
 
 
 # Characters of Chinese sentences that no Japanese name has.
