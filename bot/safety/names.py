@@ -149,6 +149,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # introductions in residents' other languages: Meu nome é …, Tôi là …, 我叫…, 제 이름은 …
     (re.compile(rf"(?i:meu nome é|me chamo|sou o|sou a|sou|mi nombre es|me llamo|soy|tên tôi là"
                 rf"|tôi tên là|tôi là|em là|anh là|chị là|mình là|con là|cháu là"
+                rf"|con tôi|con gái tôi|con trai tôi|vợ tôi|chồng tôi|mẹ tôi|bố tôi"
                 rf"|je m'appelle|je suis|ich bin|mein name ist|aqui é o|aqui é a|aqui é|eu sou o"
                 rf"|eu sou a|eu sou|nama saya|saya|ako po si|ako si|ako ay si|ang pangalan ko ay"
                 rf"|pangalan ko po ay|pangalan ko ay|mera naam"

@@ -18,11 +18,13 @@ MASKED = [
     ("「みつき」って名前で登録しました", "みつき"),
     ("감사합니다. 최지우 올림", "최지우"),
     ("my wife Ana and son Pedro need health insurance", "Pedro"),
+    ("Con gái tôi Minh Thư bị sốt", "Minh Thư"),
 ]
 
 KEPT = [
     "駅前（コミュニティバス）で待ち合わせ",
     "LINE Payはもう使えないの？",
+    "Con tôi bị sốt, tôi phải làm gì?",
 ]
 
 
