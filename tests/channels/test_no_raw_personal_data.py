@@ -3,7 +3,8 @@ personal-data gold goes through the web API and through LINE (real app, real SDK
 API); then the SQLite file, every file the server wrote, the captured logs, the staff console's
 pages and the bodies the fake LINE API received are searched for each value as typed, as NFKC
 folds it, as JSON escapes it, and (for long numbers) as bare digits; numbers shorter than six
-characters are left out of the search (they occur by chance in ids and timestamps).
+characters are left out of the search, and a number counts only where it stands on its own,
+not inside a longer run of digits (both occur by chance in ids and timestamps).
 
 The values searched for are those the masker detects in the message (how many it detects is
 the detector's recall, measured by `madoguchi eval pii`); a value detected at the boundary and
@@ -46,14 +47,29 @@ def _messages() -> list[pii_eval.PiiGold]:
     return [g for g in pii_eval.load(split="test") if g.values]
 
 
+def _needle(form: str) -> re.Pattern[bytes]:
+    """A form as it would stand if kept: a number of digits only counts as a number of its own,
+    not inside a longer run of digits (LINE's random 18-digit message ids and the timestamps
+    contain a given 7-digit account number by chance, about once in twelve runs)."""
+    raw = re.escape(form.encode("utf-8"))
+    return re.compile(rb"(?<![0-9])" + raw + rb"(?![0-9])" if form.isdigit() else raw)
+
+
 def _leaks(haystacks: dict[str, bytes], values: list[tuple[str, str]]) -> list[str]:
     found = []
     for kind, value in values:
         for form in _forms(value):
-            needle = form.encode("utf-8")
+            needle = _needle(form)
             found += [f"{kind} {value!r} as {form!r} in {where}"
-                      for where, data in haystacks.items() if needle in data]
+                      for where, data in haystacks.items() if needle.search(data)]
     return found
+
+
+def test_a_number_inside_a_longer_run_of_digits_is_not_a_leak():
+    values = [("bank_account", "０６７２１９４")]
+    assert _leaks({"ids": b'{"id": "184406721947730012"}'}, values) == []
+    assert _leaks({"text": "口座 0672194 です".encode()}, values) != []
+    assert _leaks({"json": b'"0672194"'}, values) != []
 
 
 @pytest.mark.slow
