@@ -167,16 +167,16 @@ def ingest(
         passages = _resolve(found, catalog, report)
         _count_passages(prev, passages, report)
         manifest_sources = {key: e.record.to_manifest() for key, e in catalog.items()}
-        if _nothing_to_do(prev, embedder, passages, manifest_sources):
+        same = _same_passages(prev, embedder, passages)
+        if same and manifest_sources == prev.sources:  # same registry too: keep serving it
             report.generation = prev.generation or ""
             report.seconds = time.monotonic() - started
             return report
         generation = time.strftime("g%Y%m%dT%H%M%S") + f"-{int(time.time_ns() % 1e6):06d}"
         gen_dir = paths.generation_dir(generation)
         try:
-            same = _same_passages(prev, embedder, passages)  # only the registry changed
             small = None if same else _small_change(paths, prev, embedder, passages)
-            if same:
+            if same:  # only the registry changed
                 assert prev.generation is not None
                 delta.write_registry_generation(paths, prev.generation, generation,
                                                 _manifest(manifest_sources, embedder))
@@ -212,12 +212,6 @@ def _small_change(paths: IndexPaths, prev: _Previous, embedder: Embedder,
         return None
     diff = delta.PassageDiff.of(prev.passages, passages)
     return diff if delta.can_patch(paths, prev.generation, diff, len(passages)) else None
-
-
-def _nothing_to_do(prev: _Previous, embedder: Embedder, passages: list[Passage],
-                   manifest_sources: dict[str, dict[str, Any]]) -> bool:
-    """Same registry, same passages, same embedder, same layout: keep the serving generation."""
-    return manifest_sources == prev.sources and _same_passages(prev, embedder, passages)
 
 
 def _same_passages(prev: _Previous, embedder: Embedder, passages: list[Passage]) -> bool:
