@@ -72,7 +72,11 @@ class Pipeline:
                          trace={"steps": [{"step": "error", "error": repr(exc)}]})
 
     def screen(self, masked: str) -> Screen:
-        """The safety gate alone: is this (masked) message an emergency, and how sure?"""
+        """The safety gate alone: is this (masked) message an emergency, and how sure?
+
+        What answering the message will embed is embedded here too, in the gate's batch: a
+        channel screens before it stores the message and asks for the answer."""
+        self._embed_ahead(masked, question_focus(masked), screened=False)
         return Screen(self.emergency.detect(masked))
 
     def emergency_reply(self, question: str, alarm: Alarm,
@@ -93,7 +97,8 @@ class Pipeline:
         _step(trace, "safety", started, **safe.trace())
         focus = question_focus(question)
         self._embed_ahead(question, focus, screened=screen is not None)
-        alarm = (screen or self.screen(question)).alarm  # the safety gate, before anything else
+        # The safety gate, before anything else (a caller that ran it passes its verdict).
+        alarm = (screen or Screen(self.emergency.detect(question))).alarm
         _step(trace, "emergency", started, **(alarm.trace() if alarm else {"tier": "none"}))
         if alarm is not None and alarm.certain:
             return _first(self.emergency_reply(question, alarm, trace), "", safe.warning)

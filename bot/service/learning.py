@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from bot.service.variants import VariantError, VariantService
 from bot.store.models import Message, QuestionVariant, Role
@@ -32,7 +32,9 @@ class Learning:
         """The resident's message is a pick from the previous clarify reply's choices."""
         offer = s.scalars(select(Message).where(
             Message.conversation_id == conv_id, Message.id < resident.id,
-            Message.role == Role.BOT.value).order_by(Message.id.desc())).first()
+            Message.role == Role.BOT.value).order_by(Message.id.desc())
+            # Not the trace (kilobytes of JSON): every answered message asks this.
+            .options(load_only(Message.id, Message.decision, Message.choices))).first()
         if offer is None or offer.decision != "clarify" or not offer.choices:
             return None
         chosen = [c for c in offer.choices if _same_pick(c.get("label", ""), resident.text)]
