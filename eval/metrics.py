@@ -268,3 +268,20 @@ def auroc(scores: Sequence[float], labels: Sequence[bool]) -> float | None:
         return None
     wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
     return wins / (len(pos) * len(neg))
+
+
+def calibration_error(probabilities: Sequence[float], labels: Sequence[bool],
+                      bins: int = 10) -> float | None:
+    """Expected calibration error: over equal-width probability bins, the gap between the mean
+    predicted probability and the observed rate, weighted by the bin's share of the rows.
+    A calibration fitted on one corpus that does not carry to another shows here first (it
+    can keep its AUROC while every probability is too high)."""
+    pairs = list(zip(probabilities, labels, strict=True))
+    if not pairs:
+        return None
+    groups: dict[int, list[tuple[float, bool]]] = {}
+    for p, y in pairs:
+        groups.setdefault(min(int(p * bins), bins - 1), []).append((p, y))
+    return sum(len(g) / len(pairs) * abs(sum(p for p, _ in g) / len(g)
+                                         - sum(y for _, y in g) / len(g))
+               for g in groups.values())

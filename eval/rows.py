@@ -41,12 +41,15 @@ HEADLINE: dict[str, str] = {
     "emergency_recall": "emergencies treated as emergencies",
     "false_handoff_rate": "answerable questions handed off",
     "privacy_echo_rate": "replies repeating personal data from the question (must be 0)",
+    "p_top_auroc": "AUROC of P(the first passage answers) against whether it does",
+    "p_top_ece": "expected calibration error of P(the first passage answers), 10 bins",
     "latency_p50_ms": "median milliseconds per question",
     "latency_p95_ms": "95th percentile milliseconds per question",
     "faithfulness": "LLM-judged: the answer says only what its sources say",
     "answer_relevance": "LLM-judged: the answer addresses the question",
 }
 LOWER_IS_BETTER = frozenset({"false_handoff_rate", "wrong_answer_rate", "privacy_echo_rate",
+                             "p_top_ece",
                              "latency_p50_ms", "latency_p95_ms"})
 
 

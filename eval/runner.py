@@ -45,6 +45,9 @@ def aggregate(rows: Sequence[ResultRow]) -> dict[str, Value]:
     correct = [r.metrics.get("answer_correct") == 1.0 for r in rows]
     handoff = m.handoff_prf(expected, decided)
     latency = [r.latency_ms for r in rows]
+    scored = [r for r in rows if r.reached_confidence]
+    p_top = [r.confidence for r in scored]
+    top_right = [r.expect == "answer" and r.top_grade == 2 for r in scored]
     out: dict[str, Value] = {"n": len(rows), "n_judged": len(judged)}
     out |= {k: m.mean(r.metrics.get(k) for r in judged) for k in RETRIEVAL_METRICS}
     out |= {
@@ -61,6 +64,8 @@ def aggregate(rows: Sequence[ResultRow]) -> dict[str, Value]:
         "emergency_recall": m.emergency_recall(expected, decided),
         "false_handoff_rate": m.false_handoff_rate(expected, decided),
         "privacy_echo_rate": m.rate(bool(r.echoed_pii) for r in rows),
+        "p_top_auroc": m.auroc(p_top, top_right),
+        "p_top_ece": m.calibration_error(p_top, top_right),
         "latency_p50_ms": m.percentile(latency, 50), "latency_p95_ms": m.percentile(latency, 95),
     }
     return out | dict.fromkeys(LLM_JUDGED, NOT_RUN)

@@ -20,9 +20,9 @@ EXPECT = {"faq": "answer", "ordinance": "answer", "page": "answer", "multi_sourc
           "emergency": "emergency", "foreign": "answer"}
 
 
-@cache
-def corpus() -> tuple[list[Passage], list[str]]:
-    files, _ = sources.discover([CITY])
+def load_corpus(root: Path) -> tuple[list[Passage], list[str]]:
+    """Every passage the loaders read under `root`, and the problems they reported."""
+    files, _ = sources.discover([root])
     passages: list[Passage] = []
     problems: list[str] = []
     for f in files:
@@ -30,6 +30,11 @@ def corpus() -> tuple[list[Passage], list[str]]:
         passages += result.passages
         problems += [str(p) for p in result.problems]
     return passages, problems
+
+
+@cache
+def corpus() -> tuple[list[Passage], list[str]]:
+    return load_corpus(CITY)
 
 
 @cache

@@ -165,3 +165,14 @@ def test_auroc():
     assert m.auroc([0.9, 0.8, 0.3, 0.1], [True, False, True, False]) == 0.75
     assert m.auroc([0.5, 0.5], [True, False]) == 0.5
     assert m.auroc([0.5], [True]) is None
+
+
+def test_calibration_error_is_the_weighted_gap_per_bin():
+    assert m.calibration_error([], []) is None
+    assert m.calibration_error([0.95, 0.95, 0.05, 0.05], [True, True, False, False]) == \
+        pytest.approx(0.05)
+    # Ranked perfectly (AUROC 1) but every probability far too high: the error shows it.
+    probs, labels = [0.99, 0.98, 0.97, 0.96], [True, False, False, False]
+    assert m.auroc(probs, labels) == 1.0
+    assert m.calibration_error(probs, labels) == pytest.approx((0.99 + 0.98 + 0.97 + 0.96) / 4
+                                                               - 0.25)
