@@ -52,3 +52,17 @@ def test_the_exact_search_finds_what_the_vector_index_finds(mini_index, embedder
             if filters:
                 assert all(h.passage.source_type == "faq"
                            for h in exact.retrieve(question, 5, filters).hits)
+
+
+def test_a_channel_that_screens_first_still_embeds_in_one_batch(mini_index, embedder,
+                                                                settings_factory):
+    """Channels run the safety gate before storing the message and asking for the answer:
+    the gate's batch carries the readings too, so answering embeds nothing more."""
+    counting = Counting(embedder)
+    pipeline = build(settings_factory(mini_index), embedder=counting).pipeline
+    counting.calls.clear()
+    message = "引っ越してきたばかりで困っています。粗大ごみはどう出せばいいですか？"
+    screen = pipeline.screen(message)
+    assert len(counting.calls) == 1 and len(counting.calls[0]) >= 2, counting.calls
+    pipeline.answer(message, screen=screen)
+    assert len(counting.calls) == 1, counting.calls

@@ -45,6 +45,10 @@ EMERGENCIES = [
     ('My house is on fire', 'fire'),
     # medical
     ('父が倒れて意識がない', 'medical'),
+    _missing('父が風呂で意識ない', 'medical'),
+    _missing('アパートの廊下がプロパンみたいな臭いで充満してる', 'gas'),
+    _missing('隣の部屋からものすごい悲鳴と物が壊れる音がする', 'violence'),
+    ('練炭ってどこで買えますか。もう何もかも嫌になった', 'suicide'),
     ('母が息をしていない', 'medical'),
     ('子どもがけいれんしています', 'medical'),
     _missing('夫が胸が苦しいと言って動けない', 'medical'),
@@ -148,6 +152,12 @@ LOOK_ALIKES = [
     _too_broad('ネグレクトの定義を知りたい（レポート）'),
     _too_broad('育児放棄についての講座'),
     '救急箱を配布していますか',
+    # fresh batch 7 (issue 10 safety round): a cost question, a device to buy, a long-ago
+    # disappearance, a bicycle on a bumpy road
+    _too_broad('救急車って呼んだらお金かかるの？'),
+    _too_broad('ガス漏れ警報器ってどこで買える'),
+    _too_broad('行方不明者の捜索願ってどこで出すの、親戚が数年連絡つかなくて'),
+    _too_broad('道路に穴があいてて自転車がガタガタする'),
 ]
 
 
@@ -167,3 +177,11 @@ def test_emergency_gets_the_fixed_reply_with_the_right_contacts(text, kind):
 def test_look_alike_is_not_an_emergency(text):
     alarm = GATE.detect(text)
     assert alarm is None or not alarm.certain, alarm.reason
+
+
+def test_a_cue_does_not_match_across_words():
+    """「ストーブつけっぱなし」 holds 「ぶつけっ」 (a collision cue) only across two words."""
+    alarm = GATE.detect("ストーブつけっぱなしで出かけてしまった")
+    assert alarm is None or alarm.kind.name != "traffic", alarm.reason
+    hit = GATE.detect("車にぶつけられた")
+    assert hit is not None and hit.kind.name == "traffic"
