@@ -21,7 +21,7 @@ import orjson
 
 from ingest.keyword import Bm25, load_array
 from ingest.readings import Readings
-from ingest.schema import SCHEMA_VERSION, Passage
+from ingest.schema import SCHEMA_VERSION, Passage, SourceType
 from ingest.text import Tokenizer
 from ingest.variants import Variant, VariantLayer, write_layer
 
@@ -363,11 +363,12 @@ class Generation:
         client = chroma_client(paths.generation_dir(shared), config)
         col = client.get_collection(collection_name(config, shared), embedding_function=None)
         rows = _row_numbers(directory, passages)
+        layer = VariantLayer.open(directory, rows, int(head.shape[1]) if head.ndim == 2
+                                  else int(manifest.get("dim", 0)))
+        layer.asks_questions(lambda row: passages[row].source_type is SourceType.FAQ)
         return cls(name, directory, passages, head, body,
                    Bm25.load(directory / "keyword_full"), Bm25.load(directory / "keyword_head"),
-                   manifest, col, rows, client,
-                   VariantLayer.open(directory, rows, int(head.shape[1]) if head.ndim == 2
-                                     else int(manifest.get("dim", 0))),
+                   manifest, col, rows, client, layer,
                    Readings.load(directory), _exact_rows(directory))
 
     def row_of(self, chroma_id: str) -> int | None:

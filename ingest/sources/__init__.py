@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ingest.schema import LoadResult
-from ingest.sources import faq_csv, html_page, markdown, ordinance, pdf
+from ingest.sources import faq_csv, html_page, markdown, ordinance, pdf, sidecar_variants
 from ingest.sources.common import SourceError, decode
 
 Loader = Callable[[Path], LoadResult]
@@ -43,7 +43,7 @@ def load(path: Path) -> LoadResult:
     loader = loader_for(path)
     if loader is None:
         raise SourceError(f"この形式（{path.suffix or '拡張子なし'}）は読み込めません")
-    return loader(path)
+    return sidecar_variants.attach(path, loader(path))
 
 
 def _ignored(path: Path, patterns: list[tuple[Path, str]]) -> bool:

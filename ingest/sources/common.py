@@ -42,8 +42,8 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".meta.yaml")
 
 
-def read_sidecar(path: Path) -> dict[str, Any]:
-    """Metadata from `<file>.meta.yaml` beside a source, if there is one."""
+def sidecar_data(path: Path) -> dict[str, Any]:
+    """The parsed `<file>.meta.yaml` beside a source ({} when there is none)."""
     meta = sidecar_path(path)
     if not meta.exists():
         return {}
@@ -53,7 +53,14 @@ def read_sidecar(path: Path) -> dict[str, Any]:
         raise SourceError(f"メタデータファイル {meta.name} が読めません: {exc}") from exc
     if not isinstance(data, dict):
         raise SourceError(f"メタデータファイル {meta.name} は「キー: 値」の形式で書いてください")
-    return {str(k): "" if v is None else str(v) for k, v in data.items()}
+    return data
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """Metadata from `<file>.meta.yaml` beside a source, if there is one. The 言い換え mapping
+    (plain-language lines per passage) is not metadata: `sidecar_variants` reads it."""
+    return {str(k): "" if v is None else str(v) for k, v in sidecar_data(path).items()
+            if not isinstance(v, dict)}
 
 
 def confidentiality_of(raw: str | None) -> Confidentiality:

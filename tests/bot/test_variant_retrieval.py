@@ -53,6 +53,29 @@ def test_best_matching_variant_scores_the_question_side(index, embedder):
     r.index.close()
 
 
+def test_an_articles_plain_line_counts_on_the_dense_side_and_full_text_not_the_head(
+        index, embedder):
+    """An ordinance article's question field is its locator; a plain-language line given to it
+    (言い換え in the reiki file's sidecar) is scored as the article's best question on the dense
+    side and with the article's text in the full-text field, but not in the question field's
+    BM25, where an FAQ's variant would be."""
+    line = "ズルして手数料をごまかしたらどうなる"
+    asked = "ズル ごまかし"
+    r = _retriever(index, embedder)
+    before = _hit(r.retrieve(line), "tesuryo#第3条")
+    apply_variants(index, [Variant("tesuryo#第3条", line, "db:1"),
+                           Variant("T-GOMI-001", "ズルして粗大ごみを出したら", "db:2")], embedder)
+    after = _hit(r.retrieve(line), "tesuryo#第3条")
+    assert after.cos_head > before.cos_head + 0.05 and after.variant == line
+    full_only = _retriever(index, embedder, FusionWeights(1, 0, 0)).retrieve(asked)
+    assert full_only.hits[0].passage.doc_id == "tesuryo#第3条"
+    head_only = _retriever(index, embedder, FusionWeights(0, 1, 0)).retrieve(asked)
+    assert _hit(head_only, "T-GOMI-001").head > 0  # an FAQ's variant still counts there
+    article = [h for h in head_only.hits if h.passage.doc_id == "tesuryo#第3条"]
+    assert not article or (article[0].head == 0 and "keyword" not in article[0].variant_side)
+    r.index.close()
+
+
 def test_answer_quotes_the_faq_and_cites_it(index, embedder, settings_factory):
     apply_variants(index, [Variant("T-GOMI-001", VARIANT, "db:7")], embedder)
     pipeline = build(settings_factory(index), embedder=embedder).pipeline

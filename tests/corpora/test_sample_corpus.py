@@ -120,3 +120,17 @@ def test_gold_questions_never_copy_an_faq_question():
     passages, _ = corpus()
     faq_questions = {p.question.strip() for p in passages if p.question}
     assert not [i["id"] for i in gold() if i["question"].strip() in faq_questions]
+
+
+def test_ordinance_plain_lines_are_there_and_copy_no_gold_question():
+    """Staff-written plain-language lines (言い換え, reiki/*.meta.yaml) were written from the
+    articles, not from the gold questions: none may equal a question of either gold file."""
+    passages, _ = corpus()
+    lines = {v.strip() for p in passages if p.source_type.value == "ordinance"
+             for v in p.variants}
+    files = {p.source_path for p in passages if p.source_type.value == "ordinance" and p.variants}
+    assert len(files) == 9 and len(lines) >= 150
+    resident = (CITY / "gold_resident.jsonl").read_text(encoding="utf-8").splitlines()
+    asked = {i["question"].strip() for i in gold()} | {
+        json.loads(x)["question"].strip() for x in resident if x.strip()}
+    assert not lines & asked
