@@ -162,6 +162,9 @@ class LineSettings(BaseModel):
                            "again after this many seconds, by any process")
     data_api_base: str = Field("https://api-data.line.me", description="Messaging API host "
                                "for uploads (the rich-menu image)")
+    answer_nice: int = Field(5, ge=0, le=19, description="Niceness of the threads that "
+                             "answer LINE events, so that acknowledging the webhook (stored, "
+                             "then 200) comes first on a busy machine; 0: same priority")
 
 
 class LLMSettings(BaseModel):

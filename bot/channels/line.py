@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -70,15 +71,31 @@ class LineOptions:
     workers: int = 4
     flex_sources: bool = True
     lease_s: float = 60.0  # an unfinished event of a dead process is resumed after this
+    # Niceness of the answer threads: on a busy machine the OS runs the webhook's
+    # acknowledgements (store, then 200) before the answers (0: the same priority).
+    answer_nice: int = 5
     clock: Callable[[], float] = time.time
+
+
+def _lower_priority(nice: int) -> None:
+    """Lower the calling thread's CPU priority by `nice` (Linux schedules threads, each with
+    its own niceness); where that is not possible the thread keeps the process's priority."""
+    if nice <= 0:
+        return
+    try:
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + nice))
+    except (OSError, AttributeError):  # not permitted, or not a POSIX system
+        log.info("LINE answer threads keep the process's priority")
 
 
 class KeyedWorker:
     """A small thread pool where jobs with the same key (one LINE chat) run one at a time, in
     arrival order; `join()` waits until every queued job has finished."""
 
-    def __init__(self, workers: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="line")
+    def __init__(self, workers: int, nice: int = 0) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="line",
+                                        initializer=partial(_lower_priority, nice))
         self._queues: dict[str, deque[Callable[[], None]]] = {}
         self._pending = 0
         self._idle = threading.Condition()
@@ -153,7 +170,7 @@ class LineChannel:
         self.services, self.api = services, api
         self.options = options or LineOptions()
         self.parser = WebhookParser(secret)
-        self.worker = KeyedWorker(self.options.workers)
+        self.worker = KeyedWorker(self.options.workers, self.options.answer_nice)
         self.notifier = LineNotifier(api, services.db, self.worker.submit)
         self.intake = Intake(services.db, self.options.lease_s, self.options.clock)
         self._stopping = threading.Event()
@@ -450,6 +467,7 @@ def install(app: FastAPI, services: Services, **options: Any) -> LineChannel:
     st = services.settings
     api = options.pop("api", None) or LineApi(st.line_channel_access_token, st.line.api_base)
     options.setdefault("lease_s", st.line.lease_s)
+    options.setdefault("answer_nice", st.line.answer_nice)
     channel = LineChannel(services, api, st.line_channel_secret, LineOptions(**options))
     services.notifier.adapters["line"] = channel.notifier
     services.extra["line"] = channel

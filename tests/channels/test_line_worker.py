@@ -3,7 +3,10 @@ job that does not stop the others."""
 
 from __future__ import annotations
 
+import os
 import threading
+
+import pytest
 
 from bot.channels.line import KeyedWorker
 
@@ -46,3 +49,20 @@ def test_join_times_out_and_submit_after_close_is_dropped():
     worker.close()
     worker.submit("A", lambda: None)
     assert worker.join(1)
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="POSIX thread priorities")
+def test_answer_threads_yield_the_cpu_to_acknowledgements():
+    """The answer threads run `nice` steps below the thread that created the worker."""
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: list[int] = []
+
+    def job() -> None:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    worker = KeyedWorker(1, nice=3)
+    worker.submit("chat", job)
+    assert worker.join(5)
+    worker.close()
+    assert seen == [min(19, mine + 3)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # caller unchanged
