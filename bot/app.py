@@ -127,6 +127,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> FastAPI:
     app.router.add_event_handler("startup", _threads)
     app.router.add_event_handler("shutdown", services.components.retriever.index.close)
     app.router.add_event_handler("shutdown", services.db.engine.dispose)
+    if services.chat.lane is not None:
+        app.router.add_event_handler("shutdown", services.chat.lane.close)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(web.router)
     app.include_router(web_thread.router)

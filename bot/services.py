@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from bot import factory
 from bot.ops.answers import MeteredChat
 from bot.ops.metrics import Metrics, record_ingest
+from bot.ops.priority import Lane
 from bot.safety.ratelimit import Limiter, RateLimiter, parse_limits
 from bot.safety.shared_ratelimit import SharedRateLimiter
 from bot.service import faq_index
@@ -75,7 +76,8 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     notifier = ChannelNotifier(adapters)
     metrics = overrides.get("metrics") or Metrics()
     chat = MeteredChat(components.pipeline, hours, settings.city_phone,
-                       h.negative_feedback_limit, metrics=metrics)
+                       h.negative_feedback_limit, metrics=metrics,
+                       lane=Lane(srv.answering, srv.answer_nice))
     faq_csv = faq_index.export_path(settings.data_dir)
 
     def reindex(path: Path) -> None:

@@ -108,6 +108,10 @@ class ServerSettings(BaseModel):
     workers: int = Field(0, description="Worker processes of `madoguchi serve` (0: one per core)")
     answering: int = Field(2, description="Answers computed at once per worker (CPU work: "
                            "more only adds contention)")
+    answer_nice: int = Field(5, ge=0, le=19, description="Answers (web and LINE) are "
+                             "computed in threads this many niceness steps below the rest of "
+                             "the worker, so acknowledgements, 503s and /healthz come first on "
+                             "a busy machine (0: same priority)")
     queue: int = Field(32, description="Answering requests that may wait per worker; beyond it "
                        "503 with Retry-After at once")
     max_wait_s: float = Field(2.0, description="Refuse at once (503) when the expected wait for "
@@ -162,9 +166,6 @@ class LineSettings(BaseModel):
                            "again after this many seconds, by any process")
     data_api_base: str = Field("https://api-data.line.me", description="Messaging API host "
                                "for uploads (the rich-menu image)")
-    answer_nice: int = Field(5, ge=0, le=19, description="Niceness of the threads that "
-                             "answer LINE events, so that acknowledging the webhook (stored, "
-                             "then 200) comes first on a busy machine; 0: same priority")
 
 
 class LLMSettings(BaseModel):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -41,6 +40,7 @@ from bot.channels import line_format as fmt
 from bot.channels.line_intake import DONE, REFUSED, Intake, Stored
 from bot.channels.line_notifier import LineApi, LineNotifier, invalid_reply_token, record_follow
 from bot.deps import ServicesDep
+from bot.ops.priority import lower_thread_priority
 from bot.pipeline.outcome import Outcome
 from bot.safety import characters
 from bot.safety.intake import Incoming
@@ -77,25 +77,13 @@ class LineOptions:
     clock: Callable[[], float] = time.time
 
 
-def _lower_priority(nice: int) -> None:
-    """Lower the calling thread's CPU priority by `nice` (Linux schedules threads, each with
-    its own niceness); where that is not possible the thread keeps the process's priority."""
-    if nice <= 0:
-        return
-    try:
-        me = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + nice))
-    except (OSError, AttributeError):  # not permitted, or not a POSIX system
-        log.info("LINE answer threads keep the process's priority")
-
-
 class KeyedWorker:
     """A small thread pool where jobs with the same key (one LINE chat) run one at a time, in
     arrival order; `join()` waits until every queued job has finished."""
 
     def __init__(self, workers: int, nice: int = 0) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="line",
-                                        initializer=partial(_lower_priority, nice))
+                                        initializer=partial(lower_thread_priority, nice))
         self._queues: dict[str, deque[Callable[[], None]]] = {}
         self._pending = 0
         self._idle = threading.Condition()
@@ -467,7 +455,7 @@ def install(app: FastAPI, services: Services, **options: Any) -> LineChannel:
     st = services.settings
     api = options.pop("api", None) or LineApi(st.line_channel_access_token, st.line.api_base)
     options.setdefault("lease_s", st.line.lease_s)
-    options.setdefault("answer_nice", st.line.answer_nice)
+    options.setdefault("answer_nice", st.server.answer_nice)
     channel = LineChannel(services, api, st.line_channel_secret, LineOptions(**options))
     services.notifier.adapters["line"] = channel.notifier
     services.extra["line"] = channel

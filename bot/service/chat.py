@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.pipeline.emergency import Alarm
+from bot.ops.priority import Lane
+from bot.pipeline.emergency import Alarm, Screen
 from bot.pipeline.outcome import Outcome, Reply
 from bot.pipeline.run import FOLLOWUP_TURNS, Pipeline, alarm_step
 from bot.safety.intake import Incoming, receive
@@ -60,6 +61,8 @@ class ChatService:
     learning: Learning | None = None
     # Fixed replies in the resident's language; None: Japanese only (the pipeline's texts).
     languages: Languages | None = None
+    # Where the pipeline's CPU work runs (threads at lowered priority); None: the caller's.
+    lane: Lane | None = None
 
     def language(self, code: str) -> Language | None:
         return self.languages.get(code) if self.languages is not None else None
@@ -86,7 +89,7 @@ class ChatService:
 
     def urgent(self, message: Incoming) -> bool:
         """Whether the safety gate sees an emergency (certain or possible) in this message."""
-        return self.pipeline.screen(message.text).alarm is not None
+        return self._screen(message.text).alarm is not None
 
     def ask(self, s: Session, conv: Conversation, message: Incoming, token: str | None = None,
             at: datetime | None = None, limited: bool = False, lang: str = "ja") -> Turn:
@@ -101,7 +104,7 @@ class ChatService:
             raise TypeError("ChatService.ask takes Incoming from receive(), never raw text")
         at = at or datetime.now(UTC)
         masked, warning = message.text, message.warning
-        screen = self.pipeline.screen(masked)
+        screen = self._screen(masked)
         resident = repo.add_message(s, conv, Role.RESIDENT.value, masked)
         if screen.alarm is not None and screen.alarm.certain:
             return self._emergency(s, conv, token, resident, screen.alarm, warning, lang)
@@ -114,7 +117,9 @@ class ChatService:
         # connection) is held while the pipeline works: the answer is CPU time, not database.
         s.commit()
         # The pipeline sees the stored (already masked) text, so the warning is ours to give.
-        reply = self.pipeline.answer(masked, previous=previous, screen=screen)
+        reply = (self.lane.run(self.pipeline.answer, masked, previous=previous, screen=screen)
+                 if self.lane is not None
+                 else self.pipeline.answer(masked, previous=previous, screen=screen))
         notices: list[str] = []
         status = ""
         if reply.outcome.escalates:
@@ -139,6 +144,10 @@ class ChatService:
             status = esc.status if esc else ""
         s.commit()
         return Turn(conv, token, resident, bot, reply, status, notices, lang, answer)
+
+    def _screen(self, masked: str) -> Screen:
+        return (self.lane.run(self.pipeline.screen, masked) if self.lane is not None
+                else self.pipeline.screen(masked))
 
     def _localised(self, reply: Reply, lang: str) -> str:
         if self.languages is None:
