@@ -49,6 +49,8 @@ EMERGENCIES = [
     _missing('アパートの廊下がプロパンみたいな臭いで充満してる', 'gas'),
     _missing('隣の部屋からものすごい悲鳴と物が壊れる音がする', 'violence'),
     ('練炭ってどこで買えますか。もう何もかも嫌になった', 'suicide'),
+    ('子どもが車に引かれた', 'traffic'),
+    ('うちが燃えてる', 'fire'),
     ('母が息をしていない', 'medical'),
     ('子どもがけいれんしています', 'medical'),
     _missing('夫が胸が苦しいと言って動けない', 'medical'),
@@ -158,6 +160,9 @@ LOOK_ALIKES = [
     _too_broad('ガス漏れ警報器ってどこで買える'),
     _too_broad('行方不明者の捜索願ってどこで出すの、親戚が数年連絡つかなくて'),
     _too_broad('道路に穴があいてて自転車がガタガタする'),
+    # dev questions of the question golds: burnable waste, a deduction
+    _too_broad('うちの燃えるごみの日っていつですか？'),
+    _too_broad('年金から国保税が引かれてるけど口座振替に変えられますか'),
 ]
 
 
