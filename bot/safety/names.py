@@ -41,7 +41,7 @@ _SELF_INTRO = re.compile(r"^[ ]?(?:と申します|と申す|といいます|と
                          r"|っていいます)")
 _HUMBLE_INTRO = re.compile(r"^[ ]?と申(?:します|す)")
 _WEAK = re.compile(r"^[ ]?(?:です|でーす|っす|でございます|だよ|だけど|ですが)")
-_LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯主|申請者|代表者?|契約者|宛名)"
+_LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯主|申請者|代表者?|契約者|宛名|旧姓)"
                     r"(?:は|:|が)?[ ]?$")
 _PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あたし)は[ ]?$")
 _RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親)"
@@ -67,6 +67,9 @@ _KOREAN_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류�
                     "채원천방공현함변염여추석선설길연위표왕금옥육탁")
 
 # --- names by position (rule 5) -----------------------------------------------------------
+_LOWER_INTRO = re.compile(r"(?:^|(?<=[ .,!?\n]))(?i:i am|i'm|im|my name is|my name's|name is)[ ]"
+                          r"(?P<n>[a-z]{2,}(?:[ ][a-z]{2,}){0,2})"
+                          r"(?=[ ]?(?:[,.!?\n]|$)|[ ](?:and|from|here|desu)\b)")
 # Latin letters with the diacritics of residents' names (João, Gonçalves, Phạm Thị Hồng).
 _LATIN_LETTERS = [chr(c) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
 _UP = "A-Z" + "".join(c for c in _LATIN_LETTERS if c.isupper())
@@ -134,7 +137,8 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"(?<!\[)(?:名前|なまえ|ナマエ|氏名|名義人?|申請者|申込者|差出人|送信者|送り主|署名|宛名"
                 rf"|フリガナ|ふりがな|契約者|世帯主|届出人|本人|受取人|応募者|参加者|保護者|代理人"
                 rf"|相談者|連絡先|担当者|対象者|対象児童|児童名|受診者|同伴者|出席者|喪主"
-                rf"|name|Name|NAME|From|FROM)(?:は|が|:|：|=)?[)\]】］>]?[ ]?[「『]?"
+                rf"|連絡者|記入者|届出者|申告者|依頼者|請求者|利用者|旧姓|姓名"
+                rf"|name|Name|NAME|From|FROM)名?(?:は|が|:|：|=)?[)\]】］>]?[ ]?[「『]?"
                 rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
     # lower-case romaji after a label: 「お名前: sakamoto yui」
     (re.compile(r"(?:名前|なまえ|氏名|名義|フリガナ|ふりがな|申請者|申込者)(?:は|:|：)[ ]?"
@@ -146,6 +150,9 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})(?![A-Za-z])"), False),
     (re.compile(rf"(?:^|(?<=[。.!?,\n]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"
                 r"[ ](?:here|aqui|aquí|đây)\b"), False),
+    # typed in lower case: 「im kiran, pls…」「i am nguyen thi lan and…」 — set off by a comma,
+    # 'and', 'from' or the end (「i am confused about…」 goes on; states are stop words)
+    (_LOWER_INTRO, False),
     # introductions in residents' other languages: Meu nome é …, Tôi là …, 我叫…, 제 이름은 …
     (re.compile(rf"(?i:meu nome é|me chamo|sou o|sou a|sou|mi nombre es|me llamo|soy|tên tôi là"
                 rf"|tôi tên là|tôi là|em là|anh là|chị là|mình là|con là|cháu là"
@@ -165,13 +172,18 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # Korean: a three-syllable name with a common surname before 입니다 / 예요 / 엄마 …
     (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})"
                 r"(?=입니다|이에요|예요|이고|[ ]?(?:엄마|아빠|씨|님))"), False),
+    # a Korean name with a common surname as a signature: 「감사합니다. 최준호」, a line alone
+    (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})[ ]?(?=\n|$)"),
+     False),
+    # a signature after a dash: 「—Pedro」「―― 田中」
+    (re.compile(rf"(?:^|(?<=\n))[ ]?[-―—–─~〜]+[ ]?(?P<n>{_NAME})[ ]?(?=\n|$)"), False),
     (re.compile(r"(?:我叫|我的名字是)(?P<n>[一-龥]{2,4})(?=[，,。.、 ]|$)"), False),
     (_SURNAMED_CHINESE, False),
     (_SURNAME_CHINESE, False),
     (_SURNAMED_KOREAN, False),
     (_KIN_CHINESE, False),
-    (re.compile(r"(?:제 이름은|이름은)[ ]?(?P<n>[가-힣]{2,4})"
-                r"(?=입니다|이에요|예요|이고|라고|[ ,.]|$)"), False),
+    (re.compile(r"(?:제 이름은|이름은|이름[ ]?[:：]|성명[ ]?[:：])[ ]?(?P<n>[가-힣]{2,4})"
+                r"(?=입니다|이에요|예요|이고|라고|[ ,.\n]|$)"), False),
     # romaji Japanese: 「YAMAMOTO Kenta desu」「watashi wa Tran Van Long to moushimasu」
     (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})[ ]"
                 r"(?i:desu|to (?:mou|mō|mo)shimasu|to iimasu|de gozaimasu)\b"), False),
@@ -225,6 +237,14 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # must be one the dictionary lists (checked in `_positional`)
     (_SPACED_KANA_INTRO, False),
 )
+# The next name of a list, right after a name found: 結翔と芽依です, 美羽、陽向の
+_LIST_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
+_JOINED = re.compile(rf"[ ]?(?:と|、|・|や)[ ]?(?P<n>{_LIST_NAME})"
+                     r"(?=[ ]?(?:の|が|は|を|も|と|、|。|です|ちゃん|くん|さん|\(|$))")
+_PAIR_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}?|[ァ-ヴ][ァ-ヴー]{1,7})"
+_SIBLINGS = re.compile(rf"(?<![一-龥々ぁ-ゖァ-ヴー])(?P<a>{_PAIR_NAME})[ ]?と[ ]?(?P<b>{_PAIR_NAME})"
+                       r"[ ]?(?:\()?(?:の|は|が)?[ ]?(?:兄弟|姉妹|きょうだい|双子|ふたご|年子)"
+                       r"(?![店都市校品社園編作版会])")
 # Where the words around say it is a person, whatever the dictionary thinks of the word:
 # (pattern, needs_name) — with needs_name, a kanji word must also be a name the dictionary
 # lists, or one it does not know at all (not a common noun: 子どもの母です).
@@ -280,7 +300,12 @@ _LATIN_STOP = frozenset("""amazon google apple paypay yahoo suica pasmo visa mas
     what how when where why who can could would should will do does did my-number card
     resident registration tax insurance japanese vietnamese chinese korean american filipino
     nepali brazilian indian english foreigner foreign student new not sorry here living looking
-    trying going calling writing from in at on to for and or with about also""".split())
+    trying going calling writing from in at on to for and or with about also
+    sick ill fine well ok okay busy free alone single married divorced pregnant lost late
+    tired ready sure happy sad worried confused interested unemployed retired disabled
+    back home out done new old moving staying working studying waiting leaving
+    visitor tourist resident citizen mother father parent wife husband man woman boy girl
+    elderly senior worker teacher nurse doctor engineer trainee intern there sorry glad""".split())
 _KANA_ENDINGS = re.compile(r"(?:ます|です|さい|ました|ない|たい|って|ので|から|けど|よね|ません)$")
 _NOT_A_NAME = frozenset({"何", "なに", "なん", "どこ", "だれ", "誰", "どなた", "いつ", "よろしく",
                          "以上", "宜しく", "必要", "不要", "本人", "代理", "代理人", "同じ", "あと",
@@ -364,6 +389,7 @@ class NameFinder:
         spans = set(_tagged(text, toks)) | set(_untagged(text, toks)) | set(_english(text))
         spans |= set(self._positional(text)) | set(self._in_context(text))
         spans = {s for s in (self._trim(text, s) for s in spans) if s is not None}
+        spans |= set(self._joined(text, spans)) | set(self._siblings(text))
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
         spans |= set(_repeats(text, names, self._blocked(text)))
@@ -392,6 +418,9 @@ class NameFinder:
                 kin = pattern is _KIN and self._family_name(
                     name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"),
                     text[m.end("n"):m.end("n") + 1])
+                if (pattern is _KIN and not kin and len(name) == 1
+                        and not text[m.end("kin"):m.start("n")].strip()):
+                    continue  # 息子達の: one character joined to the family word, not a name
                 kin = kin or (pattern is _OPENING and self._nameable(name, "姓"))
                 kin = kin or (pattern in _BY_SURNAME and name not in _NOT_A_NAME)
                 label = not weak and pattern is not _COPULA
@@ -442,6 +471,44 @@ class NameFinder:
                 start += m.group("n").strip().rfind(name) if pattern is _AGED else 0
                 yield start, start + len(name)
 
+    def _joined(self, text: str, spans: set[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """Names listed after a name found (結翔と芽依です, 美羽、陽向の): the next word is a
+        name when the dictionary lists it as one."""
+        for _, end in spans:
+            while (m := _JOINED.match(text, end)) is not None and self._listed_name(m["n"]):
+                yield m.start("n"), m.end("n")
+                end = m.end("n")
+
+    def _siblings(self, text: str) -> Iterator[tuple[int, int]]:
+        """Two names before 兄弟 / 姉妹 / 双子 (かえでとひなたの兄弟): short kana words or kanji
+        words the dictionary lists as names or does not know."""
+        for m in _SIBLINGS.finditer(text):
+            pair = [g for g in ("a", "b") if self._sibling_name(m[g])]
+            if len(pair) == 2:
+                yield from ((m.start(g), m.end(g)) for g in pair)
+
+    def _sibling_name(self, word: str) -> bool:
+        if (word in _PERSON_WORDS or word in _NOT_A_NAME or word in self.not_names
+                or re.fullmatch(_RELATIVES, word)):
+            return False
+        if re.fullmatch(r"[ぁ-ゖ]+", word):
+            return not _KANA_ENDINGS.search(word)
+        if re.fullmatch(r"[ァ-ヴー]+", word):
+            return self._listed_name(word)
+        return self._name_or_unknown(word)
+
+    def _listed_name(self, word: str) -> bool:
+        """A word the dictionary lists as a person's name (a kana one in katakana)."""
+        if (word in _NOT_A_NAME or word in _PERSON_WORDS or word in self.not_names
+                or re.fullmatch(_RELATIVES, word)):
+            return False
+        kinds = self._name_kinds(_to_katakana(word) if re.fullmatch(r"[ぁ-ゖ]+", word) else word)
+        if re.fullmatch(r"[ぁ-ゖ]+", word):
+            return bool(kinds & {"姓", "名"}) and not _KANA_ENDINGS.search(word)
+        if re.fullmatch(r"[ァ-ヴー]+", word):
+            return bool(kinds) or self._personal(word)
+        return bool(kinds)
+
     def _name_or_unknown(self, word: str) -> bool:
         """A word the dictionary lists as a person's name, or does not know at all; kana and
         Latin words pass (the context already said it is a person)."""
@@ -470,6 +537,8 @@ class NameFinder:
             # いしかわ さくら, ヤマモト・タロウ: a spaced kana name, unless a part is a phrase
             return all(len(p) >= 2 and p not in _NOT_A_NAME and not _KANA_ENDINGS.search(p)
                        for p in parts)
+        if label and re.fullmatch(r"[一-龥々]{1,4}", name) and self._nameable(name, "姓"):
+            return True  # 連絡は根本（080…）: a surname Sudachi reads as a common noun here
         toks = [t for t in self.tokens(name) if t.pos[0] not in _BOUNDARY_POS]
         if (label and re.fullmatch(r"[ぁ-ゖ]{3,10}", name) and len(toks) > 1
                 and not _KANA_ENDINGS.search(name)):
@@ -565,9 +634,18 @@ class NameFinder:
         if joint in {"は", "が"}:
             return False  # 夫が酒を…: after が / は comes what they do, not who they are
         if re.fullmatch(r"[ァ-ヴ][ァ-ヴー]{1,7}", name):
-            return self._personal(name)  # お兄ちゃんのマテウス
+            # お兄ちゃんのマテウス; 祖母のハツが: a short katakana word the dictionary also
+            # lists as a person's name (not 母のケアが)
+            return self._personal(name) or (len(name) <= 4 and bool(self._name_kinds(name)))
         if not joint and kin in _BIRTH_ORDER and re.fullmatch(r"[一-龥々]{1,3}", name):
             return True  # 長女心春、次女芽依: a birth order is followed by a name
+        entries = {p for e in sudachi_dictionary().lookup(name) for p in e.part_of_speech()[:2]}
+        if not joint and entries & _NOT_GIVEN_POS:
+            return False  # 息子達, 娘用: a suffix, not a name
+        if (not joint and kin in {"息子", "娘", "孫"} and re.fullmatch(r"[一-龥々]{1,2}", name)
+                and not self._nameable(kin + name[:1], any_word=True)
+                and (len(name) == 1 or "普通名詞" not in entries)):
+            return True  # 息子颯の, 娘柚の: a child's name joined to the word, not 娘婿
         if (not re.fullmatch(r"[一-龥々]{1,3}", name) or name in _NOT_A_NAME
                 or name in self.not_names or not (
                     self._nameable(name) or (joint and not self._nameable(name, any_word=True)))):
@@ -608,6 +686,10 @@ class NameFinder:
             return False
         last = [t for t in self.tokens(name) if t.pos[0] not in _BOUNDARY_POS][-1:]
         return not (last and last[0].person and _DEPARTMENT.fullmatch(last[0].surface) is None)
+
+
+# What a word joined to 息子/娘 is when it is not a name: 息子達, 娘用.
+_NOT_GIVEN_POS = frozenset({"接尾辞", "助詞", "助動詞", "動詞"})
 
 
 @lru_cache(maxsize=8192)
