@@ -62,6 +62,8 @@ _CHINESE_SURNAMES = ("王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙�
                      "喻祁蒲房滕屈饶饒解牟艾尤阳陽时時穆农農司卓古吉缪繆简簡车車项項连連芦麦麥褚"
                      "娄婁窦竇戚岑景党宫宮费費卜冷晏席卫衛米柏宗瞿桂全佟应應臧闵閔苟邬鄔边邊卞姬"
                      "师師和仇栾欒隋商刁沙荣榮巫寇桑郎甄丛叢仲虞敖巩鞏佘池查麻苑迟遲邝鄺")
+# Korean surnames of one syllable written in one katakana (이 → イ, 오 → オ): イ ミンジュン.
+_ONE_KANA_SURNAMES = frozenset("イオソホユウハコノペ")
 # The first syllables of the commonest Korean surnames (a three-syllable name starts so).
 _KOREAN_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허남심노하곽성차진"
                     "채원천방공현함변염여추석선설길연위표왕금옥육탁")
@@ -125,6 +127,9 @@ _KIN_CHINESE = re.compile(
     rf"|爸爸|奶奶|爷爷|爺爺)(?:叫|是)?(?!今年|去年|明年|今天|现在|現在|上学|上學|上班)"
     rf"(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})"
     r"(?=[，,。.、 ]|$|明年|今年|去年|在|要|想|是|上|的|和|也|已|今天|现在|現在|生|出生)")
+# うちのこはるが: a child called by name after うちの (checked: a name the dictionary lists)
+_OURS = re.compile(r"(?:うちの|ウチの|我が家の)(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6})"
+                   r"(?=が|は|も|を|に|と|、|ちゃん|くん)")
 _BY_SURNAME = (_SURNAMED_CHINESE, _SURNAME_CHINESE, _SURNAMED_KOREAN, _KIN_CHINESE)
 _PHONE_IN_BRACKETS = (r"[ ]?(?=\([ ]?(?:携帯|けいたい|ケータイ|電話|でんわ|TEL|Tel|tel|自宅|☎"
                       r"|\+?[0-9]{2,}))")
@@ -170,7 +175,8 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})[ ](?i:aqui|aquí|here|đây)\b"),
      False),
     # Korean: a three-syllable name with a common surname before 입니다 / 예요 / 엄마 …
-    (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})"
+    (re.compile(rf"(?:^|(?<=[.!?,\n])|(?<=안녕하세요)|(?<=안녕하십니까))[ ]?"
+                rf"(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})"
                 r"(?=입니다|이에요|예요|이고|[ ]?(?:엄마|아빠|씨|님))"), False),
     # a Korean name with a common surname as a signature: 「감사합니다. 최준호」, a line alone
     (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})[ ]?(?=\n|$)"),
@@ -210,6 +216,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_KIN, True),
     # 林です、… at the start of a message or line
     (_OPENING, True),
+    (_OURS, True),
     # ほそかわ（携帯 080…）: a name opening a line, its contact in brackets
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_NAME})[ ]?(?=\()"), True),
     # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
@@ -421,7 +428,12 @@ class NameFinder:
                 if (pattern is _KIN and not kin and len(name) == 1
                         and not text[m.end("kin"):m.start("n")].strip()):
                     continue  # 息子達の: one character joined to the family word, not a name
-                kin = kin or (pattern is _OPENING and self._nameable(name, "姓"))
+                if pattern is _OURS and (re.fullmatch(_FAMILY_WORDS, name) or not (
+                        self._name_kinds(_to_katakana(name))
+                        - ({"一般"} if re.match("[ァ-ヴ]", name) else set()))):
+                    continue  # うちのむすめが, うちのおっとが, うちのマンションが
+                kin = kin or pattern is _OURS or (
+                    pattern is _OPENING and self._nameable(name, "姓"))
                 kin = kin or (pattern in _BY_SURNAME and name not in _NOT_A_NAME)
                 label = not weak and pattern is not _COPULA
                 kin = kin or (pattern is _COPULA and self._kana_spells_name(name))
@@ -534,9 +546,11 @@ class NameFinder:
         parts = [p for p in re.split(r"[ ・]", name) if p]
         spaced = len(parts) > 1
         if re.fullmatch(r"[ぁ-ゖァ-ヴー・ ]+", name) and spaced:
-            # いしかわ さくら, ヤマモト・タロウ: a spaced kana name, unless a part is a phrase
-            return all(len(p) >= 2 and p not in _NOT_A_NAME and not _KANA_ENDINGS.search(p)
-                       for p in parts)
+            # いしかわ さくら, ヤマモト・タロウ: a spaced kana name, unless a part is a phrase;
+            # イ ミンジュン, オ・ジヘ: a one-kana Korean surname before a given name
+            short_surname = parts[0] in _ONE_KANA_SURNAMES and len(parts[1]) >= 2
+            return all((len(p) >= 2 or (i == 0 and short_surname)) and p not in _NOT_A_NAME
+                       and not _KANA_ENDINGS.search(p) for i, p in enumerate(parts))
         if label and re.fullmatch(r"[一-龥々]{1,4}", name) and self._nameable(name, "姓"):
             return True  # 連絡は根本（080…）: a surname Sudachi reads as a common noun here
         toks = [t for t in self.tokens(name) if t.pos[0] not in _BOUNDARY_POS]
@@ -565,7 +579,11 @@ class NameFinder:
         words or more: what a weak position needs (「げんつき はいしゃ」 is a search)."""
         if name.isascii():  # two words or more, one of them Capitalised (YAMADA Taro)
             words = name.split()
-            return len(words) >= 2 and any(w[:1].isupper() and w[1:].islower() for w in words)
+            # or all in capitals like a passport (SAITO KENTARO), each with a vowel
+            caps = all(w.isupper() and len(w) >= 3 and re.search("[AEIOUY]", w)
+                       and w.lower() not in _LATIN_STOP for w in words)
+            return len(words) >= 2 and (caps or any(w[:1].isupper() and w[1:].islower()
+                                                    for w in words))
         if any(word in name for word in self.not_names if len(word) > 1):
             return False  # 「マイナカード」 holds マイナ, which is never a name
         toks = self.tokens(name)

@@ -77,7 +77,7 @@ class PiiConfig:
         """True for a published address, postal code or e-mail domain of the city (folded
         spelling)."""
         if kind == "email":
-            value = folded_value.lower().replace(" ", "")
+            value = re.sub(r"[ ]?[,。、][ ]?", ".", folded_value.lower()).replace(" ", "")
             return any(value.endswith(d) and not value[-len(d) - 1:-len(d)].isalnum()
                        for d in self.allow_email_domains)
         if kind == "postal_code":

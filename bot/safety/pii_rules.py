@@ -43,7 +43,7 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 # Spelled-out @ and dot: 「(at)」「(a)」「(arroba)」「[at]」「アットマーク」「 at 」「ドット」
 # 「(dot)」.
 _AT_WORDS = r"at|a|arroba|at ?mark|@|★|アットマーク|あっとまーく|アット|あっと|골뱅이"
-_AT = (r"(?:[ ]?[@★☆][ ]?"
+_AT = (r"(?:[ ]?[@★☆◎][ ]?"
        rf"|[ ]?[(\[<{{【][ ]?(?:{_AT_WORDS})[ ]?[)\]>}}】][ ]?"
        r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと|골뱅이)[ ]?"
        r"|[ ](?:at|arroba)[ ])")
@@ -60,6 +60,27 @@ _PROVIDER = (r"(?:gmail|googlemail|yahoo|ymail|icloud|outlook|hotmail|docomo|ezw
              r"|softbank|i\.softbank|ymobile|rakuten|nifty|biglobe|ocn|naver|qq|163)"
              r"(?![A-Za-z0-9.\-]|[ ]?(?:\.|ドット|どっと|\(dot\))[ ]?[A-Za-z])")
 _EMAIL = re.compile(rf"{_LOCAL}(?:{_AT}{_DOMAIN}|[ ]?@[ ]?{_PROVIDER})", re.IGNORECASE)
+# After a real @, a comma, 「。」 or a space may stand for a dot before a top-level domain
+# (tanaka@example,com / tanaka @example。com / tanaka@example co jp): only after @, since
+# 「live at home, so」 must not read as one.
+_TLD = r"(?:com|net|org|info|biz|edu|gov|jp|vn|cn|kr|br|ph|np|id|in|us|uk)"
+_LOOSE_DOT = r"(?:[ ]?[.,。、][ ]?|[ ])"
+_EMAIL_LOOSE = re.compile(rf"{_LOCAL}[ ]?@[ ]?[A-Za-z0-9\-]{{1,63}}"
+                          rf"(?:{_LOOSE_DOT}[A-Za-z0-9\-]{{1,63}}){{0,3}}?{_LOOSE_DOT}{_TLD}"
+                          r"(?![A-Za-z0-9])", re.IGNORECASE)
+# A mail label, then a local part beside its provider's name: 「メアドは tanaka.h1980 (gmail)」
+# 「gmailのtanaka.h.1980」「メールはtanaka1980gmail.com（@抜け）」.
+_MAIL_LABEL = r"(?:メールアドレス|メアド|メール|アドレス|e-?mail|mail)"
+_PROVIDER_NAME = (r"(?:gmail|yahoo|icloud|outlook|hotmail|docomo|ezweb|softbank|au|ymobile"
+                  r"|rakuten|nifty|biglobe|ocn|naver|qq)")
+_MAIL_LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+\-]{2,63}"
+_MAIL_BY_PROVIDER = (
+    re.compile(rf"{_MAIL_LABEL}(?:は|:|が)?[ ]?(?P<n>{_MAIL_LOCAL}[ ]?\({_PROVIDER_NAME}\))",
+               re.IGNORECASE),
+    re.compile(rf"(?<![A-Za-z0-9])(?P<n>{_PROVIDER_NAME}(?:の|で)[ ]?{_MAIL_LOCAL})"
+               r"(?=[ ]?(?:です|でお願い|で登録|に|へ|まで|[。、\n]|$))", re.IGNORECASE),
+    re.compile(rf"{_MAIL_LABEL}(?:は|:|が)?[ ]?(?P<n>[A-Za-z0-9._%+\-]{{3,64}}?"
+               rf"{_PROVIDER_NAME}\.(?:com|co\.jp|ne\.jp|jp))(?![A-Za-z0-9])", re.IGNORECASE))
 # A message that says which character stands for @: 「#を@に変えて」「#换成@」「replace # with @」.
 _SUBSTITUTE = r"(?P<c>[#$&*=?^~|!/\\◎○●■□◆◇]|\([A-Za-z]{1,8}\))"
 _AT_INSTRUCTION = (
@@ -75,7 +96,7 @@ def emails(text: str) -> list[Hit]:
     """Addresses like taro.suzuki@example.com, also spelled out (tanaka (at) example.com,
     tanaka アットマーク example ドット com) or with a character the message says stands for @
     (lihua.wang#example.cn（#换成@）); ＠ and full-width letters are folded already."""
-    patterns = [_EMAIL]
+    patterns = [_EMAIL, _EMAIL_LOOSE, *_MAIL_BY_PROVIDER]
     for instruction in _AT_INSTRUCTION:
         patterns += [re.compile(rf"{_LOCAL}[ ]?{re.escape(m.group('c'))}[ ]?{_DOMAIN}",
                                 re.IGNORECASE) for m in instruction.finditer(text)]
@@ -164,9 +185,14 @@ def is_phone(digits: str) -> bool:
 # 「税務課に0199-21-1310で」「0199-22-3360（保健センター）」「港町支所の住所は港町1丁目2番8号」.
 _OFFICE = (r"[一-龥ァ-ヴー]{0,12}(?:課|係|センター|支所|支庁|役所|役場|出張所|事務所|公民館"
            r"|図書館|会館|保健所|消防署|警察署|交番|局|窓口|相談所|ダイヤル|ホットライン)")
-_OFFICE_BEFORE = re.compile(rf"{_OFFICE}(?:の)?(?:電話番号|番号|電話|住所|所在地)?"
+_OFFICE_BEFORE = re.compile(rf"{_OFFICE}(?:の)?(?:代表番号|代表電話|代表|直通|電話番号|番号|電話"
+                            r"|住所|所在地|郵便番号|〒)?"
                             r"(?:は|に|の|:|\(|、)?[ ]?$")
-_OFFICE_AFTER = re.compile(rf"[ ]?(?:\(|は|が|の)?[ ]?{_OFFICE}")
+# (not where the office only says where it is: 「本町3-2-1 市役所の近く」)
+_OFFICE_AFTER = re.compile(rf"[ ]?(?:\(|は|が|の)?[ ]?{_OFFICE}"
+                           r"(?!の?(?:近く|ちかく|隣|となり|前|そば|裏|向かい|付近|周辺|側)|から|まで)")
+_OFFICE_POSTAL_BEFORE = re.compile(rf"{_OFFICE}(?:の)?(?:郵便番号|住所|所在地)?"
+                                   r"(?:は|:|の|\()?[ ]?$")
 _OFFICE_END = re.compile(rf"{_OFFICE}$")
 
 
@@ -274,8 +300,11 @@ def address_key(folded: str) -> str:
 
 
 def postal_codes(text: str) -> list[Hit]:
-    """〒123-4567 anywhere; 123-4567 after 郵便番号 or right before a prefecture or city."""
-    return _hits("postal_code", _POSTAL, text)
+    """〒123-4567 anywhere; 123-4567 after 郵便番号 or right before a prefecture or city; not
+    a code named as an office's (「北部出張所は〒999-0111」「〒999-0111 風見野市役所」)."""
+    return [h for h in _hits("postal_code", _POSTAL, text)
+            if not (_OFFICE_POSTAL_BEFORE.search(text[max(0, h.start - 30):h.start])
+                    or _OFFICE_AFTER.match(text, h.end))]
 
 
 def _place_start(text: str, end: int, limit: int = 24) -> int:

@@ -33,14 +33,16 @@ PASSWORD = "correct-horse-battery"
 def _forms(value: str) -> set[str]:
     folded = unicodedata.normalize("NFKC", strip_hidden(value))
     forms = {value, folded, strip_hidden(value)}
-    forms |= {json.dumps(f)[1:-1] for f in list(forms)}  # how a JSON column stores it
     digits = re.sub(r"[^0-9]", "", folded)
     if len(digits) >= 8:
         forms.add(digits)
     # A short run of digits (記号 7104 番号 223) is masked like any value, but finding it again
     # among message ids, timestamps and hashes would say nothing: only distinctive forms count.
-    return {f for f in forms if len(f.strip()) >= 2
-            and not (re.fullmatch(r"[0-9 .\-]+", f.strip()) and len(f.strip()) < 6)}
+    # So is a one-character name (娘 結): any reply may hold 結果. The test is on the form
+    # itself, before JSON escapes it (\u7d50 is six characters, but no more distinctive).
+    forms = {f for f in forms if len(f.strip()) >= 2
+             and not (re.fullmatch(r"[0-9 .\-]+", f.strip()) and len(f.strip()) < 6)}
+    return forms | {json.dumps(f)[1:-1] for f in forms}  # how a JSON column stores it
 
 
 def _messages() -> list[pii_eval.PiiGold]:
@@ -131,3 +133,8 @@ def test_no_original_value_is_kept_anywhere(line_app_factory, line_settings, fak
     assert len(values) >= 250
     leaks = _leaks(haystacks, values)
     assert leaks == [], f"{len(leaks)} leaks, e.g. {leaks[:10]}"
+
+
+def test_a_one_character_name_is_not_looked_for_in_any_encoding():
+    assert _forms("結") == set()
+    assert "\\u7d50\\u8863" in _forms("結衣")

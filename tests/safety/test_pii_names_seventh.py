@@ -4,7 +4,8 @@ closing a message, a signature after a dash, a surname the dictionary lists befo
 a short katakana given name or a one-kanji name joined to a family word, the next names of a
 list, two names before 兄弟/双子, lower-case self-introductions — and the look-alikes that
 must stay (a common katakana word after a family word, 姉妹都市, English states, the city's own
-mail domain)."""
+mail domain); e-mail obfuscations (◎, a comma or 。 for the dot, a local part beside its
+provider) and offices' postal codes and 代表 numbers."""
 
 import pytest
 
@@ -26,6 +27,19 @@ MASKED = [
     ("いつきとあおいの双子です", "あおい"),
     ("im sunil, where is the tax office", "sunil"),
     ("hello my name is maria clara from brazil", "maria clara"),
+    ("안녕하세요, 박지훈입니다", "박지훈"),
+    ("申込者\nNAKAMURA YUTO", "NAKAMURA YUTO"),
+    ("オ ジヘと申します", "オ ジヘ"),
+    ("うちのさくらがまだ予防接種を受けていません", "さくら"),
+    # e-mail: ◎ for @, a comma or 。 for the dot after a real @, a local part by its provider
+    ("連絡は yuna.k◎example.jp へ", "yuna.k◎example.jp"),
+    ("送り先 kenta_77@example,co,jp", "kenta_77@example,co,jp"),
+    ("haru.m @example。ne。jp に返信ください", "haru.m @example。ne。jp"),
+    ("メールは mio.t2001 (yahoo) です", "mio.t2001"),
+    ("icloudのsoma.f.88で登録しています", "soma.f.88"),
+    # a resident's postal code or address beside an office only said as a landmark
+    ("〒999-0177 風見野市旭町4-4-4 支所の近くです", "4-4-4"),
+    ("税務課に〒999-0177で届けを出しました", "999-0177"),
 ]
 
 KEPT = [
@@ -37,6 +51,16 @@ KEPT = [
     "im from nepal and new in kazamino",
     "息子達の学童の申込み",
     "kosodate@city.kazamino.example.jp に送ればいいですか",
+    "kosodate@city.kazamino.example,jp でいいですか",
+    "うちのマンションが古くて耐震診断を受けたい",
+    "うちのおっとが手続きに行きます",
+    "I live at home, so I cannot come on Monday",
+    "メールアドレスはgmail.comでも登録できますか",
+    # the city's offices' numbers as residents name them
+    "支所の代表0199-21-4321に電話しました",
+    "南部出張所は〒999-0142ですか",
+    "〒999-0142 風見野市役所 南部出張所あて",
+    "市役所の郵便番号は999-0140で合っていますか",
 ]
 
 
