@@ -142,9 +142,11 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"(?<!\[)(?:名前|なまえ|ナマエ|氏名|名義人?|申請者|申込者|差出人|送信者|送り主|署名|宛名"
                 rf"|フリガナ|ふりがな|契約者|世帯主|届出人|本人|受取人|応募者|参加者|保護者|代理人"
                 rf"|相談者|連絡先|担当者|対象者|対象児童|児童名|受診者|同伴者|出席者|喪主"
-                rf"|連絡者|記入者|届出者|申告者|依頼者|請求者|利用者|旧姓|姓名"
+                rf"|連絡者|記入者|届出者|申告者|依頼者|請求者|利用者|姓名"
                 rf"|name|Name|NAME|From|FROM)名?(?:は|が|:|：|=)?[)\]】］>]?[ ]?[「『]?"
                 rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
+    # 旧姓は…: only with は or a colon (「住民票に旧姓のせれる？」 is a question)
+    (re.compile(rf"旧姓(?:は|:|：)[ ]?(?P<n>{_NAME}){_END_AHEAD}"), False),
     # lower-case romaji after a label: 「お名前: sakamoto yui」
     (re.compile(r"(?:名前|なまえ|氏名|名義|フリガナ|ふりがな|申請者|申込者)(?:は|:|：)[ ]?"
                 r"(?P<n>[a-z]{2,}(?:[ ][a-z]{2,}){1,2})(?=[ ]?(?:\n|$|[。、,.]))"), False),
@@ -428,10 +430,9 @@ class NameFinder:
                 if (pattern is _KIN and not kin and len(name) == 1
                         and not text[m.end("kin"):m.start("n")].strip()):
                     continue  # 息子達の: one character joined to the family word, not a name
-                if pattern is _OURS and (re.fullmatch(_FAMILY_WORDS, name) or not (
-                        self._name_kinds(_to_katakana(name))
-                        - ({"一般"} if re.match("[ァ-ヴ]", name) else set()))):
-                    continue  # うちのむすめが, うちのおっとが, うちのマンションが
+                if pattern is _OURS and (re.fullmatch(_FAMILY_WORDS, name) or "名" not in (
+                        self._name_kinds(_to_katakana(name)) | self._name_kinds(name))):
+                    continue  # a given name: not うちのむすめが, うちのあたりが, うちのマンションが
                 kin = kin or pattern is _OURS or (
                     pattern is _OPENING and self._nameable(name, "姓"))
                 kin = kin or (pattern in _BY_SURNAME and name not in _NOT_A_NAME)

@@ -453,7 +453,13 @@ _BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", r
           re.compile(rf"(?<!［)(?:生年月日|誕生日|date of birth|birthday|born|ngày sinh|sinh nhật"
                      rf"|data de nascimento|fecha de nacimiento|생년월일|出生日期|lahir"
                      rf"|ipinanganak)[^。\n［]{{0,12}}?"
-                     rf"(?P<n>{_DATE})", re.IGNORECASE))
+                     rf"(?P<n>{_DATE})", re.IGNORECASE),
+          # right after the label, a two-digit year (生年月日 90.5.12) or the day alone
+          # (誕生日は5月12日): still the resident's birthday
+          _labelled(r"生年月日|誕生日|生日|date of birth|birth ?date|birthday|d\.?o\.?b\.?"
+                    r"|생년월일|생일",
+                    rf"(?<![0-9])(?:[0-9]{{2}}[/.\-]{_M}[/.\-]{_D}|{_M}[ ]?月[ ]?{_D}[ ]?日"
+                    rf"|{_M}/{_D})(?![0-9/.\-])"))
 
 
 # A full date in brackets right after a person's name: 「あおい（H28.6.6）」「トシ（昭和9.2.14）」.
@@ -520,7 +526,7 @@ _ID_LABELS = (
     r"|患者番号|診察券番号|契約番号|検針番号|免許証(?:の)?番号|免許番号|旅券番号|パスポート番号"
     r"|在留カード(?:の)?番号|在留カード|特別永住者証明書(?:の)?(?:番号)?|身体障害者手帳|障害者手帳"
     r"|障がい者手帳|療育手帳|精神障害者保健福祉手帳|運転免許証?|免許証|パスポート|旅券|診察券"
-    r"|受給者証|資格確認書|図書館カード|利用者カード"
+    r"|受給者証|資格確認書|図書館カード|利用者カード|免許"
     r"|passport(?: number)?|residence card(?: number)?|zairyu card(?: number)?"
     r"|driver'?s licen[cs]e(?: number)?|licen[cs]e number|card number|member(?:ship)? number"
     r"|số thẻ cư trú(?: của tôi)?|thẻ cư trú|số hộ chiếu|hộ chiếu|护照(?:号码|号)?|護照(?:號碼)?"
@@ -578,10 +584,35 @@ def insurance_numbers(text: str) -> list[Hit]:
             + _hits("insurance_number", _INSURANCE, text))
 
 
+# Another 「…番号」「…ID」 before a number names the resident when the word is a person's record
+# or a document issued to one (学籍番号, 患者ID, 限度額認定証 番号, 被保番号, 通知書番号), unless
+# it says whose it is or that it is no person's: a phone, a postal code, an account (those
+# have their own rules), an insurer, a business, a product, a seat, a bus, a form or a page.
+# At least four digits, as above.
+_ANY_LABEL = re.compile(rf"(?<![一-龥ァ-ヴーA-Za-z0-9])(?P<w>[一-龥ァ-ヴー]{{1,10}})[ ]?(?:の)?[ ]?"
+                        rf"(?:番号|ID|No\.?|ナンバー)(?![一-龥ァ-ヴー]){_LABEL_SEP}(?P<n>{_VALUE})")
+_NOT_A_PERSONS_NUMBER = re.compile(
+    r"(?:電話|でんわ|携帯|ファックス|ファクス|FAX|代表|直通|内線|郵便|口座|保険者|法人|事業所|事業者"
+    r"|商品|品|型|製造|部屋|座席|席|整理券|路線|系統|バス|便|列車|番組|記事|条例|条|様式|書式|ページ"
+    r"|問い合わせ|問合せ|お問合せ|相談|窓口|ダイヤル|緊急|課|局|学校|避難所|図書|書籍|資料|質問|FAQ"
+    r"|車|ナンバー|マイ|個人|暗証|認証|番号)$")
+
+
+# …and only where the word says it is a person's record or a document issued to one.
+_PERSONS_RECORD = re.compile(r"(?:者|証|手帳|カード|券|籍|員|生|書|票|人|被保|宛名|世帯|児童|園児"
+                             r"|患者|利用|会員|契約|顧客|納税|受験|受講|ユーザー|ログイン|アカウント)$")
+
+
+def _any_labelled(text: str) -> list[Hit]:
+    return [Hit("id_number", m.start("n"), m.end("n")) for m in _ANY_LABEL.finditer(text)
+            if _PERSONS_RECORD.search(m["w"]) and not _NOT_A_PERSONS_NUMBER.search(m["w"])]
+
+
 def id_numbers(text: str) -> list[Hit]:
     """Any number after お客様番号, 免許証, 在留カード, パスポート, 受給者証 … (in the residents'
-    languages too), and the shapes of residence card and passport numbers."""
-    return (_enough_digits(text, _hits("id_number", [_ID_LABELLED], text))
+    languages too), or after any other 「…番号」「…ID」 that is not a public one's, and the
+    shapes of residence card and passport numbers."""
+    return (_enough_digits(text, _hits("id_number", [_ID_LABELLED], text) + _any_labelled(text))
             + _hits("id_number", _ID_NUMBER, text))
 
 

@@ -5,7 +5,8 @@ a short katakana given name or a one-kanji name joined to a family word, the nex
 list, two names before 兄弟/双子, lower-case self-introductions — and the look-alikes that
 must stay (a common katakana word after a family word, 姉妹都市, English states, the city's own
 mail domain); e-mail obfuscations (◎, a comma or 。 for the dot, a local part beside its
-provider) and offices' postal codes and 代表 numbers."""
+provider) and offices' postal codes and 代表 numbers; numbers after any 「…番号」 label that
+is not a public number's; birthdays after their label in short forms."""
 
 import pytest
 
@@ -40,6 +41,14 @@ MASKED = [
     # a resident's postal code or address beside an office only said as a landmark
     ("〒999-0177 風見野市旭町4-4-4 支所の近くです", "4-4-4"),
     ("税務課に〒999-0177で届けを出しました", "999-0177"),
+    # any other 「…番号」「…ID」 before a number of four digits or more names the resident
+    ("学生証番号 22B0417 で申し込みました", "22B0417"),
+    ("利用者ID：00781234", "00781234"),
+    ("限度額適用認定証 番号 00456123", "00456123"),
+    ("免許 第4411 2233 0987号", "4411 2233 0987"),
+    # a birthday right after its label with a two-digit year, or without the year
+    ("生年月日：88/11/03", "88/11/03"),
+    ("誕生日は10月3日です", "10月3日"),
 ]
 
 KEPT = [
@@ -61,6 +70,14 @@ KEPT = [
     "南部出張所は〒999-0142ですか",
     "〒999-0142 風見野市役所 南部出張所あて",
     "市役所の郵便番号は999-0140で合っていますか",
+    # numbers that name no one: a business's, a product's, a seat's, an FAQ's
+    "法人番号 4000020012345 の確認方法",
+    "商品番号 55012 のごみ袋はどこで買えますか",
+    "整理券番号 1052 で呼ばれました",
+    "FAQ番号 No.2048 を見ました",
+    "誕生日会は12月10日です",
+    "住民票に旧姓のせれる？",
+    "ハザードマップを見たら、うちのあたりが濃い色でした",
 ]
 
 
