@@ -251,9 +251,9 @@ _LIST_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
 _JOINED = re.compile(rf"[ ]?(?:と|、|・|や)[ ]?(?P<n>{_LIST_NAME})"
                      r"(?=[ ]?(?:の|が|は|を|も|と|、|。|です|ちゃん|くん|さん|\(|$))")
 _PAIR_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}?|[ァ-ヴ][ァ-ヴー]{1,7})"
-_SIBLINGS = re.compile(rf"(?<![一-龥々ぁ-ゖァ-ヴー])(?P<a>{_PAIR_NAME})[ ]?と[ ]?(?P<b>{_PAIR_NAME})"
-                       r"[ ]?(?:\()?(?:の|は|が)?[ ]?(?:兄弟|姉妹|きょうだい|双子|ふたご|年子)"
-                       r"(?![店都市校品社園編作版会])")
+_SIBLINGS = re.compile(rf"(?<![一-龥々ぁ-ゖァ-ヴー])(?P<a>{_PAIR_NAME})[ ]?と[ ]?"
+                       rf"(?P<b>{_PAIR_NAME})[ ]?(?:\()?(?:の|は|が)?[ ]?"
+                       r"(?:兄弟|姉妹|きょうだい|双子|ふたご|年子)(?![店都市校品社園編作版会])")
 # Where the words around say it is a person, whatever the dictionary thinks of the word:
 # (pattern, needs_name) — with needs_name, a kanji word must also be a name the dictionary
 # lists, or one it does not know at all (not a common noun: 子どもの母です).
