@@ -632,7 +632,7 @@ _PLATE_CONTEXT = (r"(?:ナンバープレート|ナンバー|標識|plate|原付
                   r"(?:は|が|:|の)?[ ]?")
 _MOPED_END = r"(?![一-龥々%])"
 _MOPED = (re.compile(rf"[一-龥ァ-ヴー]{{1,6}}[市区町村][ ][あ-ろわを][ ]{_SERIAL}{_MOPED_END}"),
-          re.compile(rf"(?i:{_PLATE_CONTEXT})(?P<n>[一-龥々ヶ]{{1,6}}[市区町村][ ]?[あ-ろわを][ ]?"
+          re.compile(rf"(?i:{_PLATE_CONTEXT})(?P<n>[一-龥々ヶ]{{1,6}}[市区町村]?[ ]?[あ-ろわを][ ]?"
                      rf"{_SERIAL}){_MOPED_END}"))
 # Romanized: 「Kazamino 300 ta 88-62」; the kana as its syllable, the area as a romaji word.
 _PLATE_KANA_LATIN = (r"(?:a|i|u|e|ka|ki|ku|ke|ko|wo|sa|su|se|so|ta|chi|ti|tsu|tu|te|to|na|ni|nu"

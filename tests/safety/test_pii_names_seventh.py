@@ -49,6 +49,8 @@ MASKED = [
     # a birthday right after its label with a two-digit year, or without the year
     ("生年月日：88/11/03", "88/11/03"),
     ("誕生日は10月3日です", "10月3日"),
+    # a moped's plate after ナンバー without 市 after the municipality
+    ("原付のナンバーは南浦 ね 4412です", "南浦 ね 4412"),
 ]
 
 KEPT = [
