@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 INDEX ?= data/index
 CORPUS ?= corpora/kazamino
+SECOND_TOWN ?= corpora/minamiura
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
@@ -37,13 +38,17 @@ pytest: $(STAMP)
 test: lint typecheck pytest eval
 
 # Regression gate: the dev splits of the gold files must stay within their floors, and the
-# safety gold's test split within eval/safety_floors.json.
+# safety gold's test split within eval/safety_floors.json. The second town (corpora/minamiura,
+# FAQ only, never tuned on) is gated over its own index: the decision must carry over.
 eval: $(STAMP)
 	$(BIN)/madoguchi ingest $(CORPUS) --index data/eval-index --quiet
 	$(BIN)/madoguchi eval gate --split dev --index data/eval-index --quiet \
 		--gold $(CORPUS)/gold.jsonl --floors eval/floors.json \
 		--gold $(CORPUS)/gold_resident.jsonl --floors eval/floors_resident.json \
 		--gold $(CORPUS)/gold_foreign.jsonl --floors eval/floors_foreign.json
+	$(BIN)/madoguchi ingest $(SECOND_TOWN) --index data/eval-index-second-town --quiet
+	$(BIN)/madoguchi eval gate --split dev --index data/eval-index-second-town --quiet \
+		--gold $(SECOND_TOWN)/gold.jsonl --floors eval/floors_minamiura.json
 	$(BIN)/madoguchi eval safety --gold $(CORPUS)/gold_safety.jsonl --split test \
 		--floors eval/safety_floors.json --quiet
 

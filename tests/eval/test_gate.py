@@ -29,8 +29,11 @@ def test_unknown_metric_is_an_error():
         parse_limits({"floors": {"hit@1": "high"}})
 
 
-def test_the_repo_floors_file_is_valid():
-    limits = load_limits(REPO_FLOORS)
+@pytest.mark.parametrize("name", ["floors.json", "floors_resident.json", "floors_foreign.json",
+                                  "floors_minamiura.json"])
+def test_the_repo_floors_files_are_valid(name):
+    path = REPO_FLOORS.parent / name
+    limits = load_limits(path)
     assert limits.floors and limits.ceilings["privacy_echo_rate"] == 0.0
-    data = json.loads(REPO_FLOORS.read_text("utf-8"))
+    data = json.loads(path.read_text("utf-8"))
     assert data["split"] == "dev"
