@@ -38,6 +38,13 @@ def tier(text: str) -> Tier:
     ("where do i buy a smoke detector", Tier.NONE),
     ("たすけて", Tier.CERTAIN),
     ("子どもの誤飲を防ぐ工夫", Tier.NONE),
+    ("フライパンの油に火が入って燃えてる", Tier.CERTAIN),          # a pan fire
+    ("てんぷら鍋から火が上がった", Tier.CERTAIN),
+    ("フライパンは燃えないごみで出せる？", Tier.NONE),              # which rubbish, not a fire
+    ("不審な男が窓をこじ開けようとしてる", Tier.CERTAIN),          # forcing the way in
+    ("カーブミラーが車にぶつけられて曲がってる、どこに言えば", Tier.NONE),  # road furniture
+    ("昨夜の事故のあと警察はもう帰りました。壊れた塀の修理は？", Tier.NONE),
+    ("家暴热线的电话是多少", Tier.POSSIBLE),  # asking for the line: numbers, then the answer
     ("疲れちゃった。もう消えたい", Tier.CERTAIN),
     ("火はもう消えました", Tier.NONE),
     ("車にぶつけられた塀の修理代の相談", Tier.NONE),
