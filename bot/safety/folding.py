@@ -21,7 +21,12 @@ from ingest.text import INVISIBLE
 # replacement keeps the index map intact.
 _DIGIT_DASH = re.compile(r"(?<=\d)[ー‐‑‒–—―−ｰ－](?=\d)")
 # The letter O typed for a zero inside a number (09o-4412-7730): one char for one, too.
-_LETTER_ZERO = re.compile(r"(?<=[0-9])[oO](?=-?[0-9])|(?<=[0-9]-)[oO](?=[0-9])")
+# Also one opening a number, before a digit (O9O-4471-…, o8o-…), where no letter precedes it.
+_LETTER_ZERO = re.compile(r"(?<=[0-9])[oO](?=-?[0-9])|(?<=[0-9]-)[oO](?=[0-9])"
+                          r"|(?<![A-Za-z0-9])[oO](?=[0-9][0-9oO\-])")
+# Digits typed one by one with a space between them (口座は 7 1 2 3 4 5 6): five or more
+# single digits are one number; the spaces go.
+_SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ ][0-9]){4,}(?![0-9])")
 _HALFWIDTH_MARKS = "\uff9e\uff9f"
 # Characters that render as nothing (or as blank filler) but may sit between digits.
 _HIDDEN_EXTRA = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d"
@@ -39,7 +44,10 @@ _KANJI_NUMBER = re.compile(
     r"|(?P<one>[〇一二三四五六七八九])(?=年|月|日|丁目|番地|番[0-9〇一二三四五六七八九十]|号|階)"
     r"|(?<=[明大昭平令]..)(?P<era>[〇一二三四五六七八九])"
     # the last number of an address: 十二番地五, 三丁目十二番地の五
-    r"|(?:(?<=番地)|(?<=番地の)|(?<=丁目))(?P<house>[〇一二三四五六七八九])(?![〇一二三四五六七八九十])")
+    r"|(?:(?<=番地)|(?<=番地の)|(?<=丁目))(?P<house>[〇一二三四五六七八九])(?![〇一二三四五六七八九十])"
+    # …and one with 十: 三番地の十, 二丁目十五
+    r"|(?:(?<=番地)|(?<=番地の)|(?<=丁目))(?P<tens>[一二三四五六七八九]?十[一二三四五六七八九]?)"
+    r"(?![〇一二三四五六七八九十])")
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ def fold(text: str, numbers: bool = False) -> Folded:
         folded = _rewrite(folded, _KANJI_NUMBER, _arabic)
         folded = _rewrite(folded, _DIGIT_DASH, lambda m: "-")  # 〇九〇ー一二三四 → 090-1234
         folded = _rewrite(folded, _LETTER_ZERO, lambda m: "0")
+        folded = _rewrite(folded, _SPACED_DIGITS, lambda m: m.group(0).replace(" ", ""))
     else:
         folded = _rewrite(folded, _DIGIT_DASH, lambda m: "-")
     return folded

@@ -41,25 +41,34 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 
 # --- e-mail -------------------------------------------------------------------------------
 # Spelled-out @ and dot: 「(at)」「(a)」「(arroba)」「[at]」「アットマーク」「 at 」「ドット」
-# 「(dot)」.
-_AT_WORDS = r"at|a|arroba|at ?mark|@|★|アットマーク|あっとまーく|アット|あっと|골뱅이"
+# 「(dot)」「[.]」, and in Vietnamese 「a còng」「chấm」.
+_AT_WORDS = r"at|a|arroba|at ?mark|@|★|アットマーク|あっとまーく|アット|あっと|골뱅이|a còng"
 _AT = (r"(?:[ ]?[@★☆◎][ ]?"
        rf"|[ ]?[(\[<{{【][ ]?(?:{_AT_WORDS})[ ]?[)\]>}}】][ ]?"
-       r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと|골뱅이)[ ]?"
-       r"|[ ](?:at|arroba)[ ])")
-_DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{][ ]?(?:dot|ponto|punto|点)[ ]?[)\]>}][ ]?"
+       r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと|골뱅이)[ ]?)")
+# A spoken 'at' between spaces: the domain must then end in a real top-level domain, since
+# 「reach me at joy.mendoza (at) yahoo…」 is no address ending in .mendoza.
+_AT_SPOKEN = r"[ ](?:at|arroba|atmark|at mark|a còng|a móc)[ ]"
+_DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{][ ]?(?:dot|ponto|punto|点|\.|。)[ ]?[)\]>}][ ]?"
         r"|[ ]?(?:ドット|どっと)[ ]?"
-        r"|[ ](?:dot|ponto|punto)[ ])")
-# A local part may be spaced around its dots like the domain (yuki . kobayashi @ …).
+        r"|[ ](?:dot|ponto|punto|chấm|점)[ ])")
+# A local part may be spaced around its dots like the domain (yuki . kobayashi @ …), or
+# spell them (taro dot yamada at …).
 _LOCAL = (r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}"
-          r"(?:[ ]\.[ ][A-Za-z0-9_%+\-]{1,64}){0,4}")
+          r"(?:(?:[ ]\.[ ]|[ ](?:dot|ドット)[ ]|[ ]?\(dot\)[ ]?)[A-Za-z0-9_%+\-]{1,64}){0,4}")
 _DOMAIN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}[A-Za-z]{{2,24}}"
            r"(?![A-Za-z0-9])")
 # 「hanako@gmail」「ken@docomo」: after a real @, a mail provider stands for its whole domain.
 _PROVIDER = (r"(?:gmail|googlemail|yahoo|ymail|icloud|outlook|hotmail|docomo|ezweb"
              r"|softbank|i\.softbank|ymobile|rakuten|nifty|biglobe|ocn|naver|qq|163)"
              r"(?![A-Za-z0-9.\-]|[ ]?(?:\.|ドット|どっと|\(dot\))[ ]?[A-Za-z])")
-_EMAIL = re.compile(rf"{_LOCAL}(?:{_AT}{_DOMAIN}|[ ]?@[ ]?{_PROVIDER})", re.IGNORECASE)
+_SPOKEN_TLD = (r"(?:com|net|org|info|biz|edu|gov|mil|int|io|jp|vn|cn|kr|br|ph|np|id|in|us"
+               r"|uk|co|ne|ac|or|go|ru|de|fr|es|it|pt|au|ca|tw|hk|th|my|sg|pe|mx|ar|cl|lk|bd"
+               r"|pk|mm|kh|la|mn|ng|gh|ke|tr|ir|eg|ua|pl|nl|se|no|fi|dk|ch|at|be|nz|za)")
+_DOMAIN_SPOKEN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}"
+                  rf"{_SPOKEN_TLD}(?![A-Za-z0-9])")
+_EMAIL = re.compile(rf"{_LOCAL}(?:{_AT}{_DOMAIN}|{_AT_SPOKEN}{_DOMAIN_SPOKEN}"
+                    rf"|[ ]?@[ ]?{_PROVIDER})", re.IGNORECASE)
 # After a real @, a comma, 「。」 or a space may stand for a dot before a top-level domain
 # (tanaka@example,com / tanaka @example。com / tanaka@example co jp): only after @, since
 # 「live at home, so」 must not read as one.
@@ -105,10 +114,10 @@ def emails(text: str) -> list[Hit]:
 
 # --- digit runs (My Number, phones) -------------------------------------------------------
 # Groups of digits joined by what residents type between them: - . ・ / _ ~ space, a dash
-# with spaces around it (090 – 1234),
-# parentheses, 「の」 (〇九〇の一二三四…). Hidden characters and dash look-alikes are folded
-# away already.
-_JOIN = r"(?:[ ]?[\-./・_~〜‐–—―−ー][ ]?|[ ]?[()][ ]?|[ ]|の)"
+# with spaces around it (090 – 1234), parentheses, 「の」 (〇九〇の一二三四…), and a line break
+# after a separator (090-⏎4417-…). Hidden characters and dash look-alikes are folded away
+# already.
+_JOIN = r"(?:[ ]?[\-./・_~〜‐–—―−ー][ ]?\n?|[ ]?[()][ ]?|[ ]|の)"
 _DIGIT_RUN = re.compile(rf"""
     (?<![0-9A-Za-z+\-./(])
     (?P<run>(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\+[ ]?[1-9][0-9]{{0,2}}[ \-]
@@ -268,10 +277,17 @@ _BUILDING_WORD = (r"(?:[ァ-ヴA-Za-z][ァ-ヴー・A-Za-z一-龥々がヶノ]{1
                   r"(?:荘|寮|団地|住宅|ビル|棟|館|ハイツ|マンション|コーポ|ハウス))")
 _BUILDING = rf"{_BUILDING_WORD}(?:[ ]{_BUILDING_WORD}){{0,2}}"
 _UNIT = r"(?:[A-Za-z0-9]{1,3}(?:号棟|棟)[ ]?)?(?:[0-9]{1,2}(?:階|F)[ ]?)?"
-_ROOM = (rf"(?:[ ]?(?:{_BUILDING}[ ]?)?{_UNIT}"
-         r"(?:[0-9]{1,2}-[A-Za-z](?![A-Za-z])|[0-9]{1,4}[A-Za-z]?(?:号室|号棟|号|室|階|F)?"
-         r"|[A-Za-z](?:号室|号))"
-         r"(?![0-9]|[年月日円歳人時分]|-[0-9])|-[0-9]{3,4}(?![0-9]))?")
+# The room itself: 203, 203号室, 2F-B, B101, #301, B-2, 5-C, A号室.
+_ROOM_NUMBER = (r"(?:[#][ ]?)?(?:[0-9]{1,2}-[A-Za-z](?![A-Za-z])|[A-Za-z]-[0-9]{1,4}"
+                r"|[A-Za-z]?[0-9]{1,4}[A-Za-z]?(?:号室|号棟|号|室|階|F)?(?:-[A-Za-z](?![A-Za-z]))?"
+                r"|[A-Za-z](?:号室|号))"
+                r"(?![0-9]|[年月日円歳人時分]|-[0-9])")
+_ROOM_LATIN_WORDS = (r"(?:Rm|Room|Apt|Apto|Apartment|Apartamento|Unit|Flat|No|Quarto"
+                     r"|Departamento|Depto|Phòng|Căn[ ]hộ|호)")
+_ROOM = (rf"(?:[ ]?(?:{_BUILDING}[ ]?)?{_UNIT}{_ROOM_NUMBER}"
+         rf"|[ ]?\((?:{_BUILDING}[ ]?)?{_UNIT}{_ROOM_NUMBER}\)"
+         rf"|,?[ ]?(?i:{_ROOM_LATIN_WORDS})\.?[ ]?[A-Za-z]?[0-9]{{1,4}}[A-Za-z]?(?![0-9])"
+         r"|-[A-Za-z]{0,2}[0-9]{3,4}(?![0-9]))?")
 # N-N-N may be written with ノ or の between the numbers: 東町4ノ8ノ2.
 _DASH = "[-ノの]"
 _HOUSE = re.compile(rf"""
@@ -382,12 +398,16 @@ _LIVING = re.compile(r"(?<![A-Za-z])(?:live[sd]?|living|address|addr|apt|apartme
                      r"|morada|endere[çc]o|direcci[óo]n|vivo|tinggal|alamat|nakatira)(?![A-Za-z])"
                      r"|địa chỉ|sống ở|住所|住んで|地址|住在|주소|〒|-(?:shi|ku|cho)(?![A-Za-z])"
                      r"|(?<![A-Za-z])(?:city|ward)(?![A-Za-z])", re.IGNORECASE)
-_ROOM_LATIN = r"(?:Rm|Room|Apt|Unit|No)\.?[ ]?[0-9]{1,4}[A-Za-z]?|#[0-9]{1,4}"
+_ROOM_LATIN = rf"(?i:{_ROOM_LATIN_WORDS})\.?[ ]?[A-Za-z]?[0-9]{{1,4}}[A-Za-z]?|[#][0-9]{{1,4}}"
+# A building's name between the room and the number: 「Room 201, Sun Heights, 3-4-5 Honmachi」.
+_BUILDING_LATIN = r"[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,3}"
 _DASHED_LATIN = r"(?<![0-9\-])[1-9][0-9]{0,2}(?P<dashes>(?:-[0-9]{1,4}){1,3})(?![0-9]|-[0-9])"
 _WORD_LATIN = r"(?<![A-Za-z])[A-Z][A-Za-zāīūēō]{3,20}(?![A-Za-z])(?:-(?:cho|machi|ku|shi))?"
 _ROMAJI_ADDRESS = (
-    re.compile(rf"(?:(?:{_ROOM_LATIN}),?[ ]?)?{_DASHED_LATIN},?[ ]?(?P<w>{_WORD_LATIN})"),
-    re.compile(rf"(?P<w>{_WORD_LATIN}),?[ ]?{_DASHED_LATIN}(?:,?[ ]?(?:{_ROOM_LATIN}))?"))
+    re.compile(rf"(?:(?:{_ROOM_LATIN}),?[ ]?(?:{_BUILDING_LATIN},?[ ]?)?)?{_DASHED_LATIN},?[ ]?"
+               rf"(?P<w>{_WORD_LATIN})(?:,?[ ]?(?:{_ROOM_LATIN}))?"),
+    re.compile(rf"(?:(?:{_ROOM_LATIN}),?[ ]?)?(?P<w>{_WORD_LATIN}),?[ ]?{_DASHED_LATIN}"
+               rf"(?:,?[ ]?(?:{_ROOM_LATIN}))?"))
 
 
 def _romaji_addresses(text: str) -> list[Hit]:
@@ -430,8 +450,12 @@ _MONTH_OTHER = (r"(?:janeiro|fevereiro|mar[çc]o|abril|maio|junho|julho|agosto|s
 _Y4 = r"(?:18|19|20)[0-9]{2}"
 _M = r"(?:0?[1-9]|1[0-2])"
 _D = r"(?:0?[1-9]|[12][0-9]|3[01])"
-_DATE = (rf"(?<![0-9\-/.])(?:{_ERA}[ ]?(?:[0-9]{{1,2}}|元)[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
-         rf"|{_Y4}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?[日号號]"
+# The year in the other calendar may follow in brackets: 1990年(平成2年)4月1日, 平成2年(1990)4月1日.
+_ERA_YEAR = r"(?:[0-9]{1,2}|元)"
+_ERA_ASIDE = rf"(?:\([ ]?{_ERA}[ ]?{_ERA_YEAR}[ ]?年?[ ]?\)[ ]?)?"
+_Y4_ASIDE = r"(?:\([ ]?(?:18|19|20)[0-9]{2}[ ]?年?[ ]?\)[ ]?)?"
+_DATE = (rf"(?<![0-9\-/.])(?:{_ERA}[ ]?{_ERA_YEAR}[ ]?年[ ]?{_Y4_ASIDE}{_M}[ ]?月[ ]?{_D}[ ]?日"
+         rf"|{_Y4}[ ]?年[ ]?{_ERA_ASIDE}{_M}[ ]?月[ ]?{_D}[ ]?[日号號]"
          rf"|{_Y4}[ ]?년[ ]?{_M}[ ]?월[ ]?{_D}[ ]?일"
          rf"|(?:ngày[ ]?)?{_D}[ ]?tháng[ ]?{_M}[ ]?,?[ ]?năm[ ]?{_Y4}"
          rf"|(?<![0-9])[0-9]{{2}}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
