@@ -45,6 +45,7 @@ eval: $(STAMP)
 	$(BIN)/madoguchi eval gate --split dev --index data/eval-index --quiet \
 		--gold $(CORPUS)/gold.jsonl --floors eval/floors.json \
 		--gold $(CORPUS)/gold_resident.jsonl --floors eval/floors_resident.json \
+		--gold $(CORPUS)/gold_resident_fresh.jsonl --floors eval/floors_resident_fresh.json \
 		--gold $(CORPUS)/gold_foreign.jsonl --floors eval/floors_foreign.json
 	$(BIN)/madoguchi ingest $(SECOND_TOWN) --index data/eval-index-second-town --quiet
 	$(BIN)/madoguchi eval gate --split dev --index data/eval-index-second-town --quiet \
