@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
+import itertools
 import json
 import os
 import random
@@ -39,6 +41,70 @@ from bench.corpus import ROOT
 from bench.inprocess import percentile, questions
 
 UNLIMITED = "1000000/second"
+
+
+# -- what the residents send ------------------------------------------------------------------
+
+
+class Uniform:
+    """Each message drawn uniformly from a fixed list (repeats as often as the list is short)."""
+
+    def __init__(self, qs: list[str]) -> None:
+        self.qs = qs
+        self.name = f"uniform over {len(qs)}"
+
+    def pick(self, rng: random.Random) -> str:
+        return rng.choice(self.qs)
+
+
+class Distinct:
+    """Every message distinct over the traffic's whole life (no reply can come from a cache):
+    the questions, each after a resident's preamble naming one of many districts, in rounds."""
+
+    PREAMBLES = ("{d}地区に住んでいます。{q}", "{d}地区の者です。{q}", "{q}（{d}地区）")
+
+    def __init__(self, qs: list[str], seed: int = 7) -> None:
+        from bench.corpus import branch
+
+        self.qs, self.branch = list(qs), branch
+        random.Random(seed).shuffle(self.qs)
+        self.sent = 0
+        self.name = "distinct (cache-cold)"
+
+    def pick(self, rng: random.Random) -> str:
+        i, self.sent = self.sent, self.sent + 1
+        rounds, q = divmod(i, len(self.qs))
+        template = self.PREAMBLES[rounds % len(self.PREAMBLES)]
+        return template.format(d=self.branch(rounds // len(self.PREAMBLES)), q=self.qs[q])
+
+
+class Repeated:
+    """A surge day: `share` of the messages are the same few questions again (Zipf over the
+    list, exponent `s`: the most asked is about 1/6 of them over 300 questions), the rest are
+    distinct."""
+
+    def __init__(self, qs: list[str], distinct: Distinct, share: float = 0.7,
+                 s: float = 1.0, seed: int = 11) -> None:
+        self.qs = list(qs)
+        random.Random(seed).shuffle(self.qs)
+        weights = [1.0 / (rank + 1) ** s for rank in range(len(self.qs))]
+        total = sum(weights)
+        self.cumulative = list(itertools.accumulate(w / total for w in weights))
+        self.distinct, self.share = distinct, share
+        self.name = f"repeated ({share:.0%} Zipf over {len(qs)}, rest distinct)"
+
+    def pick(self, rng: random.Random) -> str:
+        if rng.random() >= self.share:
+            return self.distinct.pick(rng)
+        i = bisect.bisect_left(self.cumulative, rng.random())
+        return self.qs[min(i, len(self.qs) - 1)]
+
+
+Traffic = Uniform | Distinct | Repeated
+
+
+def _traffic(qs: list[str] | Traffic) -> Traffic:
+    return Uniform(qs) if isinstance(qs, list) else qs
 
 
 def free_port() -> int:
@@ -238,10 +304,11 @@ def _session(concurrency: int) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency + 8))
 
 
-async def closed_loop(base: str, concurrency: int, seconds: float, qs: list[str],
+async def closed_loop(base: str, concurrency: int, seconds: float, qs: list[str] | Traffic,
                       ledger: Ledger, timeout: float = 30.0, fresh_every: int = 5) -> Run:
     """`concurrency` clients each asking one question after another (a new conversation every
     `fresh_every` questions) until `seconds` have passed."""
+    traffic = _traffic(qs)
     run = Run(f"{concurrency} concurrent")
     deadline = time.monotonic() + seconds
 
@@ -252,7 +319,7 @@ async def closed_loop(base: str, concurrency: int, seconds: float, qs: list[str]
             if resident is None or asked % fresh_every == 0:
                 resident = Resident(http, base, run, ledger, timeout)
             asked += 1
-            if await resident.ask(rng.choice(qs)) == 503:
+            if await resident.ask(traffic.pick(rng)) == 503:
                 await asyncio.sleep(0.05)  # a refused client backs off a little
 
     started = time.monotonic()
@@ -263,9 +330,10 @@ async def closed_loop(base: str, concurrency: int, seconds: float, qs: list[str]
 
 
 async def conversations(base: str, residents: int, turns: int, think_s: float, seconds: float,
-                        qs: list[str], ledger: Ledger, timeout: float = 30.0) -> Run:
+                        qs: list[str] | Traffic, ledger: Ledger, timeout: float = 30.0) -> Run:
     """`residents` conversations of `turns` turns with `think_s` between them (every other turn
     over SSE), started spread over one think time; stops at `seconds`."""
+    traffic = _traffic(qs)
     run = Run(f"{residents} conversations")
     deadline = time.monotonic() + seconds
 
@@ -276,7 +344,7 @@ async def conversations(base: str, residents: int, turns: int, think_s: float, s
         for turn in range(turns):
             if time.monotonic() >= deadline:
                 return
-            await resident.ask(rng.choice(qs), stream=turn % 2 == 1)
+            await resident.ask(traffic.pick(rng), stream=turn % 2 == 1)
             await asyncio.sleep(min(think_s * rng.uniform(0.5, 1.5),
                                     max(0.0, deadline - time.monotonic())))
 
@@ -370,35 +438,51 @@ HEADER = (f"{'load on /api/chat':<28} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {
 
 def http_section(server: Server, database_url: str, args: argparse.Namespace,
                  qs: list[str]) -> list[dict[str, Any]]:
-    """Closed-loop concurrencies, the surge and its recovery, then conversations."""
+    """For each kind of traffic — every message distinct (cache-cold), then a surge day's
+    repeated questions — closed-loop concurrencies, the surge and its recovery; then
+    conversations (repeated traffic)."""
     out: list[dict[str, Any]] = []
     ledger = Ledger()  # one for the server's whole life: the store is read back once, at the end
+    distinct = Distinct(qs)
+    kinds: dict[str, Traffic] = {"cold": distinct,
+                                 "repeated": Repeated(qs, distinct, args.repeat_share)}
 
-    def record(run: Run) -> None:
+    def record(run: Run, kind: str) -> None:
         row = run.summary()
+        row["name"], row["traffic"] = f"{kind}: {row['name']}", kinds[kind].name
         out.append(row)
         print(_row(row), flush=True)
 
-    # Every worker loads lazily on its first answers: warm them all before timing anything.
-    asyncio.run(closed_loop(server.base, 2 * server.workers, 8.0, qs, ledger, timeout=60))
+    # Every worker loads lazily on its first answers: warm them all before timing anything
+    # (with distinct messages: nothing the timed runs send is cached by the warm-up).
+    asyncio.run(closed_loop(server.base, 2 * server.workers, 8.0, distinct, ledger, timeout=60))
     memory = server.memory_mb()
     print("memory per worker (MB): " + ", ".join(
         f"RSS {m['rss']:.0f} / PSS {m['pss']:.0f} / USS {m['uss']:.0f}" for m in memory))
     out.append({"name": "memory", "workers_mb": memory})
-    for c in [int(x) for x in args.concurrency.split(",") if x.strip()]:
-        record(asyncio.run(closed_loop(server.base, c, args.seconds, qs, ledger)))
-    if args.surge:
-        record(asyncio.run(closed_loop(server.base, args.surge, args.seconds / 2, qs, ledger,
-                                       timeout=10.0)))
-        recovery = asyncio.run(closed_loop(server.base, 1, 5, qs, ledger))
-        recovery.name = "right after the surge (1)"
-        record(recovery)
-        health = round(asyncio.run(healthz_ms(server.base)), 1)
-        out[-1]["healthz_ms"] = health
-        print(f"/healthz right after the surge: {f'{health} ms' if health >= 0 else 'no answer'}")
+    for kind in [k.strip() for k in args.traffic.split(",") if k.strip()]:
+        traffic = kinds[kind]
+        for c in [int(x) for x in args.concurrency.split(",") if x.strip()]:
+            record(asyncio.run(closed_loop(server.base, c, args.seconds, traffic, ledger)), kind)
+        if args.surge:
+            record(asyncio.run(closed_loop(server.base, args.surge, args.seconds / 2, traffic,
+                                           ledger, timeout=10.0)), kind)
+            recovery = asyncio.run(closed_loop(server.base, 1, 5, traffic, ledger))
+            recovery.name = "right after the surge (1)"
+            record(recovery, kind)
+            health = round(asyncio.run(healthz_ms(server.base)), 1)
+            out[-1]["healthz_ms"] = health
+            print(f"/healthz right after the surge: "
+                  f"{f'{health} ms' if health >= 0 else 'no answer'}")
     if args.residents:
         record(asyncio.run(conversations(server.base, args.residents, 5, args.think,
-                                         args.conversation_seconds, qs, ledger)))
+                                         args.conversation_seconds, kinds["repeated"], ledger)),
+               "repeated")
+    cache = cache_counts(server.base)
+    if cache:
+        out.append({"name": "answer cache", **cache})
+        print("answer cache lookups (all workers): " + ", ".join(
+            f"{k} {v}" for k, v in sorted(cache.items())))
     counts = reconcile(ledger, database_url)
     out.append({"name": "messages", **counts})
     print(f"messages over the whole run: sent {counts['sent']}, acknowledged "
@@ -408,11 +492,29 @@ def http_section(server: Server, database_url: str, args: argparse.Namespace,
     return out
 
 
+def cache_counts(base: str) -> dict[str, int]:
+    """The answer cache's hits, misses and skips, read from /metrics ({} when the server has
+    no cache, e.g. an older build)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{base}/metrics", timeout=10) as r:
+            text = r.read().decode("utf-8")
+    except Exception:  # noqa: BLE001 - no metrics: nothing to report
+        return {}
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        if line.startswith("madoguchi_answer_cache_lookups_total{"):
+            label = line.split('result="', 1)[1].split('"', 1)[0]
+            counts[label] = counts.get(label, 0) + int(float(line.rsplit(" ", 1)[1]))
+    return counts
+
+
 def serve_and_load(label: str, database_url: str, args: argparse.Namespace, index: Path,
                    tmp: Path, qs: list[str], before: Path | None = None
                    ) -> list[dict[str, Any]]:
     command = None if before is None else [sys.executable, "-m", "bot.cli", "serve"]
-    server = Server(index, database_url, 1 if before else args.workers, tmp / f"data-{label}",
+    server = Server(index, database_url, args.workers, tmp / f"data-{label}",
                     args.queue, command, before)
     print(f"\n== {label}: {server.workers} worker(s), {database_url.split(':')[0]} ==")
     print(HEADER)
@@ -428,7 +530,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--passages", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--queue", type=int, default=None, help="MADOGUCHI_SERVER__QUEUE")
-    parser.add_argument("--concurrency", default="1,8,32,64")
+    parser.add_argument("--concurrency", default="1,32,64")
+    parser.add_argument("--traffic", default="cold,repeated",
+                        help="kinds of traffic, in order: cold (every message distinct), "
+                             "repeated (a surge day's same questions)")
+    parser.add_argument("--repeat-share", type=float, default=0.7,
+                        help="share of repeated traffic drawn from the same questions")
     parser.add_argument("--seconds", type=float, default=15.0, help="per concurrency level")
     parser.add_argument("--surge", type=int, default=256)
     parser.add_argument("--residents", type=int, default=200)

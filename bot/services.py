@@ -20,6 +20,7 @@ from bot.ops.priority import Lane
 from bot.safety.ratelimit import Limiter, RateLimiter, parse_limits
 from bot.safety.shared_ratelimit import SharedRateLimiter
 from bot.service import faq_index
+from bot.service.answer_cache import AnswerCache, fingerprint
 from bot.service.chat import ChatService
 from bot.service.faq import FaqService
 from bot.service.languages import Languages
@@ -77,7 +78,8 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     metrics = overrides.get("metrics") or Metrics()
     chat = MeteredChat(components.pipeline, hours, settings.city_phone,
                        h.negative_feedback_limit, metrics=metrics,
-                       lane=Lane(srv.answering, srv.answer_nice))
+                       lane=Lane(srv.answering, srv.answer_nice),
+                       cache=answer_cache(settings, components, metrics))
     faq_csv = faq_index.export_path(settings.data_dir)
 
     def reindex(path: Path) -> None:
@@ -133,6 +135,17 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
                     limiter(lim.per_ip), metrics, ResumeService(settings.resident.resume_minutes),
                     limiter(settings.resident.resume_limit), start_page(settings),
                     chat.languages, Furigana())
+
+
+def answer_cache(settings: Settings, components: factory.Components, metrics: Metrics
+                 ) -> AnswerCache:
+    """The worker's answer cache, keyed by everything the pipeline was built from."""
+    settings_key = fingerprint(*(g.model_dump_json() for g in (
+        settings.retrieval, settings.answer, settings.llm)), settings.embedder,
+        settings.city_name, settings.city_phone)
+    return AnswerCache(settings.server.answer_cache, settings_key,
+                       lambda: components.retriever.index.get().name,
+                       on_lookup=lambda result: metrics.answer_cache.labels(result).inc())
 
 
 def start_page(settings: Settings) -> StartPage:

@@ -218,9 +218,9 @@ def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionD
             return _response(earlier)
     limited = _unless_urgent(services, message,
                              lambda: _limit_conversation(services, conv, lang)) or limited
-    turn = services.chat.ask(s, conv, message, token, limited=limited, lang=lang)
-    if key:
-        idempotency.finish(s, conv, key, turn)
+    record = (lambda session, turn: idempotency.finish(session, conv, key, turn)) if key else None
+    turn = services.chat.ask(s, conv, message, token, limited=limited, lang=lang,
+                             on_stored=record)
     return _response(turn)
 
 

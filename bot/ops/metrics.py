@@ -49,6 +49,9 @@ class Metrics:
         self.ingest = Histogram("madoguchi_ingest_duration_seconds",
                                 "Index builds run by this server (FAQ publish)", ["trigger"],
                                 buckets=INGEST_BUCKETS, registry=r)
+        self.answer_cache = Counter("madoguchi_answer_cache_lookups",
+                                    "Answer cache lookups: hit, miss, or skip (personal data "
+                                    "masked, or the cache off)", ["result"], registry=r)
         self.rate_limit_errors = Counter("madoguchi_rate_limit_store_errors",
                                          "Shared rate-limit store unreachable (let through)",
                                          registry=r)

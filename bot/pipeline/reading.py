@@ -80,6 +80,23 @@ def choose(search: Search, searchable: Callable[[str], str], focus: Focus, previ
     `previous` is the conversation so far (the resident's earlier messages); `rewrite` may
     turn the question into a standalone one using them (a checked LLM rewrite; None when it
     has none); it is called only when the context is needed."""
+    best, tried = own(search, searchable, focus, bridge)
+    if context_use(best, previous, answer_at) == CONTEXT_USED:
+        best = in_context(search, searchable, focus, previous, rewrite)
+        tried.append(best)
+    return best, tried
+
+
+# Whether an answer depended on the earlier turns (recorded in the trace's "understand" step):
+CONTEXT_UNUSED = "unused"  # the message stands alone: the earlier turns change nothing
+CONTEXT_NEEDED = "needed"  # it does not stand alone, and there were no earlier turns
+CONTEXT_USED = "used"  # read within the earlier turns' topic
+
+
+def own(search: Search, searchable: Callable[[str], str], focus: Focus, bridge: str = ""
+        ) -> tuple[Reading, list[Reading]]:
+    """The best reading of the message on its own (the whole message, its question, a
+    foreign message's glossary terms), and every reading tried."""
     tried = [read(search, "message", searchable(focus.text))]
     if focus.changed:
         tried.append(read(search, "question", searchable(focus.question)))
@@ -89,17 +106,27 @@ def choose(search: Search, searchable: Callable[[str], str], focus: Focus, previ
         tried.append(bridged)
         if _gains(bridged, best, BRIDGE_GAIN):
             best = bridged
-    if previous and best.estimate.p_top < answer_at:
-        question = focus.question or focus.text
-        rewritten = rewrite(question) if rewrite is not None else None
-        if rewritten is not None:
-            context = read(search, "context", searchable(rewritten))
-        else:
-            before, _ = search(searchable(previous))
-            context = read(search, "context", searchable(question), before)
-        tried.append(context)
-        best = context  # the topic only re-weights: the follow-up's own evidence still counts
     return best, tried
+
+
+def context_use(own_best: Reading, previous: str, answer_at: float) -> str:
+    """Whether the earlier turns are read: only when the message cannot stand alone."""
+    if own_best.estimate.p_top >= answer_at:
+        return CONTEXT_UNUSED
+    return CONTEXT_USED if previous else CONTEXT_NEEDED
+
+
+def in_context(search: Search, searchable: Callable[[str], str], focus: Focus, previous: str,
+               rewrite: Callable[[str], str | None] | None = None) -> Reading:
+    """The follow-up read within the earlier turns: rewritten into a standalone question when
+    a checked rewrite is available, else searched with their top passage as its topic."""
+    question = focus.question or focus.text
+    rewritten = rewrite(question) if rewrite is not None else None
+    if rewritten is not None:
+        return read(search, "context", searchable(rewritten))
+    before, _ = search(searchable(previous))
+    # the topic only re-weights: the follow-up's own evidence still counts
+    return read(search, "context", searchable(question), before)
 
 
 def two_topics(search: Search, searchable: Callable[[str], str], focus: Focus,

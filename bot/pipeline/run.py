@@ -22,7 +22,15 @@ from bot.pipeline.guard import Guard, GuardResult
 from bot.pipeline.outcome import Candidate, Outcome, Reply
 from bot.pipeline.question import Focus
 from bot.pipeline.question import focus as question_focus
-from bot.pipeline.reading import Reading, Search, choose, two_topics
+from bot.pipeline.reading import (
+    CONTEXT_USED,
+    Reading,
+    Search,
+    context_use,
+    in_context,
+    own,
+    two_topics,
+)
 from bot.pipeline.replies import Replies
 from bot.pipeline.safety import Safety, SafetyCheck
 from bot.retrieval.hybrid import Hit, HybridRetriever, Retrieval
@@ -130,11 +138,14 @@ class Pipeline:
         if guarded is not None:
             return self._guarded(question, guarded, trace)
         search = self._searcher(filters)
-        best, tried = choose(search, self.safety.searchable, focus, previous,
-                             self.thresholds.answer, self._rewrite(question, previous, trace),
-                             self._bridge(focus.text))
+        best, tried = own(search, self.safety.searchable, focus, self._bridge(focus.text))
+        context = context_use(best, previous, self.thresholds.answer)
+        if context == CONTEXT_USED:
+            best = in_context(search, self.safety.searchable, focus, previous,
+                              self._rewrite(question, previous, trace))
+            tried.append(best)
         _step(trace, "understand", started, **focus.trace(), readings=[r.trace() for r in tried],
-              chosen=best.label)
+              chosen=best.label, context=context)
         _step(trace, "retrieve", started, query=best.query, **_retrieval_trace(best.retrieval))
         options = distinct(best.retrieval, self.calibration.agree, CHOICES)
         _step(trace, "confidence", started, **best.estimate.trace(),

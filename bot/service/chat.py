@@ -4,6 +4,7 @@ to staff → escalate when needed → store the reply with its trace."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from bot.pipeline.emergency import Alarm, Screen
 from bot.pipeline.outcome import Outcome, Reply
 from bot.pipeline.run import FOLLOWUP_TURNS, Pipeline, alarm_step
 from bot.safety.intake import Incoming, receive
+from bot.service.answer_cache import AnswerCache, Computed, served
 from bot.service.languages import Language, Languages
 from bot.service.learning import Learning
 from bot.service.office_hours import OfficeHours, handoff_notice
@@ -43,6 +45,13 @@ class Turn:
     said: str = ""  # the reply's answer in `lang` (fixed parts translated), before notices
 
 
+def _holds_connection(s: Session) -> bool:
+    """Whether the session has a database connection (a transaction begun on the server);
+    objects only added, not yet written, hold none."""
+    t = s.get_transaction()
+    return t is not None and bool(getattr(t, "_connections", True))
+
+
 class ConversationNotFound(LookupError):
     pass
 
@@ -63,6 +72,8 @@ class ChatService:
     languages: Languages | None = None
     # Where the pipeline's CPU work runs (threads at lowered priority); None: the caller's.
     lane: Lane | None = None
+    # Outcomes of identical earlier messages (per worker, bounded); None: always compute.
+    cache: AnswerCache | None = None
 
     def language(self, code: str) -> Language | None:
         return self.languages.get(code) if self.languages is not None else None
@@ -75,7 +86,7 @@ class ChatService:
              channel: str = "web") -> tuple[Conversation, str | None]:
         """The resident's conversation, checked against its token; a new one when no id."""
         if conversation_id is None:
-            return repo.create_conversation(s, channel)
+            return repo.create_conversation(s, channel, flush=False)  # written with the turn
         conv = s.get(Conversation, conversation_id)
         if conv is None:
             raise ConversationNotFound(conversation_id)
@@ -92,34 +103,40 @@ class ChatService:
         return self._screen(message.text).alarm is not None
 
     def ask(self, s: Session, conv: Conversation, message: Incoming, token: str | None = None,
-            at: datetime | None = None, limited: bool = False, lang: str = "ja") -> Turn:
-        """Handle one resident message (already masked by `receive`) in the conversation, in
-        two short transactions: the message is committed before the pipeline runs, the reply
-        after it.
+            at: datetime | None = None, limited: bool = False, lang: str = "ja",
+            on_stored: Callable[[Session, Turn], None] | None = None) -> Turn:
+        """Handle one resident message (already masked by `receive`) in the conversation: read
+        what the turn needs, compute with no transaction open (no SQLite write lock, no pooled
+        connection held), then store the resident's message and the reply in one short
+        transaction. `on_stored` runs inside that transaction (an idempotency key's record).
 
         The safety gate runs first, whatever the state: an emergency gets its numbers even
         while staff own the conversation or the sender is rate-limited (`limited`). Fixed parts
-        of the reply are in `lang`; quoted official text stays Japanese."""
+        of the reply are in `lang`; quoted official text stays Japanese. What the message
+        alone decides may come from the answer cache (`cache`)."""
         if not isinstance(message, Incoming):
             raise TypeError("ChatService.ask takes Incoming from receive(), never raw text")
         at = at or datetime.now(UTC)
         masked, warning = message.text, message.warning
-        screen = self._screen(masked)
-        resident = repo.add_message(s, conv, Role.RESIDENT.value, masked)
+        fresh = conv in s.new  # not stored yet: nothing earlier to read
+        esc = None if fresh else repo.active_escalation(s, conv.id)
+        held = limited or (esc is not None and esc.status in repo.STAFF_OWNED)
+        previous = "" if fresh or held else " ".join(
+            repo.recent_resident_texts(s, conv.id, None, FOLLOWUP_TURNS))
+        offer = (self.learning.offer(s, conv.id)
+                 if self.learning is not None and not (fresh or held) else None)
+        computed = self._computed(s, message, previous, needs_reply=not held)
+        screen = computed.screen
+        resident = repo.add_message(s, conv, Role.RESIDENT.value, masked, flush=False)
         if screen.alarm is not None and screen.alarm.certain:
-            return self._emergency(s, conv, token, resident, screen.alarm, warning, lang)
-        esc = repo.active_escalation(s, conv.id)
-        if limited or (esc is not None and esc.status in repo.STAFF_OWNED):
+            turn = self._emergency(s, conv, token, resident, screen.alarm, warning, lang)
+            return self._stored(s, turn, on_stored, commit=False)
+        if held:
             note = self._hold(s, conv, screen.alarm, warning, limited, lang)
-            return Turn(conv, token, resident, note, None, esc.status if esc else "", lang=lang)
-        previous = " ".join(repo.recent_resident_texts(s, conv.id, resident.id, FOLLOWUP_TURNS))
-        # Stored before answering, and no transaction (SQLite's one write lock, a pooled
-        # connection) is held while the pipeline works: the answer is CPU time, not database.
-        s.commit()
-        # The pipeline sees the stored (already masked) text, so the warning is ours to give.
-        reply = (self.lane.run(self.pipeline.answer, masked, previous=previous, screen=screen)
-                 if self.lane is not None
-                 else self.pipeline.answer(masked, previous=previous, screen=screen))
+            turn = Turn(conv, token, resident, note, None, esc.status if esc else "", lang=lang)
+            return self._stored(s, turn, on_stored, commit=False)
+        reply = computed.reply
+        assert reply is not None
         notices: list[str] = []
         status = ""
         if reply.outcome.escalates:
@@ -133,17 +150,60 @@ class ChatService:
                          else ("", "", answer))
         text_out = "\n\n".join(x for x in (head, warning, body, *notices) if x)
         bot = repo.add_message(
-            s, conv, Role.BOT.value, text_out, decision=reply.decision,
+            s, conv, Role.BOT.value, text_out, flush=False, decision=reply.decision,
             outcome=reply.outcome.value, confidence=reply.confidence,
             citations=[c.model_dump() for c in reply.citations],
             choices=[c.model_dump() for c in reply.choices], trace=reply.trace)
-        if self.learning is not None:
-            self.learning.picked(s, conv.id, resident)
-        if not status:  # an earlier escalation may still be open
-            esc = repo.active_escalation(s, conv.id)
+        if self.learning is not None and offer is not None:
+            self.learning.picked(s, conv.id, resident, offer)
+        if not status:  # an earlier escalation may still be open (as read before answering)
             status = esc.status if esc else ""
-        s.commit()
-        return Turn(conv, token, resident, bot, reply, status, notices, lang, answer)
+        turn = Turn(conv, token, resident, bot, reply, status, notices, lang, answer)
+        return self._stored(s, turn, on_stored, commit=True)
+
+    def _stored(self, s: Session, turn: Turn, on_stored: Callable[[Session, Turn], None] | None,
+                commit: bool) -> Turn:
+        """Write the turn (one flush, with `on_stored`'s changes) and commit when asked to
+        (the emergency and hold paths leave the commit to the caller, as before)."""
+        s.flush()
+        if on_stored is not None:
+            on_stored(s, turn)
+        if commit:
+            s.commit()
+        return turn
+
+    def _computed(self, s: Session, message: Incoming, previous: str, needs_reply: bool
+                  ) -> Computed:
+        """The screen (and the reply, when one is needed) of this message: kept from an
+        identical earlier message, or computed — with no transaction open meanwhile."""
+        cache = self.cache
+        key = None
+        if cache is not None and cache.enabled and not message.kinds:
+            key = cache.key(message.text)
+            found = cache.get(key, previous, needs_reply)
+            if found is not None:
+                reply = served(found.reply, key[0]) if found.reply is not None else None
+                return Computed(found.screen, reply if needs_reply else None)
+        elif cache is not None:
+            cache.skip()
+        if _holds_connection(s):
+            # Nothing is held while the CPU works: reads end, a claimed idempotency key (or a
+            # conversation the caller created and wrote) is committed first.
+            s.commit()
+        computed = (self.lane.run(self._compute, message.text, previous, needs_reply)
+                    if self.lane is not None
+                    else self._compute(message.text, previous, needs_reply))
+        if key is not None:
+            cache.put(key, computed)  # type: ignore[union-attr]
+        return computed
+
+    def _compute(self, masked: str, previous: str, needs_reply: bool) -> Computed:
+        """The safety screen, then the pipeline's reply unless none is needed."""
+        screen = self.pipeline.screen(masked)
+        if not needs_reply or (screen.alarm is not None and screen.alarm.certain):
+            return Computed(screen)
+        # The pipeline sees the stored (already masked) text, so the warning is ours to give.
+        return Computed(screen, self.pipeline.answer(masked, previous=previous, screen=screen))
 
     def _screen(self, masked: str) -> Screen:
         return (self.lane.run(self.pipeline.screen, masked) if self.lane is not None
@@ -173,6 +233,7 @@ class ChatService:
         """The fixed reply with the numbers, an emergency-priority escalation (raised if one is
         open) and, when a staff member owns the conversation, an alert for them."""
         reply = self.pipeline.emergency_reply(resident.text, alarm)
+        s.flush()  # the escalation points at the resident's message
         esc = repo.escalate(s, conv, resident, reply.outcome.value, Priority.EMERGENCY,
                             "", reply.trace)
         if esc.assignee_id is not None:
@@ -194,6 +255,7 @@ class ChatService:
     def _escalate(self, s: Session, conv: Conversation, msg: Message, reply: Reply) -> str:
         """Put the conversation in the queue ("" when it is not put there: a suspected probe
         is handed over once per conversation)."""
+        s.flush()  # the escalation points at the resident's message
         if (reply.outcome is Outcome.HANDOFF_SUSPECTED_ABUSE
                 and repo.escalated_for(s, conv.id, reply.outcome.value)):
             return ""

@@ -28,13 +28,24 @@ log = logging.getLogger(__name__)
 class Learning:
     variants: VariantService
 
-    def picked(self, s: Session, conv_id: str, resident: Message) -> QuestionVariant | None:
-        """The resident's message is a pick from the previous clarify reply's choices."""
-        offer = s.scalars(select(Message).where(
-            Message.conversation_id == conv_id, Message.id < resident.id,
-            Message.role == Role.BOT.value).order_by(Message.id.desc())
+    def offer(self, s: Session, conv_id: str) -> Message | None:
+        """The conversation's latest bot message (what a pick in the next message answers);
+        read before the resident's new message is stored."""
+        return s.scalars(select(Message).where(
+            Message.conversation_id == conv_id, Message.role == Role.BOT.value)
+            .order_by(Message.id.desc())
             # Not the trace (kilobytes of JSON): every answered message asks this.
             .options(load_only(Message.id, Message.decision, Message.choices))).first()
+
+    def picked(self, s: Session, conv_id: str, resident: Message,
+               offer: Message | None = None) -> QuestionVariant | None:
+        """The resident's message is a pick from the previous clarify reply's choices
+        (`offer`: that reply, when the caller read it already)."""
+        if offer is None and resident.id is not None:
+            offer = s.scalars(select(Message).where(
+                Message.conversation_id == conv_id, Message.id < resident.id,
+                Message.role == Role.BOT.value).order_by(Message.id.desc())
+                .options(load_only(Message.id, Message.decision, Message.choices))).first()
         if offer is None or offer.decision != "clarify" or not offer.choices:
             return None
         chosen = [c for c in offer.choices if _same_pick(c.get("label", ""), resident.text)]

@@ -34,13 +34,16 @@ def token_hash(token: str) -> str:
 
 
 def create_conversation(s: Session, channel: str = "web",
-                        line_user_id: str | None = None) -> tuple[Conversation, str]:
-    """A new conversation and its unguessable token (only the token's hash is stored)."""
+                        line_user_id: str | None = None, flush: bool = True
+                        ) -> tuple[Conversation, str]:
+    """A new conversation and its unguessable token (only the token's hash is stored).
+    `flush=False` leaves it pending: it is written with the turn's first write."""
     token = secrets.token_urlsafe(32)
     conv = Conversation(id=str(uuid.uuid4()), token_hash=token_hash(token), channel=channel,
                         line_user_id=line_user_id)
     s.add(conv)
-    s.flush()
+    if flush:
+        s.flush()
     return conv, token
 
 
@@ -63,11 +66,19 @@ def conversation_for_line_user(s: Session, user_id: str) -> Conversation:
     return conv
 
 
-def add_message(s: Session, conv: Conversation, role: str, text: str, **fields: Any) -> Message:
-    msg = Message(conversation_id=conv.id, role=role, text=text, **fields)
+def add_message(s: Session, conv: Conversation, role: str, text: str, flush: bool = True,
+                **fields: Any) -> Message:
+    """Add a message; `flush=False` leaves it pending, so that the turn's messages are written
+    together (one INSERT for several rows)."""
+    # Every column given (None where unset), so a turn's rows share one parameter shape and
+    # the flush writes them in one INSERT … RETURNING instead of one statement per row.
+    unset: dict[str, Any] = {"decision": None, "outcome": None, "confidence": None,
+                             "staff_id": None, "citations": [], "choices": [], "trace": {}}
+    msg = Message(conversation_id=conv.id, role=role, text=text, **(unset | fields))
     s.add(msg)
     conv.updated_at = now()
-    s.flush()
+    if flush:
+        s.flush()
     return msg
 
 
@@ -81,11 +92,14 @@ def last_resident_text(s: Session, conv_id: str, before: int) -> str:
     return texts[0] if texts else ""
 
 
-def recent_resident_texts(s: Session, conv_id: str, before: int, n: int) -> list[str]:
-    """The resident's last `n` messages before message `before`, oldest first."""
-    texts = s.scalars(select(Message.text).where(
-        Message.conversation_id == conv_id, Message.role == "resident", Message.id < before)
-        .order_by(Message.id.desc()).limit(n)).all()
+def recent_resident_texts(s: Session, conv_id: str, before: int | None, n: int) -> list[str]:
+    """The resident's last `n` messages before message `before` (None: the latest), oldest
+    first."""
+    q = select(Message.text).where(Message.conversation_id == conv_id,
+                                   Message.role == "resident")
+    if before is not None:
+        q = q.where(Message.id < before)
+    texts = s.scalars(q.order_by(Message.id.desc()).limit(n)).all()
     return list(reversed(texts))
 
 
