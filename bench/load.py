@@ -444,12 +444,17 @@ def http_section(server: Server, database_url: str, args: argparse.Namespace,
     out: list[dict[str, Any]] = []
     ledger = Ledger()  # one for the server's whole life: the store is read back once, at the end
     distinct = Distinct(qs)
-    kinds: dict[str, Traffic] = {"cold": distinct,
-                                 "repeated": Repeated(qs, distinct, args.repeat_share)}
+    repeated = Repeated(qs, distinct, args.repeat_share)
+    # each kind: what is sent, and how many questions a conversation has (the rest follow up)
+    kinds: dict[str, tuple[Traffic, int]] = {
+        "cold": (distinct, 5), "repeated": (repeated, 5),
+        "repeated-first": (repeated, 1)}  # a surge day: one question per resident
 
     def record(run: Run, kind: str) -> None:
         row = run.summary()
-        row["name"], row["traffic"] = f"{kind}: {row['name']}", kinds[kind].name
+        traffic, turns = kinds[kind]
+        row["name"] = f"{kind}: {row['name']}"
+        row["traffic"] = f"{traffic.name}, {turns} question(s) per conversation"
         out.append(row)
         print(_row(row), flush=True)
 
@@ -461,13 +466,15 @@ def http_section(server: Server, database_url: str, args: argparse.Namespace,
         f"RSS {m['rss']:.0f} / PSS {m['pss']:.0f} / USS {m['uss']:.0f}" for m in memory))
     out.append({"name": "memory", "workers_mb": memory})
     for kind in [k.strip() for k in args.traffic.split(",") if k.strip()]:
-        traffic = kinds[kind]
+        traffic, turns = kinds[kind]
         for c in [int(x) for x in args.concurrency.split(",") if x.strip()]:
-            record(asyncio.run(closed_loop(server.base, c, args.seconds, traffic, ledger)), kind)
+            record(asyncio.run(closed_loop(server.base, c, args.seconds, traffic, ledger,
+                                           fresh_every=turns)), kind)
         if args.surge:
             record(asyncio.run(closed_loop(server.base, args.surge, args.seconds / 2, traffic,
-                                           ledger, timeout=10.0)), kind)
-            recovery = asyncio.run(closed_loop(server.base, 1, 5, traffic, ledger))
+                                           ledger, timeout=10.0, fresh_every=turns)), kind)
+            recovery = asyncio.run(closed_loop(server.base, 1, 5, traffic, ledger,
+                                               fresh_every=turns))
             recovery.name = "right after the surge (1)"
             record(recovery, kind)
             health = round(asyncio.run(healthz_ms(server.base)), 1)
@@ -476,7 +483,7 @@ def http_section(server: Server, database_url: str, args: argparse.Namespace,
                   f"{f'{health} ms' if health >= 0 else 'no answer'}")
     if args.residents:
         record(asyncio.run(conversations(server.base, args.residents, 5, args.think,
-                                         args.conversation_seconds, kinds["repeated"], ledger)),
+                                         args.conversation_seconds, repeated, ledger)),
                "repeated")
     cache = cache_counts(server.base)
     if cache:
@@ -531,9 +538,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--queue", type=int, default=None, help="MADOGUCHI_SERVER__QUEUE")
     parser.add_argument("--concurrency", default="1,32,64")
-    parser.add_argument("--traffic", default="cold,repeated",
+    parser.add_argument("--traffic", default="cold,repeated,repeated-first",
                         help="kinds of traffic, in order: cold (every message distinct), "
-                             "repeated (a surge day's same questions)")
+                             "repeated (a surge day's same questions, 5 per conversation), "
+                             "repeated-first (the same, one question per conversation)")
     parser.add_argument("--repeat-share", type=float, default=0.7,
                         help="share of repeated traffic drawn from the same questions")
     parser.add_argument("--seconds", type=float, default=15.0, help="per concurrency level")

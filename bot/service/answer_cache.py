@@ -95,18 +95,17 @@ class AnswerCache:
         return (self.generation(), self.settings, masked)
 
     def get(self, key: tuple[str, str, str], previous: str, needs_reply: bool
-            ) -> Computed | None:
-        """The kept outcome that serves this turn, or None (counted as a hit or a miss)."""
+            ) -> tuple[Computed | None, bool]:
+        """The kept outcome of this message, and whether it serves this turn (counted as a
+        hit, else a miss). One that does not serve still gives the message's screen."""
         with self._lock:
             self._follow(key[0])
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
-        if found is None or not found.serves(previous, needs_reply):
-            self.on_lookup(MISS)
-            return None
-        self.on_lookup(HIT)
-        return found
+        serves = found is not None and found.serves(previous, needs_reply)
+        self.on_lookup(HIT if serves else MISS)
+        return found, serves
 
     def put(self, key: tuple[str, str, str], computed: Computed) -> bool:
         """Keep `computed` under `key` (taken before computing) if it may be kept and the

@@ -119,12 +119,10 @@ class ChatService:
         at = at or datetime.now(UTC)
         masked, warning = message.text, message.warning
         fresh = conv in s.new  # not stored yet: nothing earlier to read
-        esc = None if fresh else repo.active_escalation(s, conv.id)
-        held = limited or (esc is not None and esc.status in repo.STAFF_OWNED)
-        previous = "" if fresh or held else " ".join(
-            repo.recent_resident_texts(s, conv.id, None, FOLLOWUP_TURNS))
-        offer = (self.learning.offer(s, conv.id)
-                 if self.learning is not None and not (fresh or held) else None)
+        status = "" if fresh else repo.active_status(s, conv.id)
+        held = limited or status in repo.STAFF_OWNED
+        recent = None if fresh or held else repo.recent(s, conv.id, FOLLOWUP_TURNS)
+        previous = " ".join(recent.resident_texts) if recent is not None else ""
         computed = self._computed(s, message, previous, needs_reply=not held)
         screen = computed.screen
         resident = repo.add_message(s, conv, Role.RESIDENT.value, masked, flush=False)
@@ -133,14 +131,14 @@ class ChatService:
             return self._stored(s, turn, on_stored, commit=False)
         if held:
             note = self._hold(s, conv, screen.alarm, warning, limited, lang)
-            turn = Turn(conv, token, resident, note, None, esc.status if esc else "", lang=lang)
+            turn = Turn(conv, token, resident, note, None, status, lang=lang)
             return self._stored(s, turn, on_stored, commit=False)
         reply = computed.reply
         assert reply is not None
         notices: list[str] = []
-        status = ""
         if reply.outcome.escalates:
-            status = self._escalate(s, conv, resident, reply)
+            # "" when not put in the queue; then an earlier escalation may still be open
+            status = self._escalate(s, conv, resident, reply) or status
             if (reply.decision == "handoff" and status
                     and reply.outcome is not Outcome.HANDOFF_SUSPECTED_ABUSE):
                 notices.append(handoff_notice(self.hours, at, reply.contact or self.urgent_phone,
@@ -154,10 +152,8 @@ class ChatService:
             outcome=reply.outcome.value, confidence=reply.confidence,
             citations=[c.model_dump() for c in reply.citations],
             choices=[c.model_dump() for c in reply.choices], trace=reply.trace)
-        if self.learning is not None and offer is not None:
-            self.learning.picked(s, conv.id, resident, offer)
-        if not status:  # an earlier escalation may still be open (as read before answering)
-            status = esc.status if esc else ""
+        if self.learning is not None and recent is not None and recent.last_bot is not None:
+            self.learning.picked(s, conv.id, resident, recent.last_bot)
         turn = Turn(conv, token, resident, bot, reply, status, notices, lang, answer)
         return self._stored(s, turn, on_stored, commit=True)
 
@@ -177,29 +173,33 @@ class ChatService:
         """The screen (and the reply, when one is needed) of this message: kept from an
         identical earlier message, or computed — with no transaction open meanwhile."""
         cache = self.cache
-        key = None
+        key, screen = None, None
         if cache is not None and cache.enabled and not message.kinds:
             key = cache.key(message.text)
-            found = cache.get(key, previous, needs_reply)
-            if found is not None:
+            found, serves = cache.get(key, previous, needs_reply)
+            if found is not None and serves:
                 reply = served(found.reply, key[0]) if found.reply is not None else None
                 return Computed(found.screen, reply if needs_reply else None)
+            # kept for a turn without earlier ones: the screen (the message's alone) still holds
+            screen = found.screen if found is not None else None
         elif cache is not None:
             cache.skip()
         if _holds_connection(s):
             # Nothing is held while the CPU works: reads end, a claimed idempotency key (or a
             # conversation the caller created and wrote) is committed first.
             s.commit()
-        computed = (self.lane.run(self._compute, message.text, previous, needs_reply)
+        computed = (self.lane.run(self._compute, message.text, previous, needs_reply, screen)
                     if self.lane is not None
-                    else self._compute(message.text, previous, needs_reply))
+                    else self._compute(message.text, previous, needs_reply, screen))
         if key is not None:
             cache.put(key, computed)  # type: ignore[union-attr]
         return computed
 
-    def _compute(self, masked: str, previous: str, needs_reply: bool) -> Computed:
-        """The safety screen, then the pipeline's reply unless none is needed."""
-        screen = self.pipeline.screen(masked)
+    def _compute(self, masked: str, previous: str, needs_reply: bool,
+                 screen: Screen | None = None) -> Computed:
+        """The safety screen (unless given), then the pipeline's reply unless none is
+        needed."""
+        screen = screen or self.pipeline.screen(masked)
         if not needs_reply or (screen.alarm is not None and screen.alarm.certain):
             return Computed(screen)
         # The pipeline sees the stored (already masked) text, so the warning is ours to give.

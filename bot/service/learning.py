@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
@@ -24,21 +24,23 @@ from bot.store.models import Message, QuestionVariant, Role
 log = logging.getLogger(__name__)
 
 
+class Offer(Protocol):
+    """The bot message a pick answers (a stored message, or a row of its columns)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def decision(self) -> str | None: ...
+    @property
+    def choices(self) -> list[Any]: ...
+
+
 @dataclass
 class Learning:
     variants: VariantService
 
-    def offer(self, s: Session, conv_id: str) -> Message | None:
-        """The conversation's latest bot message (what a pick in the next message answers);
-        read before the resident's new message is stored."""
-        return s.scalars(select(Message).where(
-            Message.conversation_id == conv_id, Message.role == Role.BOT.value)
-            .order_by(Message.id.desc())
-            # Not the trace (kilobytes of JSON): every answered message asks this.
-            .options(load_only(Message.id, Message.decision, Message.choices))).first()
-
     def picked(self, s: Session, conv_id: str, resident: Message,
-               offer: Message | None = None) -> QuestionVariant | None:
+               offer: Offer | None = None) -> QuestionVariant | None:
         """The resident's message is a pick from the previous clarify reply's choices
         (`offer`: that reply, when the caller read it already)."""
         if offer is None and resident.id is not None:

@@ -6,10 +6,11 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import Row, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import (
@@ -101,6 +102,38 @@ def recent_resident_texts(s: Session, conv_id: str, before: int | None, n: int) 
         q = q.where(Message.id < before)
     texts = s.scalars(q.order_by(Message.id.desc()).limit(n)).all()
     return list(reversed(texts))
+
+
+@dataclass(frozen=True)
+class Recent:
+    """What a new turn reads of its conversation: the resident's last messages (oldest first)
+    and the latest bot message (id, decision, choices: what a pick answers)."""
+
+    resident_texts: list[str]
+    last_bot: Row[Any] | None
+
+
+def recent(s: Session, conv_id: str, n: int) -> Recent:
+    """The conversation's resident texts (last `n`) and latest bot message, in one query."""
+    limit = 2 * n + 2
+    rows = s.execute(select(Message.id, Message.role, Message.text, Message.decision,
+                            Message.choices)
+                     .where(Message.conversation_id == conv_id,
+                            Message.role.in_(("resident", "bot")))
+                     .order_by(Message.id.desc()).limit(limit)).all()
+    texts = [r.text for r in rows if r.role == "resident"][:n]
+    if len(texts) < n and len(rows) == limit:  # bot messages crowded them out: ask exactly
+        return Recent(recent_resident_texts(s, conv_id, None, n),
+                      next((r for r in rows if r.role == "bot"), None))
+    return Recent(list(reversed(texts)), next((r for r in rows if r.role == "bot"), None))
+
+
+def active_status(s: Session, conv_id: str) -> str:
+    """The status of the conversation's active escalation ('' when none), without loading
+    the escalation (its trace is kilobytes of JSON)."""
+    return s.scalar(select(Escalation.status).where(Escalation.conversation_id == conv_id,
+                                                    Escalation.status.in_(ACTIVE))
+                    .order_by(Escalation.id.desc()).limit(1)) or ""
 
 
 def active_escalation(s: Session, conv_id: str) -> Escalation | None:

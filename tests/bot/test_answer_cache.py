@@ -146,7 +146,7 @@ def test_lru_bound_and_a_generation_seen_while_answering():
     for text in ("a", "b", "c"):
         assert cache.put(cache.key(text), certain())
     assert len(cache) == 2
-    assert cache.get(cache.key("a"), "", True) is None  # least recently used: dropped
+    assert cache.get(cache.key("a"), "", True) == (None, False)  # least recently used: dropped
     key = cache.key("d")
     gen[0] = "g2"  # a new generation came while "d" was answered
     assert not cache.put(key, certain())

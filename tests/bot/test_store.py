@@ -52,6 +52,33 @@ def test_recent_resident_texts_are_the_last_n_oldest_first(db):
         assert repo.recent_resident_texts(s, conv.id, last.id, 9)[0] == "粗大ごみ出したい"
 
 
+def test_recent_reads_the_last_texts_and_the_last_bot_message_in_one_go(db):
+    with db.session() as s:
+        conv, _ = repo.create_conversation(s)
+        assert repo.recent(s, conv.id, 3) == repo.Recent([], None)
+        for text in ["粗大ごみ出したい", "ネットでも申し込める？", "シールはどこで買うの"]:
+            repo.add_message(s, conv, "resident", text)
+            repo.add_message(s, conv, "staff", "職員です")  # not read
+            offer = repo.add_message(s, conv, "bot", "…", decision="clarify",
+                                     choices=[{"label": text}], trace={"steps": []})
+        got = repo.recent(s, conv.id, 2)
+        assert got.resident_texts == ["ネットでも申し込める？", "シールはどこで買うの"]
+        assert (got.last_bot.id, got.last_bot.decision, got.last_bot.choices) == (
+            offer.id, "clarify", [{"label": "シールはどこで買うの"}])
+        for _ in range(9):  # bot messages crowd the residents' out of one short read
+            repo.add_message(s, conv, "bot", "…", trace={"steps": []})
+        assert repo.recent(s, conv.id, 3).resident_texts == [
+            "粗大ごみ出したい", "ネットでも申し込める？", "シールはどこで買うの"]
+
+
+def test_active_status_without_loading_the_escalation(db):
+    with db.session() as s:
+        conv, _ = repo.create_conversation(s)
+        assert repo.active_status(s, conv.id) == ""
+        repo.escalate(s, conv, None, "handoff_requested", Priority.REQUESTED, "市民課", {})
+        assert repo.active_status(s, conv.id) == "open"
+
+
 def test_escalation_queue_order_and_priority_upgrade(db):
     with db.session() as s:
         a, _ = repo.create_conversation(s)
