@@ -79,9 +79,8 @@ class Distinct:
 
 
 class Repeated:
-    """A surge day: `share` of the messages are the same few questions again (Zipf over the
-    list, exponent `s`: the most asked is about 1/6 of them over 300 questions), the rest are
-    distinct."""
+    """A surge day: `share` of the messages are the same questions again (Zipf over the list,
+    exponent `s`: a few are asked far more often than the rest), the rest are distinct."""
 
     def __init__(self, qs: list[str], distinct: Distinct, share: float = 0.7,
                  s: float = 1.0, seed: int = 11) -> None:
