@@ -36,13 +36,17 @@ from ingest.readings import kana_heavy
 from ingest.text import SudachiPerThread, sentences, sudachi_dictionary
 
 _HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|氏|殿|先生|課長|係長|部長"
-                        r"|主任|議員)")
+                        r"|主任|議員|宛て|宛|あて)")
 _SELF_INTRO = re.compile(r"^[ ]?(?:と申します|と申す|といいます|と言います|って言います"
                          r"|っていいます)")
 _HUMBLE_INTRO = re.compile(r"^[ ]?と申(?:します|す)")
 _WEAK = re.compile(r"^[ ]?(?:です|でーす|っす|でございます|だよ|だけど|ですが)")
-_LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯主|申請者|代表者?|契約者|宛名|旧姓)"
+_LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯主|申請者|代表者?|契約者|宛名|旧姓"
+                    r"|持ち主|所有者)"
                     r"(?:は|:|が)?[ ]?$")
+# 「荒木が伺います」「松下が連絡しました」: what follows is something only a person does.
+_VISITS = re.compile(r"^[ ]?(?:が|から|より)[ ]?(?:伺|うかが|お伺い|参り|まいり|参ります|ご連絡"
+                     r"|連絡し|連絡いた|電話し|お電話|申し込|申請し|お邪魔)")
 _PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あたし)は[ ]?$")
 _RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親)"
                        r"(?:の|は|が|、|\(|（)[ ]?$")
@@ -76,7 +80,8 @@ _LOWER_INTRO = re.compile(r"(?:^|(?<=[ .,!?\n]))(?i:i am|i'm|im|my name is|my na
 _LATIN_LETTERS = [chr(c) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
 _UP = "A-Z" + "".join(c for c in _LATIN_LETTERS if c.isupper())
 _LOW = "a-z" + "".join(c for c in _LATIN_LETTERS if c.islower())
-_LATIN_WORD = (rf"(?:[{_UP}](?:'[{_UP}])?[{_LOW}']+(?:-[{_UP}]?[{_LOW}']+)*|[A-Z]{{2,}}|[A-Z]\.)"
+_LATIN_WORD = (rf"(?:[A-Z][a-z]?\.(?=[ ])|[{_UP}](?:'[{_UP}])?[{_LOW}']+(?:-[{_UP}]?[{_LOW}']+)*"
+               r"|[A-Z]{2,}|[A-Z]\.)"
                r"(?:[ ](?:bin|binti|de|da|do|dos|das|van|von|der|al|el|la|le|di|du)"
                rf"(?=[ ][{_UP}]))?")
 _NAME = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
@@ -136,13 +141,21 @@ _PHONE_IN_BRACKETS = (r"[ ]?(?=\([ ]?(?:携帯|けいたい|ケータイ|電話|
 _SPACED_KANA_INTRO = re.compile(
     r"(?<=[のはが、。\n ])(?P<n>[ぁ-ゖ]{2,6}[ ][ぁ-ゖ]{2,4})"
     r"(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い|っていい))")
+_GREET_LATIN = r"(?i:hello|hi|hey|konnichiwa|konnichiha|hajimemashite|sumimasen|ohayou)"
+_ROMAJI_INTRO = re.compile(rf"(?:^|\n|(?<![A-Za-z]){_GREET_LATIN}[,.!]?)[ ]?"
+                           r"(?P<n>[A-Za-z]{2,}(?:[ ][A-Za-z]{2,}){1,2})[ ]?"
+                           r"(?=(?i:desu|to moushimasu|to iimasu)\b|です|と申し|といい)")
+_ROMAJI_HERE = re.compile(r"(?:^|(?<=[.!?,\n]))[ ]?(?P<n>[a-z]{2,}(?:[ ][a-z]{2,}){1,2})[ ]here\b")
+# A word of romanized Japanese (or of a name written so): syllables only.
+_ROMAJI_SYLLABLES = re.compile(r"(?:(?:[kgsztdnhbpmrfjwy]|sh|ch|ts|[kgnhbpmr]y)?[aiueo]"
+                               r"|n(?![aiueoy]))+", re.IGNORECASE)
 _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # after a label: 名前は…, 名義：…, 氏名 …, 送信者 …
     # (not a placeholder: 「［氏名］煤气味」 is a masked text, not a label)
     (re.compile(rf"(?<!\[)(?:名前|なまえ|ナマエ|氏名|名義人?|申請者|申込者|差出人|送信者|送り主|署名|宛名"
                 rf"|フリガナ|ふりがな|契約者|世帯主|届出人|本人|受取人|応募者|参加者|保護者|代理人"
                 rf"|相談者|連絡先|担当者|対象者|対象児童|児童名|受診者|同伴者|出席者|喪主"
-                rf"|連絡者|記入者|届出者|申告者|依頼者|請求者|利用者|姓名"
+                rf"|連絡者|記入者|届出者|申告者|依頼者|請求者|利用者|姓名|持ち主|所有者"
                 rf"|name|Name|NAME|From|FROM)名?(?:は|が|:|：|=)?[)\]】］>]?[ ]?[「『]?"
                 rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
     # 旧姓は…: only with は or a colon (「住民票に旧姓のせれる？」 is a question)
@@ -166,7 +179,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 rf"|con tôi|con gái tôi|con trai tôi|vợ tôi|chồng tôi|mẹ tôi|bố tôi"
                 rf"|je m'appelle|je suis|ich bin|mein name ist|aqui é o|aqui é a|aqui é|eu sou o"
                 rf"|eu sou a|eu sou|nama saya|saya|ako po si|ako si|ako ay si|ang pangalan ko ay"
-                rf"|pangalan ko po ay|pangalan ko ay|mera naam"
+                rf"|pangalan ko po ay|pangalan ko ay|mera naam|mero naam|mero nam"
                 rf"|my (?:wife|husband|son|daughter|child|mother"
                 rf"|father|mom|dad|partner|baby)|(?:and|&) (?:my )?(?:wife|husband|son|daughter"
                 rf"|child|mother|father|mom|dad|partner|baby)"
@@ -179,7 +192,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # Korean: a three-syllable name with a common surname before 입니다 / 예요 / 엄마 …
     (re.compile(rf"(?:^|(?<=[.!?,\n])|(?<=안녕하세요)|(?<=안녕하십니까))[ ]?"
                 rf"(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})"
-                r"(?=입니다|이에요|예요|이고|[ ]?(?:엄마|아빠|씨|님))"), False),
+                r"(?=입니다|이에요|예요|이고|[ ]?(?:엄마|아빠|씨|님)|[ ]?[(,，、])"), False),
     # a Korean name with a common surname as a signature: 「감사합니다. 최준호」, a line alone
     (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})[ ]?(?=\n|$)"),
      False),
@@ -226,9 +239,10 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 r"(?=\n|$)"), True),
     # the head of a contact line: 「Abe Shigeru, 本町…, tel …」
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})"
-                rf"(?=[ ]?[,、/|—–]|[ ]-[ ]|[ ]and[ ][{_UP}]|[ ](?:\+|\(?0[0-9]{{1,4}}[ \-)]))"),
+                rf"(?=[ ]?[,、/|—–]|[ ]-[ ]|[ ](?:and|&)[ ][{_UP}]|[ ]po\b"
+                rf"|[ ](?:\+|\(?0[0-9]{{1,4}}[ \-)]))"),
      True),
-    (re.compile(rf"(?:^|(?<=\n))[ ]?{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}}[ ]and[ ]"
+    (re.compile(rf"(?:^|(?<=\n))[ ]?{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}}[ ](?:and|&)[ ]"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})(?=[ ]?[,、/|])"), True),
     # the end of the message after a space or a sentence: 「…連絡はこちらへ 090… たなか はなこ」,
     # also signed 「…確認お願いします　桐山より」
@@ -245,6 +259,24 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # a spaced kana name before です after の/は (風見野市のしのはら ゆいです): its given name
     # must be one the dictionary lists (checked in `_positional`)
     (_SPACED_KANA_INTRO, False),
+    # a title before a Latin name: 「Ms. Chen Yu」「Mr Tanaka」
+    (re.compile(rf"(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Mx|Dr|Sr|Sra|Srta)\.?[ ]"
+                rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})(?![A-Za-z])"), False),
+    # romaji in any case at the start of a message or line, before desu / です:
+    # 「TANAKA hiroshi desu」「sakamoto yuiです」 (checked in `_positional`: romaji words)
+    (_ROMAJI_INTRO, False),
+    # lower case, then 'here': 「hello, hiroshi tanaka here」
+    (_ROMAJI_HERE, False),
+    # a Chinese name opening a contact line: 「李明、电话…」
+    (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})"
+                r"(?=[、，,][ ]?(?:电话|電話|手机|手機|邮箱|郵箱|地址|住所|tel|TEL|[0-9+]))"),
+     False),
+    # katakana parts joined by ・ before です / と申します / さん, wherever they stand:
+    # 「来たラム・バハドゥル・タパといいます」「出身のイ・ソヨンです」
+    (re.compile(r"(?<![ァ-ヴー・])(?P<n>[ァ-ヴ][ァ-ヴー]{0,7}(?:・[ァ-ヴ][ァ-ヴー]{0,7}){1,3})"
+                r"(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い|って言い|っていい"
+                r"|さん|様))"),
+     False),
 )
 # The next name of a list, right after a name found: 結翔と芽依です, 美羽、陽向の
 _LIST_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
@@ -277,6 +309,10 @@ _PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
     # 凛の母です, 芳子おばあちゃん, 陽葵っていうんですけど
     (re.compile(rf"(?:^|(?<=[ 、。,.!?！？「(るた]))(?P<n>{_NAME})の(?:母|父|親|祖母|祖父|保護者"
                 r"|姉|兄|ママ|パパ|妻|夫|娘|息子|孫|家族|嫁)"
+                r"(?=です|でございます|[ ]?[、。])"), True),
+    # …also after a particle or a verb: 3年2組の村瀬の父です, 保育園に通う坂井の祖母です
+    (re.compile(r"(?<=[ぁ-ゖ])(?P<n>[一-龥々]{1,4}|[ァ-ヴ][ァ-ヴー]{1,7})の(?:母|父|親|祖母|祖父"
+                r"|保護者|姉|兄|ママ|パパ|妻|夫|娘|息子|孫|家族|嫁)(?:親)?"
                 r"(?=です|でございます|[ ]?[、。])"), True),
     (re.compile(r"(?<![一-龥々ァ-ヴー])(?P<n>[一-龥々]{1,4}|[ァ-ヴ][ァ-ヴー]{1,6})"
                 r"(?=おばあちゃん|おじいちゃん|ばあちゃん|じいちゃん|おばさん|おじさん)"), True),
@@ -417,12 +453,12 @@ class NameFinder:
         """Names found by where they stand (rule 5)."""
         for pattern, weak in _POSITIONAL:
             for m in pattern.finditer(text):
-                name = m.group("n").strip()
-                if name.endswith("より") and len(name) > 3:
-                    name = name[:-2].rstrip()  # 桐山より: a signature
+                name = _bare_name(m.group("n").strip())
                 if name in _NOT_A_NAME:
                     continue
                 if pattern is _SPACED_KANA_INTRO and not self._kana_given_name(name):
+                    continue
+                if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE) and not _romaji_name(name):
                     continue
                 kin = pattern is _KIN and self._family_name(
                     name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"),
@@ -543,7 +579,9 @@ class NameFinder:
             words = name.replace(".", " ").split()
             if len(words) == 1 and name.isupper():
                 return False  # DAN, NHK, JR
-            return not any(w.lower() in _LATIN_STOP for w in words)
+            # a short capitalised word inside a name is a name's part (Nguyen Van An, Le Do Ha)
+            return not any(w.lower() in _LATIN_STOP and not (i and len(w) <= 2 and w.istitle())
+                           for i, w in enumerate(words))
         parts = [p for p in re.split(r"[ ・]", name) if p]
         spaced = len(parts) > 1
         if re.fullmatch(r"[ぁ-ゖァ-ヴー・ ]+", name) and spaced:
@@ -729,6 +767,31 @@ def _sentence_not_name(name: str) -> bool:
         re.fullmatch(r"[一-龥々]+", compact) is not None and len(compact) > 6)
 
 
+def _bare_name(name: str) -> str:
+    """The name without a signature's より (桐山より) or a copula a hiragana run took in
+    (名前はりょうたです、)."""
+    if name.endswith("より") and len(name) > 3:
+        return name[:-2].rstrip()
+    copula = re.fullmatch(r"(?P<k>[ぁ-ゖ]{2,6})(?:です|でした|でございます)", name)
+    return copula.group("k") if copula else name
+
+
+def _romaji_name(name: str) -> bool:
+    """Two or three words of romaji syllables, none an English or common word, one of them
+    capitalised unless the pattern asked for lower case (TANAKA hiroshi, sakamoto yui)."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(
+        _ROMAJI_SYLLABLES.fullmatch(w) and w.lower() not in _LATIN_STOP
+        and w.lower() not in _ROMAJI_COMMON for w in words)
+
+
+# Romaji words residents write around their names that are not names.
+_ROMAJI_COMMON = frozenset("""desu watashi watakushi boku namae wa ga no wo o ni de to mo ka
+    gomi zeimusho shiyakusho kuyakusho hoken nenkin kokumin kenko kenkou tetsuzuki shitai
+    onegai onegaishimasu shimasu arigatou arigato sumimasen konnichiwa hajimemashite
+    moeru moenai kami juusho jusho denwa bangou kaado zairyu""".split())
+
+
 def _to_katakana(hira: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in hira)
 
@@ -833,6 +896,7 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
         after, before = text[end:end + 12], text[max(0, start - 12):start]
         full = len(kinds) >= 2 and kinds[0] == "姓"
         strong = bool(_HONORIFIC.match(after) or _SELF_INTRO.match(after)
+                      or (kinds == ["姓"] and _VISITS.match(after))
                       or _LABEL.search(before) or _PRONOUN.search(before)
                       or _RELATIVE.search(before))
         # A word only the dictionary's other entries call a name (つもり, はやし) needs a real

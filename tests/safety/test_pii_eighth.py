@@ -13,7 +13,7 @@ def _masked(text: str, value: str) -> bool:
                for i in range(start, start + len(value)) if text[i].isalnum())
 
 
-@pytest.mark.parametrize(("text", "value"), [
+SHAPES = [
     # phones: the letter O opening a number, a line break after a separator
     ("O9O-4471-2286に折り返しを", "O9O-4471-2286"),
     ("o8o-2214-7765に電話してください", "o8o-2214-7765"),
@@ -43,16 +43,63 @@ def _masked(text: str, value: str) -> bool:
     ("3-2-1 Shinden, Apt 204", "3-2-1 Shinden, Apt 204"),
     # a kanji numeral with 十 as the last number of an address
     ("新田二丁目三番地の十です", "新田二丁目三番地の十"),
-])
-def test_eighth_round_shape(text, value):
-    assert _masked(text, value), [(s.kind, s.text) for s in find(text)]
+]
 
 
-@pytest.mark.parametrize("text", [
+LOOK_ALIKES = [
     "I live at home, so I cannot come",
     "O157の食中毒について教えて",
     "本町3丁目で2025年に工事がありますか",
     "1 2 3 の順に並べてください",
-])
-def test_eighth_round_look_alikes_stay(text):
+]
+
+
+NAMES = [
+    # a surname before の父です / の祖母です after a particle or a verb
+    ("３年２組の村瀬の父です。給食費について", "村瀬"),
+    ("ひまわり保育園に通う坂井の祖母です。", "坂井"),
+    # romaji in any case before desu / です, lower case before 'here'
+    ("TANAKA hiroshi desu. Gomi no dashikata ga wakarimasen", "TANAKA hiroshi"),
+    ("sakamoto yuiです。印鑑証明がほしい", "sakamoto yui"),
+    ("hello, hiroshi tanaka here. how do i get a resident certificate?", "hiroshi tanaka"),
+    # katakana parts joined by ・ before といいます / です, after any word
+    ("ネパールから来たラム・バハドゥル・タパといいます。", "ラム・バハドゥル・タパ"),
+    ("韓国出身のイ・ソヨンです。保育園について", "イ・ソヨン"),
+    # Latin names: an abbreviated first name, a short capitalised part, a title, po, &
+    ("Hello, this is Ma. Lourdes Reyes from Honmachi.", "Ma. Lourdes Reyes"),
+    ("Nguyen Van AnとNguyen Thi Lanの夫婦です。", "Nguyen Van An"),
+    ("Please send it to Ms. Chen Yu at the office", "Chen Yu"),
+    ("Jerome Bautista po. I lost my residence card", "Jerome Bautista"),
+    ("Pradeep Karki & Sunita Karki, we need an interpreter", "Sunita Karki"),
+    ("Mero naam Suman Rai ho.", "Suman Rai"),
+    # a hiragana name after a label, before です and a comma
+    ("名前はりょうたです、小学生です。", "りょうた"),
+    # names opening a contact line in Hangul and Chinese
+    ("김하늘(1993.4.5), 주소 本町1-5-3-201", "김하늘"),
+    ("李明、电话090-7788-1122", "李明"),
+    # the owner of a car; a surname with 宛て; a surname that visits or calls
+    ("車は品川 300 か 23-45、持ち主は野口です", "野口"),
+    ("書類は竹田宛てにお願いします", "竹田"),
+    ("その件で荒木が伺います。", "荒木"),
+    ("空き家の件で松下が連絡しました", "松下"),
+]
+
+
+NAME_LOOK_ALIKES = [
+    "3歳児の母です。健診の持ち物は？",
+    "市内の小学生の母です。",
+    "平成25年生まれの娘、令和7年4月から小学生です",
+    "Kokumin kenko hoken no tetsuzuki o shitai desu",
+    "we are all here, please help",
+    "See No. 5 and St. Mary hospital",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), SHAPES + NAMES)
+def test_eighth_round_value_is_masked(text, value):
+    assert _masked(text, value), [(s.kind, s.text) for s in find(text)]
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES + NAME_LOOK_ALIKES)
+def test_eighth_round_look_alike_stays(text):
     assert find(text) == []
