@@ -321,7 +321,7 @@ _PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
     # a Korean signature: 박민호 드림 / 올림
     (re.compile(rf"(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{1,2}})(?=[ ]?(?:드림|올림))"), False),
     # おれケンタ。, うちは陽菜です
-    (re.compile(r"(?:^|(?<=[ 、。!！]))(?:おれ|オレ|俺|あたし|うち|ぼく|僕)(?:は|、)?"
+    (re.compile(r"(?:^|(?<=[ 、。!！ぁ-ゖ]))(?:おれ|オレ|俺|あたし|うち|ぼく|僕)(?:は|、)?"
                 r"(?P<n>[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,4})(?=[。、!！]|です|だ|っす)"), True),
     # レ・ヴァン・ハイ, ブイ・ティ・トゥー: three or four short katakana parts; チェ・ミンス:
     # two, the first a surname (checked in `_in_context`)
@@ -466,8 +466,9 @@ class NameFinder:
                 if (pattern is _KIN and not kin and len(name) == 1
                         and not text[m.end("kin"):m.start("n")].strip()):
                     continue  # 息子達の: one character joined to the family word, not a name
-                if pattern is _OURS and (re.fullmatch(_FAMILY_WORDS, name) or "名" not in (
-                        self._name_kinds(_to_katakana(name)) | self._name_kinds(name))):
+                if pattern is _OURS and (re.fullmatch(_FAMILY_WORDS, name) or not (
+                        "名" in self._name_kinds(_to_katakana(name)) | self._name_kinds(name)
+                        or self._unknown_kana(name))):
                     continue  # a given name: not うちのむすめが, うちのあたりが, うちのマンションが
                 kin = kin or pattern is _OURS or (
                     pattern is _OPENING and self._nameable(name, "姓"))
@@ -662,6 +663,14 @@ class NameFinder:
         # サカイ ユウ マ: a one-kana remainder Sudachi could not join is part of the name
         return bool(named) and all(t.person or len(t.surface) == 1 for t in toks) and (
             sum(len(t.surface) for t in named) >= 2 * sum(not t.person for t in toks) + 2)
+
+    def _unknown_kana(self, name: str) -> bool:
+        """Hiragana whose katakana spelling is one word the dictionary does not know
+        (ひなの → ヒナノ), as a child's name is; not ねこ, まわり."""
+        if not re.fullmatch(r"[ぁ-ゖー]{2,5}", name) or _KANA_ENDINGS.search(name):
+            return False
+        kata = self.tokens(_to_katakana(name))
+        return len(kata) == 1 and kata[0].oov
 
     def _hiragana_name(self, name: str) -> bool:
         """A hiragana given name Sudachi cuts into pieces (ひまり → ひま/り) is a name if its

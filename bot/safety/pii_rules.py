@@ -267,7 +267,9 @@ _POSTAL_LABELS = (r"郵便番号|ゆうびんばんごう|ゆうびん番号|郵
 _POSTAL = (re.compile(r"〒[ ]?[0-9]{3}[ \-]?[0-9]{4}(?![0-9])"),
            _labelled(_POSTAL_LABELS, r"〒?[0-9]{3}[ \-]?[0-9]{4}(?![0-9])"),
            re.compile(rf"(?<![0-9\-〒])(?<![0-9〒][ ])[0-9]{{3}}[ \-][0-9]{{4}}(?![0-9\-])"
-                      rf"{_PLACE_AHEAD}"))
+                      rf"{_PLACE_AHEAD}"),
+           # a line that is nothing but a code of that shape (an answer to 「郵便番号は？」)
+           re.compile(r"(?:^|(?<=\n))[ ]?(?P<n>[0-9]{3}[ \-]?[0-9]{4})[ ]?(?=\n|$)"))
 
 _NUM = "(?:[0-9]+|[一二三四五六七八九十]+)"
 # A building and room after the house number: 「グリーンハイツ203号室」「メゾン若葉 305」「-402」,
@@ -316,7 +318,8 @@ def address_key(folded: str) -> str:
 
 
 def postal_codes(text: str) -> list[Hit]:
-    """〒123-4567 anywhere; 123-4567 after 郵便番号 or right before a prefecture or city; not
+    """〒123-4567 anywhere; 123-4567 after 郵便番号, right before a prefecture or city, or alone
+    on a line; not
     a code named as an office's (「北部出張所は〒999-0111」「〒999-0111 風見野市役所」)."""
     return [h for h in _hits("postal_code", _POSTAL, text)
             if not (_OFFICE_POSTAL_BEFORE.search(text[max(0, h.start - 30):h.start])

@@ -82,6 +82,12 @@ NAMES = [
     ("書類は竹田宛てにお願いします", "竹田"),
     ("その件で荒木が伺います。", "荒木"),
     ("空き家の件で松下が連絡しました", "松下"),
+    # a child's hiragana name the dictionary does not know, after うちの; a surname after
+    # うちは where a clause ends in hiragana
+    ("うちのひなのが熱を出したので", "ひなの"),
+    ("宛名が違うんですけどうちは杉浦です", "杉浦"),
+    # a postal code alone on a line
+    ("郵便番号は\n９９９－０１５６\nです", "９９９－０１５６"),
 ]
 
 
@@ -92,6 +98,10 @@ NAME_LOOK_ALIKES = [
     "Kokumin kenko hoken no tetsuzuki o shitai desu",
     "we are all here, please help",
     "See No. 5 and St. Mary hospital",
+    "うちのねこがいなくなりました",
+    "そのうちは無料です",
+    "Garbage Collection from Monday, please",
+    "999-0101",
 ]
 
 
