@@ -48,23 +48,29 @@ _AT = (r"(?:[ ]?[@★☆◎][ ]?"
        r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと|골뱅이)[ ]?)")
 # A spoken 'at' between spaces: the domain must then end in a real top-level domain, since
 # 「reach me at joy.mendoza (at) yahoo…」 is no address ending in .mendoza.
-_AT_SPOKEN = r"[ ](?:at|arroba|atmark|at mark|a còng|a móc)[ ]"
+_AT_SPOKEN = r"[ ](?:at|arroba|atmark|at mark|at-mark|a còng|a móc)[ ]"
 _DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{][ ]?(?:dot|ponto|punto|点|\.|。)[ ]?[)\]>}][ ]?"
         r"|[ ]?(?:ドット|どっと)[ ]?"
         r"|[ ](?:dot|ponto|punto|chấm|점)[ ])")
 # A local part may be spaced around its dots like the domain (yuki . kobayashi @ …), or
-# spell them (taro dot yamada at …).
+# spell its dots, underscores and hyphens (taro dot yamada at …, taro アンダーバー yamada@…).
+_LOCAL_SPELLED = (r"(?:[ ](?:dot|underscore|hyphen)[ ]|[ ]?\((?:dot|underscore|hyphen)\)[ ]?"
+                  r"|[ ]?(?:ドット|アンダーバー|アンダースコア|アンダーライン|ハイフン)[ ]?)")
 _LOCAL = (r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}"
-          r"(?:(?:[ ]\.[ ]|[ ](?:dot|ドット)[ ]|[ ]?\(dot\)[ ]?)[A-Za-z0-9_%+\-]{1,64}){0,4}")
-_DOMAIN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}[A-Za-z]{{2,24}}"
-           r"(?![A-Za-z0-9])")
+          rf"(?:(?:[ ]\.[ ]|{_LOCAL_SPELLED})[A-Za-z0-9_%+\-]{{1,64}}){{0,4}}")
+# (after a written @, a space on one side of a dot too: gmail .com, gmail. com — before a
+# common domain label only, so a sentence's full stop ends the address)
+_DOT_WRITTEN = (rf"(?:{_DOT}|[ ]\.|\.[ ](?=(?:com|net|org|info|biz|co|ne|or|ac|go|jp)"
+                r"(?![A-Za-z0-9])))")
+_DOMAIN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT_WRITTEN}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT_WRITTEN}"
+           r"[A-Za-z]{2,24}(?![A-Za-z0-9])")
 # 「hanako@gmail」「ken@docomo」: after a real @, a mail provider stands for its whole domain.
 _PROVIDER = (r"(?:gmail|googlemail|yahoo|ymail|icloud|outlook|hotmail|docomo|ezweb"
              r"|softbank|i\.softbank|ymobile|rakuten|nifty|biglobe|ocn|naver|qq|163)"
              r"(?![A-Za-z0-9.\-]|[ ]?(?:\.|ドット|どっと|\(dot\))[ ]?[A-Za-z])")
-_SPOKEN_TLD = (r"(?:com|net|org|info|biz|edu|gov|mil|int|io|jp|vn|cn|kr|br|ph|np|id|in|us"
-               r"|uk|co|ne|ac|or|go|ru|de|fr|es|it|pt|au|ca|tw|hk|th|my|sg|pe|mx|ar|cl|lk|bd"
-               r"|pk|mm|kh|la|mn|ng|gh|ke|tr|ir|eg|ua|pl|nl|se|no|fi|dk|ch|at|be|nz|za)")
+# (not the ones that are English words: 「I was at school. Or …」)
+_SPOKEN_TLD = (r"(?:com|net|org|info|biz|edu|gov|io|jp|vn|cn|kr|br|ph|np|uk|co|ne|ac|ru|fr"
+               r"|es|pt|au|ca|tw|hk|th|sg|mx|lk|bd|pk|mm|kh|mn|ng|ua|pl|nl|nz)")
 _DOMAIN_SPOKEN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}"
                   rf"{_SPOKEN_TLD}(?![A-Za-z0-9])")
 _EMAIL = re.compile(rf"{_LOCAL}(?:{_AT}{_DOMAIN}|{_AT_SPOKEN}{_DOMAIN_SPOKEN}"

@@ -25,6 +25,11 @@ SHAPES = [
     ("taro dot yamada at gmail dot com", "taro dot yamada at gmail dot com"),
     ("you can reach me at joy.mendoza (at) yahoo (dot) com or by phone",
      "joy.mendoza (at) yahoo (dot) com"),
+    # e-mail: a spelled underscore or hyphen in the local part; a space on one side of a dot
+    ("taro アンダーバー yamada@gmail.com に送って", "taro アンダーバー yamada@gmail.com"),
+    ("ken ハイフン ito@example.jp", "ken ハイフン ito@example.jp"),
+    ("taro_yamada@gmail .com です", "taro_yamada@gmail .com"),
+    ("taro@example. co. jp です", "taro@example. co. jp"),
     # digits typed one by one are one number
     ("口座は7 1 2 3 4 5 6です", "7 1 2 3 4 5 6"),
     # the other calendar's year in brackets inside a date of birth
@@ -102,6 +107,7 @@ NAME_LOOK_ALIKES = [
     "そのうちは無料です",
     "Garbage Collection from Monday, please",
     "999-0101",
+    "I was at school. Or maybe at home.",
 ]
 
 
@@ -113,3 +119,8 @@ def test_eighth_round_value_is_masked(text, value):
 @pytest.mark.parametrize("text", LOOK_ALIKES + NAME_LOOK_ALIKES)
 def test_eighth_round_look_alike_stays(text):
     assert find(text) == []
+
+
+def test_a_full_stop_ends_an_address():
+    text = "mail: a.b@example.co.jp. Thanks"
+    assert [s.text for s in find(text)] == ["a.b@example.co.jp"]
