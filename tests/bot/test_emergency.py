@@ -44,10 +44,10 @@ def tier(text: str) -> Tier:
     ("不審な男が窓をこじ開けようとしてる", Tier.CERTAIN),          # forcing the way in
     ("カーブミラーが車にぶつけられて曲がってる、どこに言えば", Tier.NONE),  # road furniture
     ("昨夜の事故のあと警察はもう帰りました。壊れた塀の修理は？", Tier.NONE),
-    ("家暴热线的电话是多少", Tier.POSSIBLE),
+    ("家暴热线的电话是多少", Tier.POSSIBLE),  # asking for the line: numbers, then the answer
     ("浸水マップってどこでもらえる", Tier.NONE),                  # reading matter
     ("手すりをつける費用、助けてもらえる制度ある？", Tier.NONE),     # help with money
-    ("台風で屋根が壊れたら固定資産税は安くなる？", Tier.NONE),       # a condition, not an event  # asking for the line: numbers, then the answer
+    ("台風で屋根が壊れたら固定資産税は安くなる？", Tier.NONE),       # a condition, not an event
     ("疲れちゃった。もう消えたい", Tier.CERTAIN),
     ("火はもう消えました", Tier.NONE),
     ("車にぶつけられた塀の修理代の相談", Tier.NONE),
