@@ -33,9 +33,9 @@ class Guard:
     @classmethod
     def load(cls, path: Path) -> Guard:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        who, how = data.get("person_who") or [], data.get("person_how") or []
-        reach = (re.compile(f"(?>{pattern(who).pattern})(?!の).{{0,{PERSON_GAP}}}?"
-                            f"(?:{pattern(how).pattern})") if who and how else re.compile(r"(?!)"))
+        # An empty list is a pattern that never matches, so then `reach` never matches either.
+        who, how = pattern(data.get("person_who") or []), pattern(data.get("person_how") or [])
+        reach = re.compile(f"(?>{who.pattern})(?!の).{{0,{PERSON_GAP}}}?(?:{how.pattern})")
         return cls(pattern(data["person_request"]), reach)
 
     def check(self, text: str) -> GuardResult | None:
