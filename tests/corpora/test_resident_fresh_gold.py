@@ -46,26 +46,38 @@ def test_types_expectations_and_grades():
     assert set(counts) <= ANSWER_TYPES | HANDOFF_TYPES | TURN_TYPES
     assert counts["not_covered"] >= 15
     for r in records():
-        grades = set(r["relevant"].values())
-        if r["type"] in ANSWER_TYPES:
-            assert r["expect"] == "answer", r["id"]
-        if r["type"] in HANDOFF_TYPES:
-            assert r["expect"] == "handoff", r["id"]
-        if r["expect"] == "answer":
-            assert 2 in grades, f"{r['id']}: answerable without a grade-2 doc"
-        else:
-            assert 2 not in grades, f"{r['id']}: a handoff question that a document answers"
-        if r["type"] == "two_questions":
-            assert len(r["topics"]) == 2, r["id"]
-            assert all(r["relevant"].get(d) == 2 for docs in r["topics"] for d in docs), r["id"]
+        check_expectation(r, ANSWER_TYPES)
 
 
-def test_conversations_are_consistent():
+def check_expectation(r: dict, answer_types: set[str]) -> None:
+    """The type fixes the expectation; answerable items have a grade-2 document, handoffs none;
+    a two-question item names two topics whose documents are all grade 2."""
+    grades = set(r["relevant"].values())
+    if r["type"] in answer_types:
+        assert r["expect"] == "answer", r["id"]
+    if r["type"] in HANDOFF_TYPES:
+        assert r["expect"] == "handoff", r["id"]
+    if r["expect"] == "answer":
+        assert 2 in grades, f"{r['id']}: answerable without a grade-2 doc"
+    else:
+        assert 2 not in grades, f"{r['id']}: a handoff question that a document answers"
+    if r["type"] == "two_questions":
+        assert len(r["topics"]) == 2, r["id"]
+        assert all(r["relevant"].get(d) == 2 for docs in r["topics"] for d in docs), r["id"]
+
+
+def conversations(rows: list[dict]) -> dict[str, list[dict]]:
+    """The turns of each conversation, in file order."""
     convs: dict[str, list[dict]] = collections.defaultdict(list)
-    for r in records():
+    for r in rows:
         if r.get("conversation"):
             convs[r["conversation"]].append(r)
-    assert len(convs) >= 15
+    return convs
+
+
+def check_conversations(convs: dict[str, list[dict]]) -> None:
+    """Turns numbered from 1, 2–3 of them, each with the earlier questions as its history;
+    the first turn stands alone, the later ones are follow-ups, switches or requests."""
     for cid, turns in convs.items():
         assert [t["turn"] for t in turns] == list(range(1, len(turns) + 1)), cid
         assert 2 <= len(turns) <= 3, cid
@@ -74,6 +86,12 @@ def test_conversations_are_consistent():
             assert t["id"] == f"{cid}-{t['turn']}", t["id"]
         assert turns[0]["type"] not in TURN_TYPES, cid
         assert all(t["type"] in TURN_TYPES | {"person"} for t in turns[1:]), cid
+
+
+def test_conversations_are_consistent():
+    convs = conversations(records())
+    assert len(convs) >= 15
+    check_conversations(convs)
 
 
 def test_qrels_hold_every_judgement():
