@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bot.retrieval.hybrid import FusionWeights, HybridRetriever, IndexHandle
 from bot.retrieval.langchain import HybridLangChainRetriever
@@ -22,6 +23,15 @@ def test_synonyms_match_on_normalized_text(tmp_path):
     assert syn.expand("ＤＥＫＡＩ でかいゴミ") == ["粗大ごみ"]
     assert syn.expand("先月引っ越してきた") == ["転入届"]
     assert syn.expand("住民票") == []
+
+
+def test_a_term_written_twice_is_refused(tmp_path):
+    # YAML keeps only the last of two equal keys: the first line's spellings would be lost.
+    path = tmp_path / "s.yaml"
+    path.write_text("妊娠届: [妊娠した]\n住民票の写し: [住民票]\n妊娠届: [赤ちゃんができ]\n",
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match="妊娠届.*3 行目"):
+        Synonyms.load(path)
 
 
 def test_packaged_synonym_file_loads():
