@@ -58,9 +58,18 @@ def readable_label(p: Passage) -> str:
     if " ＞ " in p.label:
         page, _, section = p.label.rpartition(" ＞ ")
         return f"{section}（{page}）"
-    if p.source_type is SourceType.ORDINANCE and p.title and p.title not in p.label:
-        return f"{p.title} {p.label}"
+    if p.source_type is SourceType.ORDINANCE:
+        label = f"{p.title} {p.label}" if p.title and p.title not in p.label else p.label
+        caption = _caption(p)
+        return f"{label}{caption}" if caption and caption not in label else label
     return p.label
+
+
+def _caption(p: Passage) -> str:
+    """An article's caption (見出し), 「（印鑑登録証明書の交付申請）」: the ingester keeps it as
+    the text's first line. 「第14条」 alone tells a resident nothing."""
+    first = p.text.split("\n", 1)[0].strip()
+    return first if first.startswith("（") and first.endswith("）") and len(first) <= 40 else ""
 
 
 def choices(hits: list[Hit], limit: int = 3) -> list[Choice]:

@@ -111,6 +111,14 @@ def test_choice_labels_read_as_titles_not_breadcrumbs():
     article = Passage(doc_id="t#第3条", source_type=SourceType.ORDINANCE, title="手数料条例",
                       text="本文", locator="第3条（手数料の額）")
     assert readable_label(article) == "手数料条例 第3条（手数料の額）"
+    # As the ingester stores an article: the caption is the text's first line.
+    ingested = Passage(doc_id="inkan#第14条", source_type=SourceType.ORDINANCE,
+                       title="風見野市印鑑条例", locator="第14条",
+                       text="（印鑑登録証明書の交付申請）\n第14条 印鑑登録証明書の交付を…")
+    assert readable_label(ingested) == "風見野市印鑑条例 第14条（印鑑登録証明書の交付申請）"
+    uncaptioned = Passage(doc_id="t#附則", source_type=SourceType.ORDINANCE, title="手数料条例",
+                          locator="附則", text="（施行期日）の規定は…\n1 この条例は…")
+    assert readable_label(uncaptioned) == "手数料条例 附則"
     assert readable_label(hit("a", 1, question="質問ですか").passage) == "質問ですか"
 
 
