@@ -61,16 +61,19 @@ class Pipeline:
     glossary: Synonyms | None = None
 
     def answer(self, question: str, filters: dict[str, str] | None = None,
-               previous: str = "", screen: Screen | None = None) -> Reply:
+               previous: str = "", screen: Screen | None = None,
+               picked: str | None = None) -> Reply:
         """Answer one resident question; expected non-answers are outcomes, not exceptions.
 
         `previous` is the resident's previous question in the conversation (for follow-ups);
-        `screen` is the safety gate's verdict when the caller already ran it (see `screen`).
+        `screen` is the safety gate's verdict when the caller already ran it (see `screen`);
+        `picked` is the doc_id of the previous clarify reply's choice this message picked
+        (bot/service/picks.py): it is answered with that passage, not searched again.
         A fault anywhere below is caught here, once, and becomes ERROR_INTERNAL with a person
         offered.
         """
         try:
-            return self._answer(question, filters, previous, screen)
+            return self._answer(question, filters, previous, screen, picked)
         except Exception as exc:  # noqa: BLE001 - the one boundary for faults
             log.exception("pipeline failed")
             text = self.replies.text(Outcome.ERROR_INTERNAL) + "\n" + self.replies.fragment(
@@ -97,7 +100,7 @@ class Pipeline:
                      trace=trace if trace is not None else {"steps": [alarm_step(alarm)]})
 
     def _answer(self, raw: str, filters: dict[str, str] | None, previous: str,
-                screen: Screen | None) -> Reply:
+                screen: Screen | None, picked: str | None) -> Reply:
         trace: dict[str, Any] = {"steps": []}
         started = time.perf_counter()
         safe = self.safety.check(raw)  # hidden characters stripped, personal data masked
@@ -111,7 +114,7 @@ class Pipeline:
         if alarm is not None and alarm.certain:
             return _first(self.emergency_reply(question, alarm, trace), "", safe.warning)
         reply = self._guarded_or_answered(question, focus, safe, filters, previous, trace,
-                                          started)
+                                          started, picked)
         if alarm is None:
             return _first(reply, safe.warning, "")
         return _first(reply.model_copy(update={"emergency": "possible"}),
@@ -126,7 +129,8 @@ class Pipeline:
 
     def _guarded_or_answered(self, question: str, focus: Focus, safe: SafetyCheck,
                              filters: dict[str, str] | None, previous: str,
-                             trace: dict[str, Any], started: float) -> Reply:
+                             trace: dict[str, Any], started: float,
+                             picked: str | None = None) -> Reply:
         guarded = self.guard.check(question)
         if guarded is None and safe.injection:
             guarded = GuardResult(Outcome.GUARD_INJECTION, "指示の書き換え・抽出の試み: "
@@ -137,6 +141,9 @@ class Pipeline:
             return self._requested(question, guarded, trace, started)
         if guarded is not None:
             return self._guarded(question, guarded, trace)
+        chosen = self.retriever.passage(picked, filters) if picked is not None else None
+        if chosen is not None:
+            return self._picked(question, chosen, trace, started)
         search = self._searcher(filters)
         best, tried = own(search, self.safety.searchable, focus, self._bridge(focus.text))
         context = context_use(best, previous, self.thresholds.answer)
@@ -212,6 +219,20 @@ class Pipeline:
         return reply.model_copy(update={
             "answer": draft.text, "citations": draft.citations, "composer": draft.composer,
             "fallback_reason": draft.fallback_reason})
+
+    def _picked(self, question: str, chosen: Hit, trace: dict[str, Any],
+                started: float) -> Reply:
+        """The resident picked this passage from the previous reply's choices: answer with it
+        (a choice is a passage the bot offered; the resident is the judge of which one)."""
+        p = chosen.passage
+        _step(trace, "pick", started, doc_id=p.doc_id, label=compose.readable_label(p))
+        _step(trace, "decide", started, outcome=Outcome.ANSWERED.value,
+              reason="前の返信の選択肢から選ばれた")
+        reply = Reply(question=question, outcome=Outcome.ANSWERED, decision="answer", answer="",
+                      confidence=1.0, candidates=[Candidate(doc_id=p.doc_id, score=1.0,
+                                                            label=p.question or p.label)],
+                      department=p.department, contact=p.contact, trace=trace)
+        return self._answered(reply, [chosen], [chosen], trace)
 
     def _two(self, question: str, parts: list[Reading], trace: dict[str, Any],
              started: float) -> Reply:

@@ -223,6 +223,18 @@ class HybridRetriever:
                  *(_embedded(q, gen.readings.convert(normalize(q))) for q in queries)]
         self.embedder.embed(list(dict.fromkeys(texts)))
 
+    def passage(self, doc_id: str, filters: dict[str, str] | None = None) -> Hit | None:
+        """The serving generation's passage `doc_id` as a hit of its own (a resident picked
+        it from a clarify reply's choices), or None when it is gone or `filters` exclude it."""
+        gen = self.index.get()
+        row = gen.rows.get(doc_id)
+        if row is None:
+            return None
+        mask = gen.mask(filters)
+        if mask is not None and not mask[row]:
+            return None
+        return Hit(gen.passages[row], 1.0, row=row)
+
     def cover(self, r: Retrieval, n: int) -> None:
         """Query-term coverage for the top `n` hits (retrieve computes it for `COVERED`)."""
         _cover(self.index.get(), r.hits[:n], r.tokens)

@@ -15,6 +15,7 @@ from bot.pipeline.emergency import Alarm, Screen
 from bot.pipeline.outcome import Outcome, Reply
 from bot.pipeline.run import FOLLOWUP_TURNS, Pipeline, alarm_step
 from bot.safety.intake import Incoming, receive
+from bot.service import picks
 from bot.service.answer_cache import AnswerCache, Computed, served
 from bot.service.languages import Language, Languages
 from bot.service.learning import Learning
@@ -123,7 +124,9 @@ class ChatService:
         held = limited or status in repo.STAFF_OWNED
         recent = None if fresh or held else repo.recent(s, conv.id, FOLLOWUP_TURNS)
         previous = " ".join(recent.resident_texts) if recent is not None else ""
-        computed = self._computed(s, message, previous, needs_reply=not held)
+        choice = picks.chosen(recent.last_bot, masked) if recent is not None else None
+        picked = str(choice["doc_id"]) if choice is not None else None
+        computed = self._computed(s, message, previous, needs_reply=not held, picked=picked)
         screen = computed.screen
         resident = repo.add_message(s, conv, Role.RESIDENT.value, masked, flush=False)
         if screen.alarm is not None and screen.alarm.certain:
@@ -168,11 +171,12 @@ class ChatService:
             s.commit()
         return turn
 
-    def _computed(self, s: Session, message: Incoming, previous: str, needs_reply: bool
-                  ) -> Computed:
+    def _computed(self, s: Session, message: Incoming, previous: str, needs_reply: bool,
+                  picked: str | None = None) -> Computed:
         """The screen (and the reply, when one is needed) of this message: kept from an
-        identical earlier message, or computed — with no transaction open meanwhile."""
-        cache = self.cache
+        identical earlier message, or computed — with no transaction open meanwhile. A pick
+        (`picked`: the chosen passage) depends on the previous reply, so it is not kept."""
+        cache = self.cache if picked is None else None
         key, screen = None, None
         if cache is not None and cache.enabled and not message.kinds:
             key = cache.key(message.text)
@@ -188,22 +192,24 @@ class ChatService:
             # Nothing is held while the CPU works: reads end, a claimed idempotency key (or a
             # conversation the caller created and wrote) is committed first.
             s.commit()
-        computed = (self.lane.run(self._compute, message.text, previous, needs_reply, screen)
+        computed = (self.lane.run(self._compute, message.text, previous, needs_reply, screen,
+                                  picked)
                     if self.lane is not None
-                    else self._compute(message.text, previous, needs_reply, screen))
+                    else self._compute(message.text, previous, needs_reply, screen, picked))
         if key is not None:
             cache.put(key, computed)  # type: ignore[union-attr]
         return computed
 
     def _compute(self, masked: str, previous: str, needs_reply: bool,
-                 screen: Screen | None = None) -> Computed:
+                 screen: Screen | None = None, picked: str | None = None) -> Computed:
         """The safety screen (unless given), then the pipeline's reply unless none is
         needed."""
         screen = screen or self.pipeline.screen(masked)
         if not needs_reply or (screen.alarm is not None and screen.alarm.certain):
             return Computed(screen)
         # The pipeline sees the stored (already masked) text, so the warning is ours to give.
-        return Computed(screen, self.pipeline.answer(masked, previous=previous, screen=screen))
+        return Computed(screen, self.pipeline.answer(masked, previous=previous, screen=screen,
+                                                     picked=picked))
 
     def _screen(self, masked: str) -> Screen:
         return (self.lane.run(self.pipeline.screen, masked) if self.lane is not None

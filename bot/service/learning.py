@@ -13,26 +13,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
+from bot.service import picks
+from bot.service.picks import Offer
 from bot.service.variants import VariantError, VariantService
 from bot.store.models import Message, QuestionVariant, Role
 
 log = logging.getLogger(__name__)
-
-
-class Offer(Protocol):
-    """The bot message a pick answers (a stored message, or a row of its columns)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def decision(self) -> str | None: ...
-    @property
-    def choices(self) -> list[Any]: ...
 
 
 @dataclass
@@ -48,16 +39,14 @@ class Learning:
                 Message.conversation_id == conv_id, Message.id < resident.id,
                 Message.role == Role.BOT.value).order_by(Message.id.desc())
                 .options(load_only(Message.id, Message.decision, Message.choices))).first()
-        if offer is None or offer.decision != "clarify" or not offer.choices:
-            return None
-        chosen = [c for c in offer.choices if _same_pick(c.get("label", ""), resident.text)]
-        if len(chosen) != 1:
+        choice = picks.chosen(offer, resident.text)
+        if offer is None or choice is None:
             return None
         asked = _resident_before(s, conv_id, offer.id)
         if asked is None:
             return None
-        return self._suggest(s, chosen[0].get("doc_id", ""), asked, "clarify",
-                             f"選択肢から「{chosen[0].get('label', '')}」が選ばれた")
+        return self._suggest(s, choice["doc_id"], asked, "clarify",
+                             f"選択肢から「{choice.get('label', '')}」が選ばれた")
 
     def feedback(self, s: Session, answer: Message, helpful: bool) -> QuestionVariant | None:
         """役に立った suggests the question as a variant of the cited FAQ; 役に立たなかった
@@ -84,13 +73,6 @@ class Learning:
         except VariantError as exc:  # never in the resident's way
             log.info("no variant suggested for %s: %s", doc_id, exc)
             return None
-
-
-def _same_pick(label: str, sent: str) -> bool:
-    """The message a choice sends: its label, or (on LINE) the label clipped with 「…」."""
-    label, sent = label.strip(), sent.strip()
-    return bool(label) and (sent == label or (
-        sent.endswith("…") and len(sent) > 10 and label.startswith(sent[:-1])))
 
 
 def _resident_before(s: Session, conv_id: str, before: int) -> Message | None:

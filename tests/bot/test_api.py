@@ -160,3 +160,26 @@ def test_personal_data_is_warned_about_and_never_stored(client):
     thread = client.get(f"/api/conversations/{data['conversation_id']}", headers=auth).json()
     stored = " ".join(m["text"] for m in thread["messages"])
     assert "090-1234-5678" not in stored and "山田花子" not in stored
+
+
+def test_a_picked_choice_is_answered_with_that_passage(client):
+    from bot.store import repo
+
+    data, auth = start(client, "粗大ごみ")
+    assert data["decision"] == "clarify"
+    fee = next(c for c in data["choices"] if c["doc_id"] == "gomi-sodai#ryokin")
+    r = client.post("/api/chat", headers=auth, json={"conversation_id": data["conversation_id"],
+                                                     "message": fee["label"]})
+    assert r.status_code == 200
+    assert r.json()["decision"] == "answer"
+    assert [c["doc_id"] for c in r.json()["citations"]] == ["gomi-sodai#ryokin"]
+    with client.app.state.services.db.session() as s:
+        bot = repo.messages_after(s, data["conversation_id"])[-1]
+    pick = next(st for st in bot.trace["steps"] if st["step"] == "pick")
+    assert pick["doc_id"] == "gomi-sodai#ryokin"
+    # The same words in a conversation that was offered no such choice are searched as usual
+    # (and a pick's reply, which depends on the offer, is never kept in the answer cache).
+    other, _ = start(client, fee["label"])
+    with client.app.state.services.db.session() as s:
+        bot = repo.messages_after(s, other["conversation_id"])[-1]
+    assert "pick" not in [st["step"] for st in bot.trace["steps"]]

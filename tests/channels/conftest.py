@@ -115,8 +115,9 @@ class Wrapped:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    def answer(self, question: str, filters=None, previous: str = "", screen=None):
-        return self.inner.answer(question, filters, previous, screen)
+    def answer(self, question: str, filters=None, previous: str = "", screen=None,
+               picked=None):
+        return self.inner.answer(question, filters, previous, screen, picked)
 
 
 class Gate(Wrapped):
@@ -126,10 +127,11 @@ class Gate(Wrapped):
         super().__init__(inner)
         self.entered, self.release = threading.Event(), threading.Event()
 
-    def answer(self, question: str, filters=None, previous: str = "", screen=None):
+    def answer(self, question: str, filters=None, previous: str = "", screen=None,
+               picked=None):
         self.entered.set()
         assert self.release.wait(10)
-        return self.inner.answer(question, filters, previous, screen)
+        return self.inner.answer(question, filters, previous, screen, picked)
 
 
 class Scripted(Wrapped):
@@ -139,7 +141,8 @@ class Scripted(Wrapped):
         super().__init__(inner)
         self.scripted = replies
 
-    def answer(self, question: str, filters=None, previous: str = "", screen=None):
+    def answer(self, question: str, filters=None, previous: str = "", screen=None,
+               picked=None):
         if question in self.scripted:
             return self.scripted[question]
-        return self.inner.answer(question, filters, previous, screen)
+        return self.inner.answer(question, filters, previous, screen, picked)

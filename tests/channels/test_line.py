@@ -201,6 +201,15 @@ def test_clarify_offers_the_candidates_as_quick_replies(line):
     assert "市民課窓口" in answered.texts[0]
 
 
+def test_a_tapped_choice_is_answered_with_that_passage(line):
+    call = line.say("粗大ごみ")  # the real pipeline: a clarify over the mini index
+    items = [i["action"] for i in call.messages[-1]["quickReply"]["items"]]
+    fee = next(a for a in items if a.get("text", "").startswith("料金"))
+    answered = line.say(fee["text"])  # searched again, this label was another clarify
+    assert "1,000円" in answered.texts[0]
+    assert "選んでください" not in answered.texts[0]
+
+
 # -- LINE's limits, through the SDK and the fake's checks ----------------------------------
 
 def test_long_answer_is_split_and_cut_gracefully(line, fake):
@@ -359,9 +368,9 @@ def test_slow_answer_is_pushed_without_trying_the_token(line_app_factory, fake):
     line = Line(line_app_factory(reply_token_max_age=0.05), fake)
 
     class Slow(Wrapped):
-        def answer(self, question, filters=None, previous="", screen=None):
+        def answer(self, question, filters=None, previous="", screen=None, picked=None):
             time.sleep(0.2)
-            return super().answer(question, filters, previous, screen)
+            return super().answer(question, filters, previous, screen, picked)
 
     line.services.chat.pipeline = Slow(line.services.chat.pipeline)
     line.send(make_event(text=QUESTION))
