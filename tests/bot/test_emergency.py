@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from bot.pipeline.emergency import EmergencyDetector, Tier, clauses
+from bot.retrieval.language import is_japanese
 from bot.settings import AnswerSettings
 
 PATH = AnswerSettings().emergency_path
@@ -137,3 +138,31 @@ def test_a_forecast_or_prevention_is_preparation_not_an_emergency(pipeline):
     for text in ("隣の家が燃えてるらしい、黒い煙が見える", "川があふれそう、家から出られない"):
         alarm = pipeline.emergency.detect(text)
         assert alarm is not None and alarm.certain, text
+
+
+def test_the_citys_own_questions_asked_as_written_are_not_certain_emergencies(pipeline):
+    """Asked word for word, five of the sample city's FAQ questions and labels were certain
+    emergencies (the resident got 119 instead of the answer): a Korean exemplar 0.62 from
+    「下水道が整備されました」, the や of a list read as 関西 「火事や！」, a frozen pipe read as a
+    burst one, a condition 「…したとき国保は」 read as the event."""
+    for text in ("家の前に下水道が整備されました。接続しなければなりませんか。",
+                 "火事や台風で家が壊れた場合、固定資産税の減免はありますか。",
+                 "水道管が凍って水が出ません。どうすればよいですか。",
+                 "水漏れ・故障のとき（水道の使用開始・中止（引っ越しのとき））",
+                 "交通事故でけがをしたとき国保は使えますか。"):
+        alarm = pipeline.emergency.detect(text)
+        assert alarm is None or not alarm.certain, (text, alarm.trace())
+    alarm = pipeline.emergency.detect("生活が苦しい、仕事が見つからない。")
+    assert alarm is None or alarm.kind.name != "missing"  # work, not a person, is missing
+    for text in ("火事や！", "火事やで、早く来て", "交通事故でけがをした人がいる",
+                 "母が見つからない", "水道管が破裂して水が噴き出している"):
+        alarm = pipeline.emergency.detect(text)
+        assert alarm is not None and alarm.certain, text
+
+
+def test_a_japanese_message_meets_only_japanese_exemplars(pipeline):
+    exemplars = pipeline.emergency.exemplars
+    assert exemplars is not None and not exemplars.japanese.all()  # foreign ones exist
+    query = pipeline.emergency.embedder.embed(["홍수로 집에 갇혔어요"])[0]
+    assert not is_japanese(exemplars.nearest(query, japanese=False)[2])
+    assert is_japanese(exemplars.nearest(query, japanese=True)[2])
