@@ -40,6 +40,7 @@ from bot.retrieval.synonyms import Synonyms
 CHOICES = 3  # options in a clarify reply
 BRIDGE_TERMS = 2  # glossary terms a foreign message needs before it is also searched in Japanese
 FOLLOWUP_TURNS = 3  # earlier resident messages a follow-up's topic is read from
+PICKED = {"choice": "前の返信の選択肢から選ばれた", "article": "条例名と条番号で指定された"}
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,10 @@ class Pipeline:
             return self._guarded(question, guarded, trace)
         chosen = self.retriever.passage(picked, filters) if picked is not None else None
         if chosen is not None:
-            return self._picked(question, chosen, trace, started)
+            return self._picked(question, chosen, trace, started, "choice")
+        named = self.retriever.named_article(question, filters)
+        if named is not None:
+            return self._picked(question, named, trace, started, "article")
         search = self._searcher(filters)
         best, tried = own(search, self.safety.searchable, focus, self._bridge(focus.text))
         context = context_use(best, previous, self.thresholds.answer)
@@ -220,14 +224,15 @@ class Pipeline:
             "answer": draft.text, "citations": draft.citations, "composer": draft.composer,
             "fallback_reason": draft.fallback_reason})
 
-    def _picked(self, question: str, chosen: Hit, trace: dict[str, Any],
-                started: float) -> Reply:
-        """The resident picked this passage from the previous reply's choices: answer with it
-        (a choice is a passage the bot offered; the resident is the judge of which one)."""
+    def _picked(self, question: str, chosen: Hit, trace: dict[str, Any], started: float,
+                by: str) -> Reply:
+        """The resident named this passage — picked it from the previous reply's choices
+        (`by` "choice": passages the bot offered, the resident the judge of which one), or
+        named an ordinance article (「図書館条例の第5条」, `by` "article"): answer with it."""
         p = chosen.passage
-        _step(trace, "pick", started, doc_id=p.doc_id, label=compose.readable_label(p))
+        _step(trace, "pick", started, by=by, doc_id=p.doc_id, label=compose.readable_label(p))
         _step(trace, "decide", started, outcome=Outcome.ANSWERED.value,
-              reason="前の返信の選択肢から選ばれた")
+              reason=PICKED[by])
         reply = Reply(question=question, outcome=Outcome.ANSWERED, decision="answer", answer="",
                       confidence=1.0, candidates=[Candidate(doc_id=p.doc_id, score=1.0,
                                                             label=p.question or p.label)],

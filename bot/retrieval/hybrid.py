@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.retrieval import reference
 from bot.retrieval.language import is_japanese
 from bot.retrieval.synonyms import Synonyms
 from bot.settings import EXACT_BELOW
@@ -234,6 +235,17 @@ class HybridRetriever:
         if mask is not None and not mask[row]:
             return None
         return Hit(gen.passages[row], 1.0, row=row)
+
+    def named_article(self, question: str, filters: dict[str, str] | None = None
+                      ) -> Hit | None:
+        """The ordinance article the message names (「図書館条例の第5条」), as a hit of its own;
+        None when it names none, or none unambiguously (bot/retrieval/reference.py)."""
+        if reference.locator(question) is None:
+            return None
+        gen = self.index.get()
+        doc_id = reference.article(question, gen.rows,
+                                   lambda d: gen.passages[gen.rows[d]].title)
+        return self.passage(doc_id, filters) if doc_id is not None else None
 
     def cover(self, r: Retrieval, n: int) -> None:
         """Query-term coverage for the top `n` hits (retrieve computes it for `COVERED`)."""
