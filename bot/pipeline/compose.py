@@ -52,7 +52,8 @@ def answer(hits: list[Hit], replies: Replies) -> Draft:
 
 def readable_label(p: Passage) -> str:
     """A choice's name as a resident reads it: the FAQ question; a page section as
-    「section（page）」 rather than a breadcrumb; an ordinance article with its title."""
+    「section（page）」 rather than a breadcrumb; an ordinance article as 「caption（ordinance
+    第N条）」."""
     if p.question:
         return p.question
     if " ＞ " in p.label:
@@ -61,7 +62,8 @@ def readable_label(p: Passage) -> str:
     if p.source_type is SourceType.ORDINANCE:
         label = f"{p.title} {p.label}" if p.title and p.title not in p.label else p.label
         caption = _caption(p)
-        return f"{label}{caption}" if caption and caption not in label else label
+        # what the article is about first, as for a page section (LINE shows 20 characters)
+        return f"{caption[1:-1]}（{label}）" if caption and caption not in label else label
     return p.label
 
 

@@ -115,7 +115,7 @@ def test_choice_labels_read_as_titles_not_breadcrumbs():
     ingested = Passage(doc_id="inkan#第14条", source_type=SourceType.ORDINANCE,
                        title="風見野市印鑑条例", locator="第14条",
                        text="（印鑑登録証明書の交付申請）\n第14条 印鑑登録証明書の交付を…")
-    assert readable_label(ingested) == "風見野市印鑑条例 第14条（印鑑登録証明書の交付申請）"
+    assert readable_label(ingested) == "印鑑登録証明書の交付申請（風見野市印鑑条例 第14条）"
     uncaptioned = Passage(doc_id="t#附則", source_type=SourceType.ORDINANCE, title="手数料条例",
                           locator="附則", text="（施行期日）の規定は…\n1 この条例は…")
     assert readable_label(uncaptioned) == "手数料条例 附則"
