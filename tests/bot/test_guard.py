@@ -30,6 +30,8 @@ def test_ordinary_questions_pass(text):
     "担当者　つないで",
     "にんげんのひととはなしたい",
     "窓口で人と話したいんじゃが",
+    "役所の人と直接しゃべりたい",
+    "職員さんと喋りたいです",
     "I'd like to speak with a staff member, not a bot.",
 ])
 def test_person_requests_in_residents_words(text):
@@ -46,6 +48,7 @@ def test_person_requests_in_residents_words(text):
     "職員採用試験の日程はいつですか",
     "市役所の人に聞いたら分からないと言われました。住民票の郵送請求は？",
     "家を人に貸しているのですが固定資産税は誰が払いますか",
+    "しゃべる人形は何ごみですか",
 ])
 def test_staff_words_that_are_not_requests(text):
     assert GUARD.check(text) is None
