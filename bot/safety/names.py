@@ -36,7 +36,8 @@ from ingest.readings import kana_heavy
 from ingest.text import SudachiPerThread, sentences, sudachi_dictionary
 
 _HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|氏|殿|先生|課長|係長|部長"
-                        r"|主任|議員|宛て|宛|あて)")
+                        r"|主任|議員|宛て|宛|あて|弁護士|司法書士|行政書士|税理士|医師|院長|園長"
+                        r"|校長|教頭|社長|会長)")
 _SELF_INTRO = re.compile(r"^[ ]?(?:と申します|と申す|といいます|と言います|って言います"
                          r"|っていいます)")
 _HUMBLE_INTRO = re.compile(r"^[ ]?と申(?:します|す)")
@@ -46,9 +47,10 @@ _LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯�
                     r"(?:は|:|が)?[ ]?$")
 # 「荒木が伺います」「松下が連絡しました」: what follows is something only a person does.
 _VISITS = re.compile(r"^[ ]?(?:が|から|より)[ ]?(?:伺|うかが|お伺い|参り|まいり|参ります|ご連絡"
-                     r"|連絡し|連絡いた|電話し|お電話|申し込|申請し|お邪魔)")
+                     r"|連絡し|連絡いた|電話し|お電話|申し込|申請し|お邪魔|お世話にな|世話にな)")
 _PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あたし)は[ ]?$")
-_RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親)"
+_RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親"
+                       r"|嫁|婿|姪っ子|甥っ子|姪|甥|いとこ|叔母|叔父|伯母|伯父|義母|義父)"
                        r"(?:の|は|が|、|\(|（)[ ]?$")
 _KANA = re.compile(r"^[ぁ-んァ-ヴー]{1,3}$")
 _KANA_CHAR = re.compile(r"[ぁ-ゖァ-ヴー]")
@@ -101,7 +103,8 @@ _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!
                  r"|(?<=はじめまして))")
 _RELATIVES = (r"(?:お兄ちゃん|お姉ちゃん|兄ちゃん|姉ちゃん|おばあちゃん|おじいちゃん|父|母|夫|妻"
               r"|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女|三男|三女"
-              r"|孫|家族|親)")
+              r"|孫|家族|親|嫁|婿|姪っ子|甥っ子|姪|甥|いとこ|従兄弟|従姉妹|叔母|叔父|伯母|伯父"
+              r"|義母|義父|義姉|義兄|義妹|義弟)")
 _BIRTH_ORDER = {"長男", "長女", "次男", "次女", "三男", "三女"}
 # A family member: 娘の…が, 夫の…と, 息子蒼の; a given name is expected here: a hiragana one
 # (ひまり), or a word the dictionary also knows as a person's name (凛, 蒼, 陽菜).
@@ -131,11 +134,31 @@ _KIN_CHINESE = re.compile(
     rf"(?:我的|我)?(?:孩子|儿子|兒子|女儿|女兒|丈夫|妻子|太太|老公|老婆|母亲|母親|父亲|父親|妈妈|媽媽"
     rf"|爸爸|奶奶|爷爷|爺爺)(?:叫|是)?(?!今年|去年|明年|今天|现在|現在|上学|上學|上班)"
     rf"(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})"
-    r"(?=[，,。.、 ]|$|明年|今年|去年|在|要|想|是|上|的|和|也|已|今天|现在|現在|生|出生)")
+    r"(?=[，,。.、 ]|$|明年|今年|去年|在|要|想|是|上|的|和|也|已|今天|现在|現在|生|出生"
+    r"|下|来|來|去|明天|刚|剛|从|從|因|说|說|住|不|没|沒|还|還|会|會|需|得)")
 # うちのこはるが: a child called by name after うちの (checked: a name the dictionary lists)
-_OURS = re.compile(r"(?:うちの|ウチの|我が家の)(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6})"
+# (also うちの子あおいは: 子 before the name, not うちの子どもが / うちの子はまだ)
+_OURS = re.compile(r"(?:うちの|ウチの|我が家の)(?:子[ ]?(?![どども供はがもをにとのへ]))?"
+                   r"(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6})"
                    r"(?=が|は|も|を|に|と|、|ちゃん|くん)")
 _BY_SURNAME = (_SURNAMED_CHINESE, _SURNAME_CHINESE, _SURNAMED_KOREAN, _KIN_CHINESE)
+# Slots where the word must also be a surname the dictionary lists (checked in `_positional`):
+# 私西村が (a surname joined to 私; not 私自身が); 「先ほど電話した大橋です。」 (after a verb
+# that describes the writer; Sudachi reads 大橋 as a common noun).
+_JOINED_TO_I = re.compile(r"(?:私|わたし|わたくし)(?P<n>[一-龥々]{2,3})(?=が|は|です|と申|、|も)")
+_DESCRIBED_SURNAME = re.compile(r"(?<=た)(?P<n>[一-龥々]{2,3})"
+                                r"(?=です(?:[。、,!！\n]|$)|でございます)")
+# A child called by a hiragana name after a clause: 「…なんですがゆうまが熱っぽい」 (checked:
+# a name the dictionary lists, or a word it does not know, in katakana).
+_CLAUSE_KANA = re.compile(r"(?:ですが|ですけど|けど|けれど)[、]?(?P<n>[ぁ-ゖ]{2,5})(?=が|は)")
+# A hiragana surname before さん after a particle: 「窓口でふじもとさんに」 (checked: its
+# katakana spelling is a surname the dictionary lists).
+_KANA_SURNAME_SAN = re.compile(r"(?<=[でにはがをとも])(?P<n>[ぁ-ゖ]{3,5})(?=さん|様|さま)")
+# A katakana name after a word that says who: 「留学生のアナンドです」 (checked: a name, or a
+# word the dictionary does not know).
+_WHO_KATAKANA = re.compile(r"(?<=[生者身住人員]の)(?P<n>[ァ-ヴ][ァ-ヴー]{1,9})"
+                           r"(?=です|と申し|といい)")
+_SURNAME_SLOTS = (_JOINED_TO_I, _DESCRIBED_SURNAME)
 _PHONE_IN_BRACKETS = (r"[ ]?(?=\([ ]?(?:携帯|けいたい|ケータイ|電話|でんわ|TEL|Tel|tel|自宅|☎"
                       r"|\+?[0-9]{2,}))")
 _SPACED_KANA_INTRO = re.compile(
@@ -156,8 +179,12 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 rf"|フリガナ|ふりがな|契約者|世帯主|届出人|本人|受取人|応募者|参加者|保護者|代理人"
                 rf"|相談者|連絡先|担当者|対象者|対象児童|児童名|受診者|同伴者|出席者|喪主"
                 rf"|連絡者|記入者|届出者|申告者|依頼者|請求者|利用者|姓名|持ち主|所有者"
-                rf"|name|Name|NAME|From|FROM)名?(?:は|が|:|：|=)?[)\]】］>]?[ ]?[「『]?"
+                rf"|name|Name|NAME|From|FROM)名?"
+                rf"(?:\((?:カナ|かな|フリガナ|ふりがな|漢字|ローマ字|英字|自署)\))?"
+                rf"(?:は|が|:|：|=)?[)\]】］>]?[ ]?[「『]?"
                 rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
+    # 担当:山根 — 担当 as a label only with a colon (担当の方 is no name)
+    (re.compile(rf"担当[:][ ]?(?P<n>{_NAME}){_END_AHEAD}"), False),
     # 旧姓は…: only with は or a colon (「住民票に旧姓のせれる？」 is a question)
     (re.compile(rf"旧姓(?:は|:|：)[ ]?(?P<n>{_NAME}){_END_AHEAD}"), False),
     # lower-case romaji after a label: 「お名前: sakamoto yui」
@@ -277,6 +304,45 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 r"(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い|って言い|っていい"
                 r"|さん|様))"),
      False),
+    # a signature after a slash or a dash at the end of the message: 「…以上です。／坂本」
+    # 「…壊れてます ― Tom」
+    (re.compile(rf"[／/][ ]?(?P<n>{_NAME})[ ]?$"), False),
+    (re.compile(rf"(?<=[ 。.!！])[-―—–]+[ ]?(?P<n>{_NAME})[ ]?$"), False),
+    # a signature with where the writer lives: 「— 近所に住む松尾」「本町在住の浅野より」
+    (re.compile(rf"(?:に住む|在住の?|に住んでいる)[ ]?(?P<n>{_NAME})[ ]?(?:より|です)?[。.]?[ ]?$"),
+     False),
+    # a closing word, then the name ending the message: 「Thanks, Priya」「以上、菊地でした」
+    (re.compile(rf"(?:(?i:thanks|thank you|thx|regards|best regards|best wishes|cheers"
+                rf"|obrigad[oa]|gracias|merci|danke|salamat(?: po)?|maraming salamat(?: po)?"
+                rf"|(?:xin )?cảm ơn(?: ạ)?|dhanyabad|dhanyavad|terima kasih)|以上)"
+                rf"[,.!！、。 ]*(?:[-–—][ ]?)?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
+                r"|[ァ-ヴ][ァ-ヴー]*(?:[・ ][ァ-ヴ][ァ-ヴー]*){0,3}|[ぁ-ゖ]{2,6}"
+                r"|[一-龥々]{1,4}(?:[ ][一-龥々]{1,4})?)[ ]?(?:でした|です|より)?[.!。]?[ ]?$"),
+     False),
+    # Tagalog names a person with 'si' (Ang asawa ko po ay si Jose Reyes)
+    (re.compile(rf"(?<![A-Za-z])si[ ](?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"), False),
+    # Nepali: 「Ma Bikash Thapa hu」, 「मेरो नाम राम बहादुर हो」
+    (re.compile(rf"(?:^|(?<=[.!?,\n]))[ ]?(?i:ma|mero naam|mero nam)[ ]"
+                rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})[ ](?i:hu|hun|hoon|ho)\b"),
+     False),
+    (re.compile(r"(?:मेरो नाम|मेरा नाम)[ ](?P<n>[\u0900-\u0963\u0971-\u097F]+"
+                r"(?:[ ][\u0900-\u0963\u0971-\u097F]+){0,2})[ ](?:हो|हुँ|हूँ|है)"), False),
+    # Korean: a family word, then a name a common surname opens (제 남편 최동현의)
+    (re.compile(rf"(?:남편|아내|와이프|아들|딸|어머니|아버지|엄마|아빠|남동생|여동생|형|누나|오빠"
+                rf"|언니|할머니|할아버지)[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})"
+                r"(?=의|은|는|이|가|을|를|도|씨|님|[ ,.]|$)"), False),
+    # 「Lopez family, …」
+    (re.compile(rf"(?:^|(?<=[\n.!?]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,1}})[ ]"
+                r"(?i:family|household)\b"), False),
+    # Latin names of two words or more set in Japanese before で/を/に/も:
+    # 「英語表記はTakahashi Renで」「名前はNGUYEN THI HOAで」
+    (re.compile(rf"(?<=[ぁ-ゖァ-ヴー一-龥々、。「(:])"
+                rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})(?=[ ]?(?:で|を|に|も))"), False),
+    (_JOINED_TO_I, False),
+    (_CLAUSE_KANA, False),
+    (_KANA_SURNAME_SAN, False),
+    (_WHO_KATAKANA, False),
+    (_DESCRIBED_SURNAME, False),
 )
 # The next name of a list, right after a name found: 結翔と芽依です, 美羽、陽向の
 _LIST_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
@@ -286,6 +352,24 @@ _PAIR_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}?|[ァ-ヴ][ァ-ヴー]{1,7})"
 _SIBLINGS = re.compile(rf"(?<![一-龥々ぁ-ゖァ-ヴー])(?P<a>{_PAIR_NAME})[ ]?と[ ]?"
                        rf"(?P<b>{_PAIR_NAME})[ ]?(?:\()?(?:の|は|が)?[ ]?"
                        r"(?:兄弟|姉妹|きょうだい|双子|ふたご|年子)(?![店都市校品社園編作版会])")
+# A surname naming a household: 佐藤方, 山田様方, 吉川宅, 高橋家の (see `_households`).
+_HOUSEHOLD = re.compile(r"(?<![一-龥々])(?P<n>[一-龥々]{2,3})(?P<h>(?:様|さま|さん)?(?:方|宅|家))"
+                        r"(?![一-龥々])")
+# A list of two to five names: after a word for a group of people (双子の, 子どもは, 参加者は)
+# or before a count of them (…の二人, …の3人きょうだい, …の兄弟), or opening a clause.
+_LIST_WORD = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}?|[ァ-ヴ][ァ-ヴー]{1,7})"
+_NAME_LIST = re.compile(
+    r"(?:(?P<group>(?:双子|ふたご|子ども|子供|こども|孫|兄弟|姉妹|きょうだい|参加者|申込者|申請者"
+    r"|メンバー|対象者|対象児童)(?:は|の|:)[ ]?)|(?:^|(?<=[。、!！?？\n「(:])))"
+    rf"(?P<list>{_LIST_WORD}(?:[ ]?(?:と|、|・)[ ]?{_LIST_WORD}){{1,4}})"
+    r"(?=[ ]?(?:(?P<count>の?[ ]?(?:(?:二|2|ふた|三|3|四|4|五|5)人|兄弟|姉妹|きょうだい|双子"
+    r"|ふたご|年子))|の|が|は|を|も))")
+_LIST_SPLIT = re.compile(r"[ ]?(?:、|・)[ ]?")
+# Latin names joined by and / e / y / và after a word for children, or before 'are my …'.
+_LATIN_LIST = re.compile(
+    rf"(?:(?i:kids|children|my kids|my children|sons|daughters)[:]?[ ]|^|(?<=[\n]))"
+    rf"(?P<a>{_LATIN_WORD})[ ](?:and|e|y|và|at|&)[ ](?P<b>{_LATIN_WORD})"
+    r"(?=[ ]?[,.]|[ ](?:são|sao|are|son|sont|là|ay|sind)\b)")
 # Where the words around say it is a person, whatever the dictionary thinks of the word:
 # (pattern, needs_name) — with needs_name, a kanji word must also be a name the dictionary
 # lists, or one it does not know at all (not a common noun: 子どもの母です).
@@ -351,6 +435,13 @@ _LATIN_STOP = frozenset("""amazon google apple paypay yahoo suica pasmo visa mas
     back home out done new old moving staying working studying waiting leaving
     visitor tourist resident citizen mother father parent wife husband man woman boy girl
     elderly senior worker teacher nurse doctor engineer trainee intern there sorry glad""".split())
+# Nouns residents write in kana after 「娘の」「母の」: not names.
+_KANA_NOUNS = frozenset("""こと もの ため ほう ぶん ところ とこ せい よう ようす かわり おかげ
+    ほか まま あと まえ うち みんな わけ はず つもり ほど くらい ぐらい など ころ とき ふく くつ
+    へや かお こえ おむつ おもちゃ おやつ ごはん からだ びょうき けが ぐあい いえ みみ はな あし
+    うで かみ くち はら あたま せなか""".split())
+# Kana no name opens with (っちゃ of 母っちゃ, a dialect word for mother).
+_NEVER_FIRST = frozenset("っゃゅょぁぃぅぇぉゎんーッャュョァィゥェォヮ")
 _KANA_ENDINGS = re.compile(r"(?:ます|です|さい|ました|ない|たい|って|ので|から|けど|よね|ません)$")
 _NOT_A_NAME = frozenset({"何", "なに", "なん", "どこ", "だれ", "誰", "どなた", "いつ", "よろしく",
                          "以上", "宜しく", "必要", "不要", "本人", "代理", "代理人", "同じ", "あと",
@@ -433,11 +524,14 @@ class NameFinder:
         toks = self.tokens(text)
         spans = set(_tagged(text, toks)) | set(_untagged(text, toks)) | set(_english(text))
         spans |= set(self._positional(text)) | set(self._in_context(text))
-        spans = {s for s in (self._trim(text, s) for s in spans) if s is not None}
+        blocked = self._blocked(text)  # once: a long message may hold many names
+        spans = {s for s in (self._trim(text, s, blocked) for s in spans) if s is not None}
+        spans |= set(self._households(text)) | set(self._listed(text))
         spans |= set(self._joined(text, spans)) | set(self._siblings(text))
+        spans = {(s, e) for s, e in spans if not _named_after(text, s, e)}
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
-        spans |= set(_repeats(text, names, self._blocked(text)))
+        spans |= set(_repeats(text, names, blocked))
         return _disjoint(spans)
 
     def _blocked(self, text: str) -> list[tuple[int, int]]:
@@ -459,6 +553,8 @@ class NameFinder:
                 if pattern is _SPACED_KANA_INTRO and not self._kana_given_name(name):
                     continue
                 if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE) and not _romaji_name(name):
+                    continue
+                if not self._slot_holds_name(pattern, name):
                     continue
                 kin = pattern is _KIN and self._family_name(
                     name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"),
@@ -492,6 +588,21 @@ class NameFinder:
                     continue  # 「我家厨房着火了」 on a line; 「こうえん の ゆうぐ」 ends a search
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
                 yield start, start + len(name)
+
+    def _slot_holds_name(self, pattern: re.Pattern[str], name: str) -> bool:
+        """The checks of the slots that need one (see `_SURNAME_SLOTS` …); True elsewhere."""
+        if name[:1] in _NEVER_FIRST:
+            return False  # 母っちゃ: a name never opens with a small kana
+        if pattern in _SURNAME_SLOTS:
+            return self._nameable(name, "姓") and name not in self.not_names
+        if pattern is _CLAUSE_KANA:
+            return not _KANA_ENDINGS.search(name) and (
+                self._unknown_kana(name) or bool(self._name_kinds(_to_katakana(name)) & {"名"}))
+        if pattern is _KANA_SURNAME_SAN:
+            return "姓" in self._name_kinds(_to_katakana(name))
+        if pattern is _WHO_KATAKANA:
+            return self._personal(name)
+        return True
 
     def _in_context(self, text: str) -> Iterator[tuple[int, int]]:
         """Names whose surroundings say they are a person (see `_PERSON_CONTEXT`)."""
@@ -528,6 +639,66 @@ class NameFinder:
             while (m := _JOINED.match(text, end)) is not None and self._listed_name(m["n"]):
                 yield m.start("n"), m.end("n")
                 end = m.end("n")
+
+    def _households(self, text: str) -> Iterator[tuple[int, int]]:
+        """A surname naming a household: 「佐藤方」「山田様方」「吉川宅」「高橋家の墓地」. The word
+        must be a surname the dictionary lists, and not one word with what follows (大家, 作家
+        are words; 田中方面 goes on in kanji)."""
+        for m in _HOUSEHOLD.finditer(text):
+            name = m["n"]
+            if (name in self.not_names or not self._nameable(name, "姓")
+                    or self._nameable(name + m["h"][-1], any_word=True)):
+                continue
+            yield m.start("n"), m.end("n")
+
+    def _listed(self, text: str) -> Iterator[tuple[int, int]]:
+        """Names in a list that says it is of people: 「けんたとしょうたの二人分」「双子の蒼太と
+        碧斗の」, or, opening a clause, kanji words the dictionary lists as names
+        (陽菜と結衣の学童)."""
+        for m in _NAME_LIST.finditer(text):
+            words = list(self._list_words(m))
+            if m["count"] and all(self._sibling_name(w) for _, _, w in words):
+                yield from ((s, e) for s, e, _ in words)
+            elif m["group"] and all(self._group_name(w) for _, _, w in words):
+                yield from ((s, e) for s, e, _ in words)
+            elif all(re.fullmatch(r"[一-龥々]{2,3}", w) and self._listed_name(w)
+                     for _, _, w in words):
+                yield from ((s, e) for s, e, _ in words)
+        for m in _LATIN_LIST.finditer(text):
+            if all(self._looks_like_name(m[g]) for g in ("a", "b")):
+                yield from ((m.start(g), m.end(g)) for g in ("a", "b"))
+
+    def _group_name(self, word: str) -> bool:
+        """After 双子の / 参加者は: a name the dictionary lists, a kanji word it does not know,
+        or kana it cannot read as words (not 子どもはいると…)."""
+        if re.fullmatch(r"[ぁ-ゖ]+", word):
+            return self._listed_name(word) or self._unknown_kana(word)
+        return self._sibling_name(word) and (
+            self._listed_name(word) or not sudachi_dictionary().lookup(word))
+
+    def _list_words(self, m: re.Match[str]) -> Iterator[tuple[int, int, str]]:
+        """(start, end, word) of each word of a matched `_NAME_LIST`: split at 、 and ・, and
+        at と unless the piece is one name ending in と (はると, ゆうと)."""
+        at = m.start("list")
+        for piece in _LIST_SPLIT.split(m["list"]):
+            for word in self._split_at_to(piece) or [piece]:
+                start = m.string.find(word, at)
+                at = start + len(word)
+                yield start, at, word
+
+    def _split_at_to(self, piece: str) -> list[str]:
+        """`piece` cut at と into list words: whole if it is one name (はると), else at the と
+        that leaves a word on each side (ゆうと|と|あおい); [] when no cut does."""
+        if re.fullmatch(_LIST_WORD, piece) and self._sibling_name(piece):
+            return [piece]
+        for i in (i for i, c in enumerate(piece) if c == "と" and 0 < i < len(piece) - 1):
+            left, right = piece[:i].strip(), piece[i + 1:].strip()
+            if right.startswith("と") or not re.fullmatch(_LIST_WORD, left):
+                continue
+            rest = self._split_at_to(right)
+            if rest:
+                return [left, *rest]
+        return [piece] if re.fullmatch(_LIST_WORD, piece) else []
 
     def _siblings(self, text: str) -> Iterator[tuple[int, int]]:
         """Two names before 兄弟 / 姉妹 / 双子 (かえでとひなたの兄弟): short kana words or kanji
@@ -574,8 +745,8 @@ class NameFinder:
         if (name in _NOT_A_NAME or name in self.not_names or self._department(name)
                 or self._loanword_compound(name)):
             return False
-        if re.fullmatch(r"[가-힣]{2,4}", name):
-            return True  # only the Korean introductions look for Hangul
+        if re.fullmatch(r"[가-힣]{2,4}|[\u0900-\u097F]+(?:[ ][\u0900-\u097F]+){0,2}", name):
+            return True  # only the Korean and Nepali introductions look for Hangul, Devanagari
         if name.isascii():
             words = name.replace(".", " ").split()
             if len(words) == 1 and name.isupper():
@@ -695,6 +866,8 @@ class NameFinder:
                 and not re.match(r"たち|ちゃん|さん|くん|さま|ども|ら$", name)
                 and not _KANA_ENDINGS.search(name) and not name.endswith("て")):
             return True  # うちの娘ひなた、H30.7.21生まれ: set off by a comma
+        if joint == "の" and self._kana_after_kin(name):
+            return True  # 息子のりくの, 娘のひなたと
         if re.fullmatch(_LATIN_WORD, name) and self._looks_like_name(name):
             return True  # 主人はPaulo: a verb is never a capitalised Latin word
         if joint in {"は", "が"}:
@@ -718,6 +891,27 @@ class NameFinder:
             return False  # 息子、颯真の: a word the dictionary does not know, set off, is a name
         return bool(joint) or not self._nameable(kin + name[:1], any_word=True)
 
+    def _kana_after_kin(self, name: str) -> bool:
+        """A hiragana word after 「娘の」「息子の」: a name unless it is a noun residents write in
+        kana (娘のおむつ, 父のこと, 母のため) — one the dictionary spells so, or does not have
+        as a noun at all. 陸 (りく) and 日向 (ひなた) are usually written in kanji; as a child's
+        given name they are written in kana."""
+        if (not re.fullmatch(r"[ぁ-ゖ]{2,5}", name) or name in _KANA_NOUNS
+                or name[0] in "がはのをにとも" or _KANA_ENDINGS.search(name)):
+            return False
+        if re.sub(r"[にがはをのもとで]$", "", name) in _KANA_NOUNS:
+            return False  # ために, ことが
+        entries = sudachi_dictionary().lookup(name)
+        katakana = sudachi_dictionary().lookup(_to_katakana(name))
+        if any(e.part_of_speech()[1] == "固有名詞" for e in (*entries, *katakana)):
+            return True  # ひなた (ヒナタ)
+        if not entries and not katakana:  # ゆうま: no word at all (not しつけのこ: words)
+            return not any(t.pos[0] in {"助詞", "助動詞", "動詞"} for t in self.tokens(name))
+        nouns = [e for e in entries if e.part_of_speech()[0] == "名詞"]
+        # りく: a two-kana noun the dictionary writes with one kanji (陸), as given names are
+        return len(name) == 2 and bool(nouns) and len(nouns) == len(entries) and all(
+            re.fullmatch(r"[一-龥々]", e.normalized_form()) for e in nouns)
+
     def _nameable(self, word: str, kind: str | None = None, any_word: bool = False) -> bool:
         """Whether the dictionary has `word` as a person's name (of `kind`: 姓 or 名);
         with `any_word`, whether it has it as any word at all."""
@@ -729,10 +923,11 @@ class NameFinder:
     def _proper(self, word: str) -> bool:
         return any(t.person or t.oov or t.pos[1] == "固有名詞" for t in self.tokens(word))
 
-    def _trim(self, text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    def _trim(self, text: str, span: tuple[int, int],
+              blocked: list[tuple[int, int]]) -> tuple[int, int] | None:
         """Cut away any part of the span that belongs to a word that is never a name."""
         start, end = span
-        for b_start, b_end in self._blocked(text):
+        for b_start, b_end in blocked:
             if (b_start < start < b_end < end or start < b_start < end < b_end) and re.fullmatch(
                     r"[ぁ-ゖ]+", text[b_start:b_end]):
                 continue  # どうも|のむら: a kana word across the name's edge is no word there
@@ -774,6 +969,20 @@ def _sentence_not_name(name: str) -> bool:
     compact = name.replace(" ", "")
     return bool(_CHINESE_GRAMMAR.search(compact)) or (
         re.fullmatch(r"[一-龥々]+", compact) is not None and len(compact) > 6)
+
+
+# What is named after a public figure, or is their work: 「小野小町まつり」「井上陽水の曲」.
+_NAMED_AFTER = re.compile(r"[ ]?(?:まつり|祭り|祭|記念館|記念公園|記念碑|通り|神社|賞|杯|文庫"
+                          r"|の(?:曲|歌|小説|作品|映画|ドラマ|銅像|生家))")
+
+
+def _named_after(text: str, start: int, end: int) -> bool:
+    """A full name in kanji (three characters or more) before 「まつり」「記念館」「の曲」…: a
+    public figure or a thing named after one, not a resident."""
+    inside = re.search(rf"(?:{_NAMED_AFTER.pattern})$", text[start:end])
+    end = start + inside.start() if inside else end  # a line that is all of it: 小野小町まつり
+    return (re.fullmatch(r"[一-龥々]{3,6}", text[start:end]) is not None
+            and _NAMED_AFTER.match(text, end) is not None)
 
 
 def _bare_name(name: str) -> str:
@@ -824,6 +1033,9 @@ def _chunks(toks: list[Token]) -> Iterator[tuple[int, int]]:
             elif (toks[j].surface in {" ", "・"} and j + 1 < len(toks)
                   and toks[j + 1].person):
                 j += 2
+            elif (toks[j].surface == " " and j + 2 < len(toks) and toks[j + 1].surface == " "
+                  and toks[j + 2].person):
+                j += 3  # 渡辺 　聡子: a space and a full-width one
             else:
                 break
         yield i, j

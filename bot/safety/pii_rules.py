@@ -43,7 +43,8 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 # Spelled-out @ and dot: 「(at)」「(a)」「(arroba)」「[at]」「アットマーク」「 at 」「ドット」
 # 「(dot)」「[.]」, and in Vietnamese 「a còng」「chấm」.
 _AT_WORDS = r"at|a|arroba|at ?mark|@|★|アットマーク|あっとまーく|アット|あっと|골뱅이|a còng"
-_AT = (r"(?:[ ]?[@★☆◎][ ]?"
+# (also 「@マーク」 written out after the sign, and a line break after it: a wrapped address)
+_AT = (r"(?:[ ]?[@★☆◎](?:マーク)?[ ]?\n?"
        rf"|[ ]?[(\[<{{【][ ]?(?:{_AT_WORDS})[ ]?[)\]>}}】][ ]?"
        r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと|골뱅이)[ ]?)")
 # A spoken 'at' between spaces: the domain must then end in a real top-level domain, since
@@ -125,7 +126,7 @@ def emails(text: str) -> list[Hit]:
 # already.
 _JOIN = r"(?:[ ]?[\-./・_~〜‐–—―−ー][ ]?\n?|[ ]?[()][ ]?|[ ]|の)"
 _DIGIT_RUN = re.compile(rf"""
-    (?<![0-9A-Za-z+\-./(])
+    (?:(?<![0-9A-Za-z+\-./(])|(?<=[Tt][Ee][Ll]))
     (?P<run>(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\+[ ]?[1-9][0-9]{{0,2}}[ \-]
             |\([ ]?)?[0-9]+
             (?:{_JOIN}{{1,2}}\(?[0-9]+\)?)*)
