@@ -548,7 +548,7 @@ class NameFinder:
         for pattern, weak in _POSITIONAL:
             for m in pattern.finditer(text):
                 name = _bare_name(m.group("n").strip())
-                if name in _NOT_A_NAME:
+                if name in _NOT_A_NAME or _kana_grammar(name):
                     continue
                 if pattern is _SPACED_KANA_INTRO and not self._kana_given_name(name):
                     continue
@@ -1012,6 +1012,19 @@ _ROMAJI_COMMON = frozenset("""desu watashi watakushi boku namae wa ga no wo o ni
 
 def _to_katakana(hira: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in hira)
+
+
+# Kana that carries grammar no name has: a polite or wishing verb ending (たのめますか, したい),
+# or a particle of two kana opening it (代理人でもとれる？ read after the label 代理人).
+_KANA_GRAMMAR = re.compile(r"(?:ます|ません|ですか|ください|たい|たいです)(?:か|ね|よ)?$"
+                           r"|^(?:でも|では|には|から|まで|って)")
+
+
+def _kana_grammar(name: str) -> bool:
+    """A hiragana run read as a name that is a piece of the sentence (「ゆうそうで たのめますか」,
+    「でもとれる」): residents typing kana only write their questions this way."""
+    return (re.fullmatch(r"[ぁ-ゖー ]+", name) is not None
+            and any(_KANA_GRAMMAR.search(part) for part in name.split()))
 
 
 def _spaced_kana(name: str) -> bool:
