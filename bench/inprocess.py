@@ -83,29 +83,40 @@ class SideBySide:
         return round(self.ms[a][stat] / self.ms[b][stat], 2)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"passages": self.passages, "ms": self.ms,
-                "pipeline_vs_floor": self.ratio("pipeline", "floor"),
-                "pipeline_vs_langchain": self.ratio("pipeline", "langchain")}
+        out: dict[str, Any] = {"passages": self.passages, "ms": self.ms}
+        for name in (n for n in self.ms if n.startswith("pipeline")):
+            out[f"{name}_vs_floor"] = self.ratio(name, "floor")
+            out[f"{name}_vs_langchain"] = self.ratio(name, "langchain")
+        return out
 
 
-def side_by_side(index: Path, embedder: Embedder, qs: list[str]) -> SideBySide:
-    """p50 / p95 / mean (ms) of the pipeline, the floor and LangChain's default over `qs`."""
+def side_by_side(index: Path, embedder: Embedder, qs: list[str],
+                 dense: tuple[str, ...] = ()) -> SideBySide:
+    """p50 / p95 / mean (ms) of the pipeline, the floor and LangChain's default over `qs`;
+    `dense` adds the pipeline with each of these `retrieval.dense_index` values
+    (`pipeline[chroma]` …), timed in the same rotation."""
     components = build(Settings(index_dir=index), index_dir=index, embedder=embedder)
     gen = components.retriever.index.get()
     runners: dict[str, Callable[[str], Any]] = {
         "pipeline": components.pipeline.answer, "floor": Floor(gen, embedder),
         "langchain": langchain_default(gen, embedder)}
+    others = [build(Settings(index_dir=index, retrieval={"dense_index": mode}),
+                    index_dir=index, embedder=embedder) for mode in dense]
+    for mode, other in zip(dense, others, strict=True):
+        runners[f"pipeline[{mode}]"] = other.pipeline.answer
     for run in runners.values():  # warm up caches, lazy imports and the page cache
         for q in qs[:20]:
             run(q)
     times: dict[str, list[float]] = {name: [] for name in runners}
     names = list(runners)
     for i, q in enumerate(qs):
-        for name in names[i % 3:] + names[:i % 3]:
+        turn = i % len(names)
+        for name in names[turn:] + names[:turn]:
             started = time.perf_counter()
             runners[name](q)
             times[name].append((time.perf_counter() - started) * 1000)
-    getattr(components.retriever.index, "close", lambda: None)()  # (older code: no close)
+    for c in (components, *others):
+        getattr(c.retriever.index, "close", lambda: None)()  # (older code: no close)
     return SideBySide(len(gen.passages), {
         name: {"p50": round(statistics.median(t), 2), "p95": round(percentile(t, 0.95), 2),
                "mean": round(statistics.fmean(t), 2)} for name, t in times.items()})
@@ -116,8 +127,9 @@ def table(rows: list[SideBySide]) -> str:
             f"  {'÷ floor':>7}  {'÷ LangChain':>11}")
     lines = [head]
     for r in rows:
-        lines.append(f"{r.passages:>9,}  {r.ms['pipeline']['p50']:>9.2f} ms  "
-                     f"{r.ms['floor']['p50']:>6.2f} ms  {r.ms['langchain']['p50']:>10.2f} ms  "
-                     f"{r.ratio('pipeline', 'floor'):>6.2f}×  "
-                     f"{r.ratio('pipeline', 'langchain'):>10.2f}×")
+        for name in (n for n in r.ms if n.startswith("pipeline")):
+            lines.append(f"{r.passages:>9,}  {r.ms[name]['p50']:>9.2f} ms  "
+                         f"{r.ms['floor']['p50']:>6.2f} ms  {r.ms['langchain']['p50']:>10.2f} ms"
+                         f"  {r.ratio(name, 'floor'):>6.2f}×  "
+                         f"{r.ratio(name, 'langchain'):>10.2f}×  {name}")
     return "\n".join(lines)

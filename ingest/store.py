@@ -19,6 +19,7 @@ from typing import Any, overload
 import numpy as np
 import orjson
 
+from ingest import partitions
 from ingest.keyword import Bm25, load_array
 from ingest.readings import Readings
 from ingest.schema import SCHEMA_VERSION, Passage, SourceType
@@ -207,6 +208,10 @@ def write_generation(
                                                      ensure_ascii=False), encoding="utf-8")
     keyword_full.save(gen_dir / "keyword_full")
     keyword_head.save(gen_dir / "keyword_head")
+    # The partitioned index every worker maps (ingest/partitions.py); shared, like the Chroma
+    # collection, by the generations a small change writes on top of this one.
+    partitions.build(head, body, gen_dir / partitions.DIRECTORY)
+    _fsync_dir(gen_dir / partitions.DIRECTORY)
     (readings or Readings.build(keyword_text(p) for p in passages)).save(gen_dir)
     by_id = {p.doc_id: p for p in passages} if variants else {}
     write_layer(gen_dir, variants, variant_vectors if variant_vectors is not None
@@ -328,7 +333,10 @@ class PassageStore(Sequence[Passage]):
 
 @dataclass
 class Generation:
-    """A complete generation, opened for reading: arrays memory-mapped, passages read by row."""
+    """A complete generation, opened for reading: arrays memory-mapped, passages read by row.
+
+    The vector indexes are opened on first use: a worker that searches the memory-mapped
+    partitions never opens Chroma (whose client loads its HNSW graph into each process)."""
 
     name: str
     directory: Path
@@ -338,9 +346,8 @@ class Generation:
     keyword_full: Bm25
     keyword_head: Bm25
     manifest: dict[str, Any]
-    collection: Any
     rows: dict[str, int]
-    client: Any = None
+    chroma: ChromaConfig = field(default_factory=ChromaConfig)
     variants: VariantLayer | None = None
     readings: Readings = field(default_factory=Readings)
     # Rows the shared collection lacks or holds stale vectors for (a passage delta): the dense
@@ -348,6 +355,10 @@ class Generation:
     exact: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _client: Any = field(default=None, repr=False)
+    _collection: Any = field(default=None, repr=False)
+    _partitions: partitions.Partitions | None = field(default=None, repr=False)
+    _partitions_read: bool = field(default=False, repr=False)
 
     @classmethod
     def open(cls, paths: IndexPaths, config: ChromaConfig, name: str | None = None) -> Generation:
@@ -359,17 +370,56 @@ class Generation:
         passages = PassageStore(directory / "passages.jsonl")
         head, body = _vectors(directory)
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        shared = str(manifest.get("chroma_generation") or name)
-        client = chroma_client(paths.generation_dir(shared), config)
-        col = client.get_collection(collection_name(config, shared), embedding_function=None)
         rows = _row_numbers(directory, passages)
         layer = VariantLayer.open(directory, rows, int(head.shape[1]) if head.ndim == 2
                                   else int(manifest.get("dim", 0)))
         layer.asks_questions(lambda row: passages[row].source_type is SourceType.FAQ)
         return cls(name, directory, passages, head, body,
                    Bm25.load(directory / "keyword_full"), Bm25.load(directory / "keyword_head"),
-                   manifest, col, rows, client, layer,
-                   Readings.load(directory), _exact_rows(directory))
+                   manifest, rows, config, layer, Readings.load(directory),
+                   _exact_rows(directory))
+
+    @property
+    def shared(self) -> str:
+        """The generation whose vector indexes (collection, partitions) this one reads."""
+        return str(self.manifest.get("chroma_generation") or self.name)
+
+    @property
+    def collection_name(self) -> str:
+        return collection_name(self.chroma, self.shared)
+
+    @property
+    def collection(self) -> Any:
+        """The Chroma collection (opened on first use)."""
+        with self._lock:
+            if self._collection is None:
+                client = chroma_client(self.directory.parent / self.shared, self.chroma)
+                try:
+                    self._collection = client.get_collection(self.collection_name,
+                                                             embedding_function=None)
+                except BaseException:
+                    close_client(client)
+                    raise
+                self._client = client
+            return self._collection
+
+    @property
+    def client(self) -> Any:
+        """The Chroma client of `collection` (opened with it)."""
+        _ = self.collection
+        return self._client
+
+    @property
+    def partitions(self) -> partitions.Partitions | None:
+        """The memory-mapped partitioned index (opened on first use); None for a generation
+        written before there were partitions."""
+        with self._lock:
+            if not self._partitions_read:
+                own = self.shared == self.name
+                self._partitions = partitions.Partitions.open(
+                    self.directory.parent / self.shared, None if own else self.rows)
+                self._partitions_read = True
+            return self._partitions
 
     def row_of(self, chroma_id: str) -> int | None:
         """The passage row of a Chroma id (`head:<doc_id>` or `body:<doc_id>`)."""
@@ -390,7 +440,10 @@ class Generation:
     def close(self) -> None:
         """Release the generation's files and its embedded Chroma client."""
         self.passages.close()
-        close_client(self.client)
+        with self._lock:
+            if self._client is not None:
+                close_client(self._client)
+            self._client = self._collection = None
 
 
 def _exact_rows(directory: Path) -> np.ndarray:

@@ -82,7 +82,7 @@ def _chroma(services: Any) -> dict[str, Any]:
     """The configured server answers and holds the collection the serving generation reads
     (its own, or an earlier one it shares after a small change)."""
     config = chroma_config(services.settings)
-    name = services.components.retriever.index.get().collection.name
+    name = services.components.retriever.index.get().collection_name
     client = chroma_client(Path("."), config)
     try:
         client.heartbeat()

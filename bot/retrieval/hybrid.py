@@ -15,7 +15,7 @@ import numpy as np
 from bot.retrieval import reference
 from bot.retrieval.language import is_japanese
 from bot.retrieval.synonyms import Synonyms
-from bot.settings import EXACT_BELOW
+from bot.settings import EXACT_BELOW, PROBE
 from ingest.embed import Embedder, RecentQueries
 from ingest.schema import Passage
 from ingest.store import ChromaConfig, Generation, IndexPaths
@@ -149,9 +149,12 @@ class IndexHandle:
 class HybridRetriever:
     def __init__(self, index: IndexHandle, embedder: Embedder, tokenizer: Tokenizer,
                  synonyms: Synonyms, weights: FusionWeights, candidates: int = 40,
-                 exact_below: int = EXACT_BELOW) -> None:
+                 exact_below: int = EXACT_BELOW, dense_index: str = "partitioned",
+                 probe: int = PROBE) -> None:
         self.index = index
         self.exact_below = exact_below
+        self.dense_index = dense_index
+        self.probe = probe
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.synonyms = synonyms
@@ -256,8 +259,14 @@ class HybridRetriever:
         if not gen.passages:
             return set()
         n = min(self.candidates * 2, 2 * len(gen.passages))
-        if len(gen.passages) <= self.exact_below:
+        exact = len(gen.passages) <= self.exact_below or self.dense_index == "exact"
+        parts = gen.partitions if not exact and self.dense_index == "partitioned" else None
+        if exact or (self.dense_index == "partitioned" and parts is None):
+            # (a generation written before partitions existed is searched exactly)
             return _nearest_rows(gen, qvec, gen.mask(filters), n)
+        if parts is not None:
+            return parts.search(qvec, n, self.probe, gen.mask(filters)) | (
+                self._exact_candidates(gen, qvec, filters))
         where = _where(filters)
         # Ids and distances only: fetching metadata (to read `row`) cost more than the search.
         res = gen.collection.query(query_embeddings=[qvec.tolist()], n_results=n,
