@@ -88,7 +88,13 @@ def main(argv: list[str] | None = None) -> None:
     reply = pipeline.answer(QUESTIONS[0])
     h = settings.handoff
     hours = OfficeHours.from_settings(h.weekdays, h.opens, h.closes, h.holidays_path, h.timezone)
-    chat = ChatService(InstantPipeline(pipeline, reply), hours, settings.city_phone)
+    try:  # builds since the clean-text memory keep the masker's clean verdicts, as served
+        from bot.safety.intake import CleanTexts
+
+        extra: dict[str, Any] = {"clean": CleanTexts(settings.server.answer_cache)}
+    except ImportError:
+        extra = {}
+    chat = ChatService(InstantPipeline(pipeline, reply), hours, settings.city_phone, **extra)
     out: dict[str, Any] = {"trace_bytes": len(json.dumps(reply.trace, ensure_ascii=False))}
     with ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory())

@@ -17,6 +17,7 @@ from bot import factory
 from bot.ops.answers import MeteredChat
 from bot.ops.metrics import Metrics, record_ingest
 from bot.ops.priority import Lane
+from bot.safety.intake import CleanTexts
 from bot.safety.ratelimit import Limiter, RateLimiter, parse_limits
 from bot.safety.shared_ratelimit import SharedRateLimiter
 from bot.service import faq_index
@@ -79,7 +80,8 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     chat = MeteredChat(components.pipeline, hours, settings.city_phone,
                        h.negative_feedback_limit, metrics=metrics,
                        lane=Lane(srv.answering, srv.answer_nice),
-                       cache=answer_cache(settings, components, metrics))
+                       cache=answer_cache(settings, components, metrics),
+                       clean=CleanTexts(srv.answer_cache))
     faq_csv = faq_index.export_path(settings.data_dir)
 
     def reindex(path: Path) -> None:

@@ -14,7 +14,7 @@ from bot.ops.priority import Lane
 from bot.pipeline.emergency import Alarm, Screen
 from bot.pipeline.outcome import Outcome, Reply
 from bot.pipeline.run import FOLLOWUP_TURNS, Pipeline, alarm_step
-from bot.safety.intake import Incoming, receive
+from bot.safety.intake import CleanTexts, Incoming, receive
 from bot.service import picks
 from bot.service.answer_cache import AnswerCache, Computed, served
 from bot.service.languages import Language, Languages
@@ -75,6 +75,8 @@ class ChatService:
     lane: Lane | None = None
     # Outcomes of identical earlier messages (per worker, bounded); None: always compute.
     cache: AnswerCache | None = None
+    # Messages recently found clean by the masker (per worker, bounded); None: always mask.
+    clean: CleanTexts | None = None
 
     def language(self, code: str) -> Language | None:
         return self.languages.get(code) if self.languages is not None else None
@@ -97,7 +99,9 @@ class ChatService:
 
     def receive(self, raw: str) -> Incoming:
         """The channel boundary: mask a resident's raw text before anything else runs."""
-        return receive(raw, self.pipeline.safety.masker)
+        masker = self.pipeline.safety.masker
+        return (self.clean.receive(raw, masker) if self.clean is not None
+                else receive(raw, masker))
 
     def urgent(self, message: Incoming) -> bool:
         """Whether the safety gate sees an emergency (certain or possible) in this message."""
