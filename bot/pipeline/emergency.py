@@ -150,8 +150,12 @@ class Exemplars:
     texts: list[str]
     calm: np.ndarray
     calm_texts: list[str]
-    japanese: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    calm_japanese: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    japanese: np.ndarray = field(init=False)  # per exemplar: written in Japanese
+    calm_japanese: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.japanese = np.array([is_japanese(t) for t in self.texts], bool)
+        self.calm_japanese = np.array([is_japanese(t) for t in self.calm_texts], bool)
 
     @classmethod
     def build(cls, embedder: Embedder, by_kind: dict[str, list[str]],
@@ -160,9 +164,7 @@ class Exemplars:
         kinds = [k for k, ts in by_kind.items() for _ in ts]
         vectors = embedder.embed(texts) if texts else np.zeros((0, 1))
         calm_vectors = embedder.embed(calm) if calm else np.zeros((0, vectors.shape[1]))
-        return cls(np.asarray(vectors), kinds, texts, np.asarray(calm_vectors), list(calm),
-                   np.array([is_japanese(t) for t in texts], bool),
-                   np.array([is_japanese(t) for t in calm], bool))
+        return cls(np.asarray(vectors), kinds, texts, np.asarray(calm_vectors), list(calm))
 
     def nearest(self, query: np.ndarray, japanese: bool = False
                 ) -> tuple[str, float, str, float, str]:
@@ -185,7 +187,7 @@ class Exemplars:
 
 def _among(sims: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
     """`sims` with the exemplars not `allowed` out of reach (all allowed when None)."""
-    if allowed is None or len(allowed) != len(sims):
+    if allowed is None:
         return sims
     return np.where(allowed, sims, -np.inf)
 
