@@ -37,9 +37,9 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest eval
 
-# Regression gate: the dev splits of the gold files must stay within their floors, the second
-# fresh batch's test split (never tuned on) within its own, and the safety gold's test split
-# within eval/safety_floors.json. The second town (corpora/minamiura,
+# Regression gate: the dev splits of the gold files (the third fresh batch is all dev) must stay
+# within their floors, the second fresh batch's test split (never tuned on) within its own, and
+# the safety gold's test split within eval/safety_floors.json. The second town (corpora/minamiura,
 # FAQ only, never tuned on) is gated over its own index: the decision must carry over.
 eval: $(STAMP)
 	$(BIN)/madoguchi ingest $(CORPUS) --index data/eval-index --quiet
@@ -48,6 +48,7 @@ eval: $(STAMP)
 		--gold $(CORPUS)/gold_resident.jsonl --floors eval/floors_resident.json \
 		--gold $(CORPUS)/gold_resident_fresh.jsonl --floors eval/floors_resident_fresh.json \
 		--gold $(CORPUS)/gold_resident_fresh2.jsonl --floors eval/floors_resident_fresh2.json \
+		--gold $(CORPUS)/gold_resident_fresh3.jsonl --floors eval/floors_resident_fresh3.json \
 		--gold $(CORPUS)/gold_foreign.jsonl --floors eval/floors_foreign.json
 	$(BIN)/madoguchi eval gate --split test --index data/eval-index --quiet \
 		--gold $(CORPUS)/gold_resident_fresh2.jsonl --floors eval/floors_resident_fresh2_test.json
