@@ -35,11 +35,12 @@ from functools import lru_cache
 from ingest.readings import kana_heavy
 from ingest.text import SudachiPerThread, sentences, sudachi_dictionary
 
-_HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|氏|殿|先生|課長|係長|部長"
+_HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|さ[ーぁ~〜]+ん|ちゃ[ーぁ~〜]+ん"
+                        r"|く[ーぅ~〜]+ん|氏|殿|先生|課長|係長|部長"
                         r"|主任|議員|宛て|宛|あて|弁護士|司法書士|行政書士|税理士|医師|院長|園長"
                         r"|校長|教頭|社長|会長)")
-_SELF_INTRO = re.compile(r"^[ ]?(?:と申します|と申す|といいます|と言います|って言います"
-                         r"|っていいます)")
+_SELF_INTRO = re.compile(r"^[ ]?(?:と[ ]?申します|と申す|と[ ]?いいます|と[ ]?言います"
+                         r"|って[ ]?言います|って[ ]?いいます|と[ ]?(?:いう|言う)者|っていう者)")
 _HUMBLE_INTRO = re.compile(r"^[ ]?と申(?:します|す)")
 _WEAK = re.compile(r"^[ ]?(?:です|でーす|っす|でございます|だよ|だけど|ですが)")
 _LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯主|申請者|代表者?|契約者|宛名|旧姓"
@@ -48,9 +49,15 @@ _LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯�
 # 「荒木が伺います」「松下が連絡しました」: what follows is something only a person does.
 _VISITS = re.compile(r"^[ ]?(?:が|から|より)[ ]?(?:伺|うかが|お伺い|参り|まいり|参ります|ご連絡"
                      r"|連絡し|連絡いた|電話し|お電話|申し込|申請し|お邪魔|お世話にな|世話にな)")
+# 「岸本まで折り返しください」「永井の携帯」: where a person is reached;
+# 「長尾の件でお電話いただいた」 (only a surname Sudachi tags itself: 千葉の件で is a place's).
+_REACHED = re.compile(r"^[ ]?(?:まで[ ]?(?:お?折り?返し|ご?連絡|ご一報|お?電話|返信|お知らせ)"
+                      r"|の[ ]?(?:携帯|けいたい|ケータイ|スマホ|連絡先|メアド|メールアドレス))")
+_ABOUT = re.compile(r"^[ ]?の件で[ ]?(?:お?電話|ご?連絡|お便り|通知|伺|お伺)")
 _PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あたし)は[ ]?$")
 _RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親"
-                       r"|嫁|婿|姪っ子|甥っ子|姪|甥|いとこ|叔母|叔父|伯母|伯父|義母|義父)"
+                       r"|嫁|婿|姪っ子|甥っ子|姪|甥|いとこ|叔母|叔父|伯母|伯父|義母|義父"
+                       r"|旦那|だんな|家内|女房|嫁さん|奥さん|かみさん)"
                        r"(?:の|は|が|、|\(|（)[ ]?$")
 _KANA = re.compile(r"^[ぁ-んァ-ヴー]{1,3}$")
 _KANA_CHAR = re.compile(r"[ぁ-ゖァ-ヴー]")
@@ -82,11 +89,14 @@ _LOWER_INTRO = re.compile(r"(?:^|(?<=[ .,!?\n]))(?i:i am|i'm|im|my name is|my na
 _LATIN_LETTERS = [chr(c) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
 _UP = "A-Z" + "".join(c for c in _LATIN_LETTERS if c.isupper())
 _LOW = "a-z" + "".join(c for c in _LATIN_LETTERS if c.islower())
-_LATIN_WORD = (rf"(?:[A-Z][a-z]?\.(?=[ ])|[{_UP}](?:'[{_UP}])?[{_LOW}']+(?:-[{_UP}]?[{_LOW}']+)*"
+_LATIN_WORD = (rf"(?:[A-Z][a-z]?\.(?=[ ]|[A-Z][a-z])"
+               rf"|[{_UP}](?:'[{_UP}])?[{_LOW}']+(?:-[{_UP}]?[{_LOW}']+)*"
                r"|[A-Z]{2,}|[A-Z]\.)"
                r"(?:[ ](?:bin|binti|de|da|do|dos|das|van|von|der|al|el|la|le|di|du)"
                rf"(?=[ ][{_UP}]))?")
-_NAME = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
+# (an initial may be glued to what follows: T.Sato)
+_LATIN_JOIN = r"(?:[ ]|(?<=\.)(?=[A-Z][a-z]))"
+_NAME = (rf"(?:{_LATIN_WORD}(?:{_LATIN_JOIN}{_LATIN_WORD}){{0,3}}"
          r"|[ァ-ヴ][ァ-ヴー]*(?:[・=＝ ][ァ-ヴ][ァ-ヴー]*){0,3}"
          r"|[ぁ-ゖ]{2,6}(?:[ ・][ぁ-ゖ]{1,6})?"
          r"|[一-龥々]{1,4}(?:[ ]?(?:[一-龥々]{1,4}|[ぁ-ゖ]{2,4}|[ァ-ヴ][ァ-ヴー]{1,5}))?)")
@@ -94,22 +104,31 @@ _NAME = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
 _NAME_UNSPACED = (rf"(?:{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
                   r"|[ァ-ヴ][ァ-ヴー]*(?:[・=＝][ァ-ヴ][ァ-ヴー]*){0,3}"
                   r"|[ぁ-ゖ]{2,6}|[一-龥々]{1,4}(?:[ぁ-ゖ]{2,4})?)")
-_INTRO_AHEAD = r"(?=[ ]?(?:と申し|と申す|ともうし|と言い|といい|って言い|っていい))"
+_INTRO_AHEAD = (r"(?=[ ]?(?:と申し|と申す|ともうし|と言い|といい|って言い|っていい"
+                r"|と[ ](?:申します|もうします|いいます|言います)|と(?:いう|言う)者|っていう者))")
 _END_AHEAD = (r"(?=[ ]?(?:です|でございます|だよ|と申し|と申す|ともうし|と言い|といい|って言い"
-              r"|っていい|$|[。、,.!?！？\n()（）」』]|様|さま|さん|宛)|[ ])")
+              r"|っていい|$|[。、,.!?！？\n()（）」』]|様|さま|さん|宛"
+              r"|(?<=[A-Za-zァ-ヴー一-龥々])(?:で|に|を|も))|[ ])")
 # A greeting glued to the name is a boundary too (すみませんもりたといいます, どうものむらです).
 _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ])"
                  r"|(?<=すみません)|(?<=すいません)|(?<=どうも)|(?<=こんにちは)|(?<=こんにちわ)"
                  r"|(?<=はじめまして))")
-_RELATIVES = (r"(?:お兄ちゃん|お姉ちゃん|兄ちゃん|姉ちゃん|おばあちゃん|おじいちゃん|父|母|夫|妻"
+_RELATIVES = (r"(?:お兄ちゃん|お姉ちゃん|兄ちゃん|姉ちゃん|おばあちゃん|おじいちゃん|孫娘|孫息子"
+              r"|(?:上の|下の|真ん中の|末の)子(?![どども供])|末っ子|旦那|だんな|家内|女房"
+              r"|嫁さん|奥さん|かみさん|父|母|夫|妻"
               r"|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女|三男|三女"
               r"|孫|家族|親|嫁|婿|姪っ子|甥っ子|姪|甥|いとこ|従兄弟|従姉妹|叔母|叔父|伯母|伯父"
               r"|義母|義父|義姉|義兄|義妹|義弟)")
-_BIRTH_ORDER = {"長男", "長女", "次男", "次女", "三男", "三女"}
+# (in kana too, where nothing else is kana before them: ははの やすこが, not いつまで)
+_KANA_RELATIVES = r"(?<![ぁ-ゖ])(?:はは|ちち|おっと|むすめ|むすこ|いもうと|おとうと|そぼ|そふ|まご)"
+_BIRTH_ORDER = {"長男", "長女", "次男", "次女", "三男", "三女", "上の子", "下の子", "真ん中の子",
+                "末っ子", "末の子"}
 # A family member: 娘の…が, 夫の…と, 息子蒼の; a given name is expected here: a hiragana one
 # (ひまり), or a word the dictionary also knows as a person's name (凛, 蒼, 陽菜).
-_KIN = re.compile(rf"(?P<kin>{_RELATIVES})(?:の|は|が|、|・)?[ ]?(?P<n>{_NAME})"
-                  r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（))")
+# (also their child, 姉の子のりんたろう; and a date or an age after a space: 娘 紗良 2019年…)
+_KIN = re.compile(rf"(?P<kin>(?:{_RELATIVES}|{_KANA_RELATIVES})(?:の子(?![どども供育]))?)"
+                  rf"(?:の|は|が|、|・)?[ ]?(?P<n>{_NAME})"
+                  r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（)|[ ][0-9])")
 # A surname alone as the first words of a message or line, before 「です、」 (林です、先日…):
 # one character is enough there, where 「東です」 after 出口は is a direction.
 _GREETING = (r"(?:はい|もしもし|こんにちは|こんばんは|おはようございます|すみません"
@@ -143,10 +162,11 @@ _OURS = re.compile(r"(?:うちの|ウチの|我が家の)(?:子[ ]?(?![どども
                    r"(?=が|は|も|を|に|と|、|ちゃん|くん)")
 _BY_SURNAME = (_SURNAMED_CHINESE, _SURNAME_CHINESE, _SURNAMED_KOREAN, _KIN_CHINESE)
 # Slots where the word must also be a surname the dictionary lists (checked in `_positional`):
-# 私西村が (a surname joined to 私; not 私自身が); 「先ほど電話した大橋です。」 (after a verb
-# that describes the writer; Sudachi reads 大橋 as a common noun).
+# 私西村が (a surname joined to 私; not 私自身が); 「先ほど電話した大橋です。」「班長をしている
+# 千葉です。」 (after a verb that describes the writer; Sudachi reads 大橋 as a common noun and
+# 千葉 as a place).
 _JOINED_TO_I = re.compile(r"(?:私|わたし|わたくし)(?P<n>[一-龥々]{2,3})(?=が|は|です|と申|、|も)")
-_DESCRIBED_SURNAME = re.compile(r"(?<=た)(?P<n>[一-龥々]{2,3})"
+_DESCRIBED_SURNAME = re.compile(r"(?<=[たるだ])(?P<n>[一-龥々]{2,3})"
                                 r"(?=です(?:[。、,!！\n]|$)|でございます)")
 # A child called by a hiragana name after a clause: 「…なんですがゆうまが熱っぽい」 (checked:
 # a name the dictionary lists, or a word it does not know, in katakana).
@@ -158,7 +178,10 @@ _KANA_SURNAME_SAN = re.compile(r"(?<=[でにはがをとも])(?P<n>[ぁ-ゖ]{3,5
 # word the dictionary does not know).
 _WHO_KATAKANA = re.compile(r"(?<=[生者身住人員]の)(?P<n>[ァ-ヴ][ァ-ヴー]{1,9})"
                            r"(?=です|と申し|といい)")
-_SURNAME_SLOTS = (_JOINED_TO_I, _DESCRIBED_SURNAME)
+# 「はい、こちら高橋です」 (Sudachi may read こちら高|橋).
+_THIS_SIDE_SURNAME = re.compile(r"(?:こちら|こっち|当方)(?:は|、)?(?P<n>[一-龥々]{2,3})"
+                                r"(?=です|でございます)")
+_SURNAME_SLOTS = (_JOINED_TO_I, _DESCRIBED_SURNAME, _THIS_SIDE_SURNAME)
 _PHONE_IN_BRACKETS = (r"[ ]?(?=\([ ]?(?:携帯|けいたい|ケータイ|電話|でんわ|TEL|Tel|tel|自宅|☎"
                       r"|\+?[0-9]{2,}))")
 _SPACED_KANA_INTRO = re.compile(
@@ -172,10 +195,41 @@ _ROMAJI_HERE = re.compile(r"(?:^|(?<=[.!?,\n]))[ ]?(?P<n>[a-z]{2,}(?:[ ][a-z]{2,
 # A word of romanized Japanese (or of a name written so): syllables only.
 _ROMAJI_SYLLABLES = re.compile(r"(?:(?:[kgsztdnhbpmrfjwy]|sh|ch|ts|[kgnhbpmr]y)?[aiueo]"
                                r"|n(?![aiueoy]))+", re.IGNORECASE)
+# Signatures: a dash on a line of its own (「—Pedro」「―― 田中」), a slash or a dash ending the
+# message (「…以上です。／坂本」「…壊れてます ― Tom」), a closing word before the name ending
+# it (「Thanks, Priya」「Thank you so much,⏎Carlos」「以上、菊地でした」).
+_DASHED_LINE = re.compile(rf"(?:^|(?<=\n))[ ]?[-―—–─~〜]+[ ]?(?P<n>{_NAME})[ ]?(?=\n|$)")
+_SLASHED_END = re.compile(rf"[／/][ ]?(?P<n>{_NAME})[ ]?$")
+_DASHED_END = re.compile(rf"(?<=[ 。.!！])[-―—–]+[ ]?(?P<n>{_NAME})[ ]?$")
+_CLOSED = re.compile(
+    rf"(?:(?i:thanks(?: a lot| so much| again)?|thank you(?: (?:so|very) much)?|thx"
+    rf"|many thanks|(?:best |kind |warm )?regards|best wishes|cheers|sincerely"
+    rf"|yours (?:sincerely|truly)|take care"
+    rf"|obrigad[oa]|gracias|merci|danke|salamat(?: po)?|maraming salamat(?: po)?"
+    rf"|(?:xin )?cảm ơn(?: ạ)?|dhanyabad|dhanyavad|terima kasih)|以上)"
+    rf"[,.!！、。 \n]*(?:[-–—][ ]?)?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
+    r"|[ァ-ヴ][ァ-ヴー]*(?:[・ ][ァ-ヴ][ァ-ヴー]*){0,3}|[ぁ-ゖ]{2,6}"
+    r"|[一-龥々]{1,4}(?:[ ][一-龥々]{1,4})?)[ ]?(?:でした|です|より)?[.!。]?[ ]?$")
+# The end of the message after a space or a sentence: 「…連絡はこちらへ 090… たなか はなこ」,
+# also signed 「…確認お願いします　桐山より」「では失礼します。山崎でした」, or with where the
+# writer lives in brackets 「…お待ちしております。松浦（西が丘在住）」.
+_MESSAGE_END = re.compile(rf"(?<=[ 。、!！])(?P<n>{_NAME})[ ]?(?P<signed>より|でした)?[ ]?"
+                          r"(?:\([^()\n]{1,20}\))?[ ]?$")
+# A greeting, then 「…です」/「…といいます」: the speaker's name (どうものむらです, どもーまゆです,
+# おつかれさまです、ななです🙏).
+_GREETED_NAME = re.compile(
+    rf"(?:{_GREETING}|すいません|どうも|どうもー|(?<![子こ])ども|どもー|こんにちわ|こんちは|こんちわ"
+    r"|やっほー|はじめまして|初めまして|お世話になっております|おせわになります|おせわになってます"
+    r"|お疲れ様です|お疲れさまです|おつかれさまです|おつかれです|失礼します)[、。,!！]?[ ]?"
+    rf"(?P<n>{_NAME})(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い"
+    r"|っていい|って言い)(?:[^\w]|$|ます|ました))")
+# Where a hiragana word is a name when the dictionary knows it as one in any spelling (りん,
+# つじ → 辻, しおり): a signature, a greeting's 「…です」, a name ending the message.
+_KANA_SIGNED = (_DASHED_LINE, _SLASHED_END, _DASHED_END, _CLOSED, _GREETED_NAME)
 _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # after a label: 名前は…, 名義：…, 氏名 …, 送信者 …
     # (not a placeholder: 「［氏名］煤气味」 is a masked text, not a label)
-    (re.compile(rf"(?<!\[)(?:名前|なまえ|ナマエ|氏名|名義人?|申請者|申込者|差出人|送信者|送り主|署名|宛名"
+    (re.compile(rf"(?<!\[)(?:名前|なまえ|ナマエ|氏名|名義人?|予約名|登録名|申請者|申込者|差出人|送信者|送り主|署名|宛名"
                 rf"|フリガナ|ふりがな|契約者|世帯主|届出人|本人|受取人|応募者|参加者|保護者|代理人"
                 rf"|相談者|連絡先|担当者|対象者|対象児童|児童名|受診者|同伴者|出席者|喪主"
                 rf"|連絡者|記入者|届出者|申告者|依頼者|請求者|利用者|姓名|持ち主|所有者"
@@ -186,7 +240,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # 担当:山根 — 担当 as a label only with a colon (担当の方 is no name)
     (re.compile(rf"担当[:][ ]?(?P<n>{_NAME}){_END_AHEAD}"), False),
     # 旧姓は…: only with は or a colon (「住民票に旧姓のせれる？」 is a question)
-    (re.compile(rf"旧姓(?:は|:|：)[ ]?(?P<n>{_NAME}){_END_AHEAD}"), False),
+    (re.compile(rf"(?:旧姓|苗字|名字)(?:は|:|：)[ ]?(?P<n>{_NAME}){_END_AHEAD}"), False),
     # lower-case romaji after a label: 「お名前: sakamoto yui」
     (re.compile(r"(?:名前|なまえ|氏名|名義|フリガナ|ふりがな|申請者|申込者)(?:は|:|：)[ ]?"
                 r"(?P<n>[a-z]{2,}(?:[ ][a-z]{2,}){1,2})(?=[ ]?(?:\n|$|[。、,.]))"), False),
@@ -223,8 +277,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # a Korean name with a common surname as a signature: 「감사합니다. 최준호」, a line alone
     (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})[ ]?(?=\n|$)"),
      False),
-    # a signature after a dash: 「—Pedro」「―― 田中」
-    (re.compile(rf"(?:^|(?<=\n))[ ]?[-―—–─~〜]+[ ]?(?P<n>{_NAME})[ ]?(?=\n|$)"), False),
+    (_DASHED_LINE, False),
     (re.compile(r"(?:我叫|我的名字是)(?P<n>[一-龥]{2,4})(?=[，,。.、 ]|$)"), False),
     (_SURNAMED_CHINESE, False),
     (_SURNAME_CHINESE, False),
@@ -271,15 +324,8 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
      True),
     (re.compile(rf"(?:^|(?<=\n))[ ]?{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}}[ ](?:and|&)[ ]"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})(?=[ ]?[,、/|])"), True),
-    # the end of the message after a space or a sentence: 「…連絡はこちらへ 090… たなか はなこ」,
-    # also signed 「…確認お願いします　桐山より」
-    (re.compile(rf"(?<=[ 。、!！])(?P<n>{_NAME})[ ]?(?:より)?[ ]?$"), True),
-    # a greeting, then 「…です」/「…といいます」: the speaker's name (どうものむらです)
-    (re.compile(rf"(?:{_GREETING}|すいません|どうも|こんにちわ|はじめまして|初めまして"
-                r"|お世話になっております|おせわになります|おせわになってます|お疲れ様です"
-                r"|おつかれさまです|失礼します)[、。,!！]?[ ]?"
-                rf"(?P<n>{_NAME})(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い"
-                r"|っていい|って言い)(?:[。、,.!?！？\n ]|$|ます|ました))"), False),
+    (_MESSAGE_END, True),
+    (_GREETED_NAME, False),
     # a name, then its phone in brackets: 「ほそかわ（携帯 080…）」「連絡先 木原（TEL …）」
     (re.compile(rf"(?:^|(?<=[\n]))(?P<n>{_NAME}){_PHONE_IN_BRACKETS}"), False),
     (re.compile(rf"(?<=[ 、。:])(?P<n>{_NAME_UNSPACED}){_PHONE_IN_BRACKETS}"), False),
@@ -304,21 +350,12 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 r"(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い|って言い|っていい"
                 r"|さん|様))"),
      False),
-    # a signature after a slash or a dash at the end of the message: 「…以上です。／坂本」
-    # 「…壊れてます ― Tom」
-    (re.compile(rf"[／/][ ]?(?P<n>{_NAME})[ ]?$"), False),
-    (re.compile(rf"(?<=[ 。.!！])[-―—–]+[ ]?(?P<n>{_NAME})[ ]?$"), False),
+    (_SLASHED_END, False),
+    (_DASHED_END, False),
     # a signature with where the writer lives: 「— 近所に住む松尾」「本町在住の浅野より」
     (re.compile(rf"(?:に住む|在住の?|に住んでいる)[ ]?(?P<n>{_NAME})[ ]?(?:より|です)?[。.]?[ ]?$"),
      False),
-    # a closing word, then the name ending the message: 「Thanks, Priya」「以上、菊地でした」
-    (re.compile(rf"(?:(?i:thanks|thank you|thx|regards|best regards|best wishes|cheers"
-                rf"|obrigad[oa]|gracias|merci|danke|salamat(?: po)?|maraming salamat(?: po)?"
-                rf"|(?:xin )?cảm ơn(?: ạ)?|dhanyabad|dhanyavad|terima kasih)|以上)"
-                rf"[,.!！、。 ]*(?:[-–—][ ]?)?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
-                r"|[ァ-ヴ][ァ-ヴー]*(?:[・ ][ァ-ヴ][ァ-ヴー]*){0,3}|[ぁ-ゖ]{2,6}"
-                r"|[一-龥々]{1,4}(?:[ ][一-龥々]{1,4})?)[ ]?(?:でした|です|より)?[.!。]?[ ]?$"),
-     False),
+    (_CLOSED, False),
     # Tagalog names a person with 'si' (Ang asawa ko po ay si Jose Reyes)
     (re.compile(rf"(?<![A-Za-z])si[ ](?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"), False),
     # Nepali: 「Ma Bikash Thapa hu」, 「मेरो नाम राम बहादुर हो」
@@ -343,6 +380,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_KANA_SURNAME_SAN, False),
     (_WHO_KATAKANA, False),
     (_DESCRIBED_SURNAME, False),
+    (_THIS_SIDE_SURNAME, False),
 )
 # The next name of a list, right after a name found: 結翔と芽依です, 美羽、陽向の
 _LIST_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
@@ -548,17 +586,15 @@ class NameFinder:
         for pattern, weak in _POSITIONAL:
             for m in pattern.finditer(text):
                 name = _bare_name(m.group("n").strip())
-                if name in _NOT_A_NAME or _kana_grammar(name):
-                    continue
-                if pattern is _SPACED_KANA_INTRO and not self._kana_given_name(name):
-                    continue
-                if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE) and not _romaji_name(name):
-                    continue
-                if not self._slot_holds_name(pattern, name):
+                if pattern is _KIN:  # むすめの ひまりが かぜです: kana spaced after a particle
+                    name = re.sub(r"^([ぁ-ゖ]{2,6})[がはをにもとの][ ][ぁ-ゖ ]+$", r"\1", name)
+                start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
+                if (name in _NOT_A_NAME or _kana_grammar(name)
+                        or not self._slot_holds_name(pattern, name)):
                     continue
                 kin = pattern is _KIN and self._family_name(
                     name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"),
-                    text[m.end("n"):m.end("n") + 1])
+                    text[start + len(name):start + len(name) + 1])
                 if (pattern is _KIN and not kin and len(name) == 1
                         and not text[m.end("kin"):m.start("n")].strip()):
                     continue  # 息子達の: one character joined to the family word, not a name
@@ -571,9 +607,12 @@ class NameFinder:
                 kin = kin or (pattern in _BY_SURNAME and name not in _NOT_A_NAME)
                 label = not weak and pattern is not _COPULA
                 kin = kin or (pattern is _COPULA and self._kana_spells_name(name))
-                # a signature or a name ending the message, in hiragana (りん)
-                kin = kin or (weak and re.fullmatch(r"[ぁ-ゖー]{2,6}", name) is not None
-                              and self._personal(name))
+                # a signature or a name ending the message, in hiragana (りん, ―― つじ)
+                sign = pattern in _KANA_SIGNED or (pattern is _MESSAGE_END and "より" in (
+                    m["signed"], m["n"].strip()[-2:]))
+                kin = kin or ((weak or sign) and re.fullmatch(r"[ぁ-ゖー]{2,6}", name) is not None
+                              and not _kana_noun(name)
+                              and (self._personal(name) or (sign and self._kana_names(name))))
                 if not name or not (kin or self._looks_like_name(name, label=label)
                                     or self._reading_of_name(text, m.start("n"), name)):
                     continue
@@ -581,18 +620,23 @@ class NameFinder:
                 if weak and not (kin or self._personal(name) or (
                         _spaced_kana(name) and before and not _KANA_CHAR.match(before))):
                     continue  # a whole message 「げんつき はいしゃ」 is a search, not a name
-                signed = re.search(r"\n[ ]?$", text[:m.start("n")]) is not None
+                # (a kana given name Sudachi cuts in pieces after a family word: むすめの ひまりが)
+                signed = sign or re.search(r"\n[ ]?$", text[:m.start("n")]) is not None or (
+                    pattern is _KIN and kin and self._hiragana_name(name))
                 if weak and (_sentence_not_name(name) or (
                         re.fullmatch(r"[ぁ-ゖー]+", name) and kana_heavy(text)
                         and not (signed or self._name_kinds(_to_katakana(name)) & {"姓", "名"}))):
                     continue  # 「我家厨房着火了」 on a line; 「こうえん の ゆうぐ」 ends a search
-                start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
                 yield start, start + len(name)
 
     def _slot_holds_name(self, pattern: re.Pattern[str], name: str) -> bool:
         """The checks of the slots that need one (see `_SURNAME_SLOTS` …); True elsewhere."""
         if name[:1] in _NEVER_FIRST:
             return False  # 母っちゃ: a name never opens with a small kana
+        if pattern is _SPACED_KANA_INTRO:
+            return self._kana_given_name(name)
+        if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE):
+            return _romaji_name(name)
         if pattern in _SURNAME_SLOTS:
             return self._nameable(name, "姓") and name not in self.not_names
         if pattern is _CLAUSE_KANA:
@@ -788,8 +832,8 @@ class NameFinder:
     def _personal(self, name: str) -> bool:
         """A word Sudachi knows as a person's name (or cannot read at all), or romaji of two
         words or more: what a weak position needs (「げんつき はいしゃ」 is a search)."""
-        if name.isascii():  # two words or more, one of them Capitalised (YAMADA Taro)
-            words = name.split()
+        if name.isascii():  # two words or more, one of them Capitalised (YAMADA Taro, T.Sato)
+            words = [w for w in re.split(r"[ .]", name) if w]
             # or all in capitals like a passport (SAITO KENTARO), each with a vowel
             caps = all(w.isupper() and len(w) >= 3 and re.search("[AEIOUY]", w)
                        and w.lower() not in _LATIN_STOP for w in words)
@@ -805,6 +849,15 @@ class NameFinder:
         # whose katakana spelling is merely unknown: ヨヤク and ホイクエン are unknown too.
         return re.fullmatch(r"[ぁ-ゖー]{2,6}", name) is not None and name not in _NOT_A_NAME and (
             bool(self._name_kinds(_to_katakana(name)) & {"姓", "名"}))
+
+    def _kana_names(self, name: str) -> bool:
+        """Hiragana the dictionary lists as a surname or given name in itself, in katakana or in
+        the kanji it spells (しおり, つじ → 辻); not a kana noun residents write (こと, いえ)."""
+        if name in _NOT_A_NAME or name in _KANA_NOUNS or _KANA_ENDINGS.search(name):
+            return False
+        forms = {name, _to_katakana(name)} | {
+            e.normalized_form() for e in sudachi_dictionary().lookup(name)}
+        return any(self._name_kinds(f) & {"姓", "名"} for f in forms)
 
     def _loanword_compound(self, word: str) -> bool:
         """A katakana word Sudachi cannot read that is two ordinary words the dictionary
@@ -871,7 +924,11 @@ class NameFinder:
         if re.fullmatch(_LATIN_WORD, name) and self._looks_like_name(name):
             return True  # 主人はPaulo: a verb is never a capitalised Latin word
         if joint in {"は", "が"}:
-            return False  # 夫が酒を…: after が / は comes what they do, not who they are
+            # 夫が酒を…: after が / は comes what they do, not who they are — except what a
+            # birth order is said to be, a given name the dictionary lists (上の子が蓮、…)
+            return (kin in _BIRTH_ORDER and after in {"、", "。", "で"}
+                    and re.fullmatch(r"[一-龥々]{1,3}", name) is not None
+                    and "名" in self._name_kinds(name))
         if re.fullmatch(r"[ァ-ヴ][ァ-ヴー]{1,7}", name):
             # お兄ちゃんのマテウス; 祖母のハツが: a short katakana word the dictionary also
             # lists as a person's name (not 母のケアが)
@@ -899,7 +956,7 @@ class NameFinder:
         if (not re.fullmatch(r"[ぁ-ゖ]{2,5}", name) or name in _KANA_NOUNS
                 or name[0] in "がはのをにとも" or _KANA_ENDINGS.search(name)):
             return False
-        if re.sub(r"[にがはをのもとで]$", "", name) in _KANA_NOUNS:
+        if _kana_noun(name):
             return False  # ために, ことが
         entries = sudachi_dictionary().lookup(name)
         katakana = sudachi_dictionary().lookup(_to_katakana(name))
@@ -973,7 +1030,8 @@ def _sentence_not_name(name: str) -> bool:
 
 # What is named after a public figure, or is their work: 「小野小町まつり」「井上陽水の曲」.
 _NAMED_AFTER = re.compile(r"[ ]?(?:まつり|祭り|祭|記念館|記念公園|記念碑|通り|神社|賞|杯|文庫"
-                          r"|の(?:曲|歌|小説|作品|映画|ドラマ|銅像|生家))")
+                          r"|の(?:曲|歌|小説|作品|映画|ドラマ|銅像|生家|全集|著書|本|詩集|句集|絵本"
+                          r"|伝記|名言|句碑|歌碑|碑))")
 
 
 def _named_after(text: str, start: int, end: int) -> bool:
@@ -985,22 +1043,34 @@ def _named_after(text: str, start: int, end: int) -> bool:
             and _NAMED_AFTER.match(text, end) is not None)
 
 
+def _kana_noun(word: str) -> bool:
+    """A noun residents write in kana (とき, ことが — 娘のときは is no name, though トキ is)."""
+    return word in _KANA_NOUNS or re.sub(r"[にがはをのもとで]$", "", word) in _KANA_NOUNS
+
+
 def _bare_name(name: str) -> str:
     """The name without a signature's より (桐山より) or a copula a hiragana run took in
-    (名前はりょうたです、)."""
+    (名前はりょうたです、, 下の子が紬です)."""
     if name.endswith("より") and len(name) > 3:
         return name[:-2].rstrip()
-    copula = re.fullmatch(r"(?P<k>[ぁ-ゖ]{2,6})(?:です|でした|でございます)", name)
+    copula = re.fullmatch(r"(?P<k>[ぁ-ゖ]{2,6}|[一-龥々]{1,4})(?:です|でした|でございます)", name)
     return copula.group("k") if copula else name
 
 
 def _romaji_name(name: str) -> bool:
-    """Two or three words of romaji syllables, none an English or common word, one of them
-    capitalised unless the pattern asked for lower case (TANAKA hiroshi, sakamoto yui)."""
+    """Two or three words of romaji syllables — or short romanized syllables of other
+    languages (kim minho, chen li) —, none an English or common word (TANAKA hiroshi,
+    sakamoto yui)."""
     words = name.split()
     return 2 <= len(words) <= 3 and all(
-        _ROMAJI_SYLLABLES.fullmatch(w) and w.lower() not in _LATIN_STOP
-        and w.lower() not in _ROMAJI_COMMON for w in words)
+        (_ROMAJI_SYLLABLES.fullmatch(w) or _ROMANIZED.fullmatch(w))
+        and w.lower() not in _LATIN_STOP and w.lower() not in _ROMAJI_COMMON for w in words)
+
+
+# A syllable of a Korean or Chinese name romanized (kim, park, zhang, nguyen): letters around
+# one vowel group.
+_ROMANIZED = re.compile(r"[b-df-hj-np-tv-z]{0,3}[aeiouy]{1,3}[b-df-hj-np-tv-z]{0,3}",
+                        re.IGNORECASE)
 
 
 # Romaji words residents write around their names that are not names.
@@ -1078,11 +1148,19 @@ def _spaced_given_name(toks: list[Token], j: int) -> int:
 # After a surname Sudachi tags, a space and a short given name it reads as something else
 # (五十嵐 颯: an adverb; 渡部 陽翔くん: a verb), set off by です, an honorific, a particle or
 # punctuation; not a word the dictionary lists as a common noun (田中 市役所に).
-_GIVEN_AFTER_SPACE = re.compile(r"[ ](?P<g>[一-龥々]{1,3}|[ぁ-ゖ]{2,4})"
+_GIVEN_AFTER_SPACE = re.compile(r"[ ](?P<g>[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヴ][ァ-ヴー]{1,4})"
                                 r"(?=[ ]?(?:です|でした|さん|くん|ちゃん|君|様|さま|と申|といい"
                                 r"|の|が|は|も|と|、|。|,|\(|\n|$))")
 _NOT_GIVEN = frozenset({"さん", "さま", "くん", "ちゃん", "です", "から", "まで", "より", "など",
                         "にも", "とか", "では", "には", "への", "して", "した", "する", "ます"})
+
+
+def _with_glued_to(text: str, end: int) -> int:
+    """The end of a hiragana given name, with a と Sudachi cut from it when a space or a
+    comma follows (いのうえ はる|と 10さい, たなか ゆう|と 7さい: はると, ゆうと)."""
+    given = re.search(r"(?<![ぁ-ゖ])[ぁ-ゖ]{2,3}$", text[:end])
+    glued = given and re.match(r"と(?=[ 、。,]|$)", text[end:])
+    return end + 1 if glued else end
 
 
 def _given_after_space(text: str, end: int) -> int:
@@ -1091,19 +1169,30 @@ def _given_after_space(text: str, end: int) -> int:
         return end
     given = m.group("g")
     if re.fullmatch(r"[ぁ-ゖ]+", given):  # りく spells 陸 too: the place decides
-        return end if _KANA_ENDINGS.search(given) else m.end("g")
-    common = [e for e in sudachi_dictionary().lookup(given)
+        if _KANA_ENDINGS.search(given):
+            return end
+        return _with_glued_to(text, m.end("g"))
+    entries = sudachi_dictionary().lookup(given)
+    if re.fullmatch(r"[ァ-ヴー]+", given):  # 内藤 トメ: a name the dictionary lists, or none
+        named = any(e.part_of_speech()[1:3] == ("固有名詞", "人名") for e in entries)
+        return m.end("g") if named or not entries else end
+    common = [e for e in entries
               if e.part_of_speech()[1:3] != ("固有名詞", "人名")]
     if _DEPARTMENT.search(given) or (len(given) >= 2 and common):
         return end
     return m.end("g")
 
 
+# 「こちら佐藤です」: the writer names themselves after こちら.
+_THIS_SIDE = frozenset({"こちら", "こっち", "当方"})
+
+
 def _at_clause_start(toks: list[Token], i: int) -> bool:
-    """At the start of a clause: after punctuation, の, a filler or greeting (すいません), or a
-    verb phrase describing the person (さっき電話した中川です, 食堂をやってる矢野です)."""
+    """At the start of a clause: after punctuation, の, a filler or greeting (すいません),
+    こちら (こちら佐藤です), or a verb phrase describing the person (さっき電話した中川です,
+    食堂をやってる矢野です)."""
     return i == 0 or toks[i - 1].pos[0] in {*_BOUNDARY_POS, "助動詞", "感動詞", "フィラー"} or (
-        toks[i - 1].surface == "の")
+        toks[i - 1].surface == "の" or toks[i - 1].surface in _THIS_SIDE)
 
 
 def _given_name_after(toks: list[Token], j: int) -> int:
@@ -1123,14 +1212,30 @@ def _surname_before(toks: list[Token], i: int) -> int:
     return i
 
 
+def _glued_word(before: Token, chunk: str) -> bool:
+    """A 人名 chunk glued to the kanji before it into a word the dictionary has as a common
+    noun: 保|健師さん is 保健師 (a public-health nurse), not a person called 健師."""
+    if not re.search(r"[一-龥々]$", before.surface) or before.person:
+        return False
+    return _has_common_noun(before.surface + chunk) or _has_common_noun(before.surface[-1] + chunk)
+
+
+@lru_cache(maxsize=8192)
+def _has_common_noun(word: str) -> bool:
+    return any(e.part_of_speech()[1] == "普通名詞" for e in sudachi_dictionary().lookup(word))
+
+
 def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
     for i, j in _chunks(toks):
         start, end = toks[i].start, toks[j - 1].end
+        if i and toks[i - 1].end == start and _glued_word(toks[i - 1], text[start:end]):
+            continue
         kinds = [t.person for t in toks[i:j]]
         after, before = text[end:end + 12], text[max(0, start - 12):start]
         full = len(kinds) >= 2 and kinds[0] == "姓"
         strong = bool(_HONORIFIC.match(after) or _SELF_INTRO.match(after)
-                      or (kinds == ["姓"] and _VISITS.match(after))
+                      or (kinds == ["姓"] and (_VISITS.match(after) or _REACHED.match(after)))
+                      or (kinds == ["姓"] and _ABOUT.match(after) and not toks[i].looked_up)
                       or _LABEL.search(before) or _PRONOUN.search(before)
                       or _RELATIVE.search(before))
         # A word only the dictionary's other entries call a name (つもり, はやし) needs a real
@@ -1138,7 +1243,7 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
         looked_up = any(t.looked_up for t in toks[i:j])
         starts = (_at_clause_start(toks, i) if not looked_up
                   else i == 0 or toks[i - 1].pos[0] in {*_BOUNDARY_POS, "感動詞", "フィラー"}
-                  or _GREETED.search(before) is not None)
+                  or toks[i - 1].surface in _THIS_SIDE or _GREETED.search(before) is not None)
         weak = (bool(_WEAK.match(after)) and end - start >= 2 and starts
                 and kinds != ["一般"])
         # 「片山、マイナンバー…」: a surname opening the message, set off by a comma
@@ -1154,6 +1259,8 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
                 given_end = _given_after_space(text, end)
                 end, full = given_end, full or given_end > end
         first = _surname_before(toks, i)
+        if full and re.fullmatch(r"[ぁ-ゖ]+", toks[j - 1].surface):
+            end = _with_glued_to(text, end)
         if full or strong or weak or first < i:
             yield toks[first].start, end
 

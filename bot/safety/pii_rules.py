@@ -43,14 +43,15 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 # Spelled-out @ and dot: 「(at)」「(a)」「(arroba)」「[at]」「アットマーク」「 at 」「ドット」
 # 「(dot)」「[.]」, and in Vietnamese 「a còng」「chấm」.
 _AT_WORDS = r"at|a|arroba|at ?mark|@|★|アットマーク|あっとまーく|アット|あっと|골뱅이|a còng"
-# (also 「@マーク」 written out after the sign, and a line break after it: a wrapped address)
-_AT = (r"(?:[ ]?[@★☆◎](?:マーク)?[ ]?\n?"
-       rf"|[ ]?[(\[<{{【][ ]?(?:{_AT_WORDS})[ ]?[)\]>}}】][ ]?"
+# (also 「@マーク」 written out after the sign, and a line break before or after it: a wrapped
+# address; brackets of any kind around a spelled @: (at) [at] 【at】 〔at〕 《at》)
+_AT = (r"(?:\n?[ ]?[@★☆◎](?:マーク)?[ ]?\n?"
+       rf"|[ ]?[(\[<{{【〔〈《][ ]?(?:{_AT_WORDS})[ ]?[)\]>}}】〕〉》][ ]?"
        r"|[ ]?(?:アットマーク|あっとまーく|アット|あっと|골뱅이)[ ]?)")
 # A spoken 'at' between spaces: the domain must then end in a real top-level domain, since
 # 「reach me at joy.mendoza (at) yahoo…」 is no address ending in .mendoza.
 _AT_SPOKEN = r"[ ](?:at|arroba|atmark|at mark|at-mark|a còng|a móc)[ ]"
-_DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{][ ]?(?:dot|ponto|punto|点|\.|。)[ ]?[)\]>}][ ]?"
+_DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{【〔〈《][ ]?(?:dot|ponto|punto|点|\.|。)[ ]?[)\]>}】〕〉》][ ]?"
         r"|[ ]?(?:ドット|どっと)[ ]?"
         r"|[ ](?:dot|ponto|punto|chấm|점)[ ])")
 # A local part may be spaced around its dots like the domain (yuki . kobayashi @ …), or
@@ -90,11 +91,21 @@ _MAIL_LABEL = r"(?:メールアドレス|メアド|メール|アドレス|e-?mai
 _PROVIDER_NAME = (r"(?:gmail|yahoo|icloud|outlook|hotmail|docomo|ezweb|softbank|au|ymobile"
                   r"|rakuten|nifty|biglobe|ocn|naver|qq)")
 _MAIL_LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+\-]{2,63}"
+_MAIL_LOCAL_MARKED = r"(?=[A-Za-z0-9._%+\-]*[._\-0-9])[A-Za-z0-9][A-Za-z0-9._%+\-]{2,63}"
 _MAIL_BY_PROVIDER = (
     re.compile(rf"{_MAIL_LABEL}(?:は|:|が)?[ ]?(?P<n>{_MAIL_LOCAL}[ ]?\({_PROVIDER_NAME}\))",
                re.IGNORECASE),
     re.compile(rf"(?<![A-Za-z0-9])(?P<n>{_PROVIDER_NAME}(?:の|で)[ ]?{_MAIL_LOCAL})"
                r"(?=[ ]?(?:です|でお願い|で登録|に|へ|まで|[。、\n]|$))", re.IGNORECASE),
+    # 「gmailはshota.kimura.0です」: after は or a colon, a local part with a dot, an
+    # underscore, a hyphen or a digit (「gmailはspamに入る」 is a word)
+    re.compile(rf"(?<![A-Za-z0-9])(?P<n>{_PROVIDER_NAME}(?:は|:|→)[ ]?{_MAIL_LOCAL_MARKED})"
+               r"(?=[ ]?(?:です|でお願い|で登録|に|へ|まで|[。、\n]|$))", re.IGNORECASE),
+    # 「メールはgmailで、アカウント名はtomomi.wです」: the provider named first, then the part
+    # before @ under its own label
+    re.compile(rf"(?<![A-Za-z0-9]){_PROVIDER_NAME}[^\n]{{0,24}}?(?:アカウント名?|ユーザー?名"
+               rf"|ユーザー?ID|@の前|@より前|アットマークの前)(?:は|:|が)?[ ]?"
+               rf"(?P<n>{_MAIL_LOCAL})(?![A-Za-z0-9._%+\-@])", re.IGNORECASE),
     re.compile(rf"{_MAIL_LABEL}(?:は|:|が)?[ ]?(?P<n>[A-Za-z0-9._%+\-]{{3,64}}?"
                rf"{_PROVIDER_NAME}\.(?:com|co\.jp|ne\.jp|jp))(?![A-Za-z0-9])", re.IGNORECASE))
 # A message that says which character stands for @: 「#を@に変えて」「#换成@」「replace # with @」.
