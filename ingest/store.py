@@ -353,6 +353,8 @@ class Generation:
     # Rows the shared collection lacks or holds stale vectors for (a passage delta): the dense
     # side scores them exactly (ingest/delta.py).
     exact: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Each row's doc id, for what needs only the id (traces): no passage decoded for it.
+    doc_ids: list[str] = field(default_factory=list)
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _client: Any = field(default=None, repr=False)
@@ -370,14 +372,15 @@ class Generation:
         passages = PassageStore(directory / "passages.jsonl")
         head, body = _vectors(directory)
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        rows = _row_numbers(directory, passages)
+        ids = _doc_ids(directory, passages)
+        rows = {doc_id: row for row, doc_id in enumerate(ids)}
         layer = VariantLayer.open(directory, rows, int(head.shape[1]) if head.ndim == 2
                                   else int(manifest.get("dim", 0)))
         layer.asks_questions(lambda row: passages[row].source_type is SourceType.FAQ)
         return cls(name, directory, passages, head, body,
                    Bm25.load(directory / "keyword_full"), Bm25.load(directory / "keyword_head"),
                    manifest, rows, config, layer, Readings.load(directory),
-                   _exact_rows(directory))
+                   _exact_rows(directory), ids)
 
     @property
     def shared(self) -> str:
@@ -458,11 +461,10 @@ def _vectors(directory: Path) -> tuple[np.ndarray, np.ndarray]:
         return old["head"], old["body"]
 
 
-def _row_numbers(directory: Path, passages: PassageStore) -> dict[str, int]:
+def _doc_ids(directory: Path, passages: PassageStore) -> list[str]:
     path = directory / "doc_ids.json"
-    ids = (json.loads(path.read_text(encoding="utf-8")) if path.exists()
-           else [p.doc_id for p in passages])
-    return {doc_id: row for row, doc_id in enumerate(ids)}
+    return (json.loads(path.read_text(encoding="utf-8")) if path.exists()
+            else [p.doc_id for p in passages])
 
 
 def close_client(client: Any) -> None:

@@ -74,7 +74,8 @@ class Pipeline:
         offered.
         """
         try:
-            return self._answer(question, filters, previous, screen, picked)
+            with self.retriever.index.pinned():  # one generation for the whole answer
+                return self._answer(question, filters, previous, screen, picked)
         except Exception as exc:  # noqa: BLE001 - the one boundary for faults
             log.exception("pipeline failed")
             text = self.replies.text(Outcome.ERROR_INTERNAL) + "\n" + self.replies.fragment(

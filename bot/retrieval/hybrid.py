@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,12 +112,17 @@ class IndexHandle:
         self._lock = threading.Lock()
         self._gen: Generation | None = None
         self._retired: Generation | None = None
+        self._pinned: ContextVar[Generation | None] = ContextVar(f"pinned-{id(self)}",
+                                                                 default=None)
 
     @property
     def index_dir(self) -> Path:
         return self._paths.root
 
     def get(self) -> Generation:
+        pinned = self._pinned.get()
+        if pinned is not None:
+            return pinned
         name = self._paths.current_generation()
         gen = self._gen
         if gen is not None and gen.name == name:
@@ -125,6 +132,22 @@ class IndexHandle:
                 self._retire(self._gen)
                 self._gen = Generation.open(self._paths, self._chroma, name)
             return self._gen
+
+    @contextmanager
+    def pinned(self) -> Iterator[Generation]:
+        """The serving generation held for a block (one answer): `get` inside it returns that
+        generation without reading CURRENT again (0.2–0.3 ms a read on a busy machine, and an
+        answer asks several times), so every reading of one answer searches the same one."""
+        held = self._pinned.get()
+        if held is not None:
+            yield held
+            return
+        gen = self.get()
+        token = self._pinned.set(gen)
+        try:
+            yield gen
+        finally:
+            self._pinned.reset(token)
 
     def loaded(self) -> Generation | None:
         """The generation open now, without touching the disk (for /healthz)."""
@@ -194,7 +217,8 @@ class HybridRetriever:
         t3 = time.perf_counter()
         kw_rows = _top(kw, self.candidates)
         rows = kw_rows | _top(hd, self.candidates) | dense_rows | near
-        hits = self._fuse(gen, sorted(rows), kw, hd, qvec, side, topic, top_k)
+        scored = self._scores(gen, sorted(rows), kw, hd, qvec, side, topic)
+        hits = self._fuse(gen, scored, top_k)
         _cover(gen, hits[:COVERED], tokens)
         side.explain(hits)
         t4 = time.perf_counter()
@@ -209,7 +233,7 @@ class HybridRetriever:
             timings_ms={"tokenize": _ms(t0, t1), "keyword_and_embed": _ms(t1, t2),
                         "dense": _ms(t2, t3), "fuse": _ms(t3, t4)},
             keyword_top=_named(gen, kw, kw_rows, 10),
-            dense_top=_dense_named(gen, dense_rows, qvec, 10, side),
+            dense_top=_dense_named(gen, dense_rows, scored, 10),
             similarity=_similarity(gen, hits[:COMPARED]),
             topic=_direction(gen, hits[:1]),
             topic_cos=(float(_direction(gen, hits[:1]) @ topic) if topic is not None and hits
@@ -287,13 +311,13 @@ class HybridRetriever:
         best = np.argsort(-cos, kind="stable")[:self.candidates]
         return {int(idx[i]) for i in best}
 
-    def _fuse(self, gen: Generation, rows: list[int], kw: np.ndarray, hd: np.ndarray,
-              qvec: np.ndarray, side: QuestionSide, topic: np.ndarray | None,
-              top_k: int) -> list[Hit]:
-        """The `top_k` best of `rows` by fused score (ties by doc id)."""
-        if not rows or top_k <= 0:
-            return []
-        idx = np.array(rows)
+    def _scores(self, gen: Generation, rows: list[int], kw: np.ndarray, hd: np.ndarray,
+                qvec: np.ndarray, side: QuestionSide, topic: np.ndarray | None) -> Scored:
+        """Every signal of the candidate `rows` (sorted), and their fused score."""
+        idx = np.array(rows, dtype=np.int64)
+        if not rows:
+            empty = np.zeros(0, np.float32)
+            return Scored(idx, empty, empty, empty, empty, empty)
         cos_h = side.cosine(gen, idx, qvec)
         cos_b = gen.body[idx] @ qvec
         dense = (cos_h + cos_b) / 2
@@ -303,16 +327,42 @@ class HybridRetriever:
         if topic is not None:  # kept on the same 0–1 scale as without a topic
             near = _directions(gen, idx) @ topic
             fused = (fused + w.topic * _spread(near)) / (w.keyword + w.head + w.dense + w.topic)
+        return Scored(idx, k, h, cos_h, cos_b, fused)
+
+    @staticmethod
+    def _fuse(gen: Generation, s: Scored, top_k: int) -> list[Hit]:
+        """The `top_k` best of the scored rows by fused score (ties by doc id)."""
+        if not len(s.rows) or top_k <= 0:
+            return []
         # Only the best k (and any tied with the k-th) are decoded into passages: at 100k
         # passages most candidates are not in the decoded-row cache.
-        keep: Sequence[int] = range(len(rows))
-        if len(rows) > top_k:
-            kth = np.partition(-fused, top_k - 1)[top_k - 1]
-            keep = np.flatnonzero(-fused <= kth).tolist()
-        hits = [Hit(gen.passages[rows[i]], float(fused[i]), float(k[i]), float(h[i]),
-                    float(cos_h[i]), float(cos_b[i]), row=rows[i]) for i in keep]
+        keep: Sequence[int] = range(len(s.rows))
+        if len(s.rows) > top_k:
+            kth = np.partition(-s.fused, top_k - 1)[top_k - 1]
+            keep = np.flatnonzero(-s.fused <= kth).tolist()
+        rows = s.rows.tolist()
+        hits = [Hit(gen.passages[rows[i]], float(s.fused[i]), float(s.keyword[i]),
+                    float(s.head[i]), float(s.cos_head[i]), float(s.cos_body[i]), row=rows[i])
+                for i in keep]
         hits.sort(key=lambda x: (-x.fused, x.passage.doc_id))
         return hits[:top_k]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The fusion's candidates (sorted rows) with each signal, computed once per retrieval:
+    the ranking and the trace's dense top both read them."""
+
+    rows: np.ndarray
+    keyword: np.ndarray
+    head: np.ndarray
+    cos_head: np.ndarray
+    cos_body: np.ndarray
+    fused: np.ndarray
+
+    @property
+    def dense(self) -> np.ndarray:
+        return (self.cos_head + self.cos_body) / 2
 
 
 def _nearest_rows(gen: Generation, qvec: np.ndarray, mask: np.ndarray | None,
@@ -456,18 +506,19 @@ def _named(gen: Generation, scores: np.ndarray, rows: set[int],
            k: int) -> list[tuple[str, float]]:
     """The best k of `rows` (a `_top` of more than k) by score, for the trace."""
     best = sorted(rows, key=lambda r: -scores[r])[:k]
-    return [(gen.passages[r].doc_id, round(float(scores[r]), 3)) for r in best]
+    return [(gen.doc_ids[r], round(float(scores[r]), 3)) for r in best]
 
 
-def _dense_named(gen: Generation, rows: set[int], qvec: np.ndarray, k: int,
-                 side: QuestionSide) -> list[tuple[str, float]]:
-    """The dense side's own top k (mean of best-question and body cosine), for the trace."""
+def _dense_named(gen: Generation, rows: set[int], scored: Scored,
+                 k: int) -> list[tuple[str, float]]:
+    """The dense side's own top k (mean of best-question and body cosine), for the trace:
+    read from the fusion's cosines (every dense candidate is a fusion candidate)."""
     if not rows:
         return []
-    idx = np.array(sorted(rows))
-    cos = (side.cosine(gen, idx, qvec) + gen.body[idx] @ qvec) / 2
+    idx = np.array(sorted(rows), dtype=np.int64)
+    cos = scored.dense[np.searchsorted(scored.rows, idx)]
     order = np.argsort(-cos, kind="stable")[:k]
-    return [(gen.passages[int(idx[i])].doc_id, round(float(cos[i]), 4)) for i in order]
+    return [(gen.doc_ids[int(idx[i])], round(float(cos[i]), 4)) for i in order]
 
 
 def _where(filters: dict[str, str] | None) -> dict[str, Any] | None:

@@ -28,6 +28,7 @@ def test_arrays_are_memory_mapped_and_passages_read_by_row(mini_index):
         assert list(gen.passages) == expected
         assert gen.passages[-1] == expected[-1] and gen.passages[1:3] == expected[1:3]
         assert all(gen.rows[p.doc_id] == i for i, p in enumerate(expected))
+        assert gen.doc_ids == [p.doc_id for p in expected]
         assert gen.row_of(f"body:{expected[2].doc_id}") == 2 and gen.row_of("head:nope") is None
         with pytest.raises(IndexError):
             gen.passages[len(expected)]
@@ -104,3 +105,23 @@ def test_repeated_ingests_and_swaps_leave_no_chroma_client_behind(corpus_copy, t
     assert _systems() - before <= 2
     handle.close()
     assert _systems() == before
+
+
+def test_a_pinned_generation_serves_the_whole_block_across_a_swap(corpus_copy, tmp_path,
+                                                                   embedder):
+    index = tmp_path / "idx"
+    assert ingest([corpus_copy], index, embedder, progress=False).swapped
+    handle = IndexHandle(index, ChromaConfig())
+    try:
+        with handle.pinned() as gen:
+            csv = corpus_copy / "faq" / "mini_faq.csv"
+            csv.write_text(csv.read_text(encoding="utf-8-sig") + "\nX-1,分類,質問？,答え。,"
+                           "市民課,0199-00-0000,,2024-04-01\n", encoding="utf-8-sig")
+            assert ingest([corpus_copy], index, embedder, progress=False).swapped
+            assert handle.get() is gen  # one answer reads one generation
+            with handle.pinned() as inner:
+                assert inner is gen
+        assert handle.get().name != gen.name  # the next answer reads the new one
+        assert len(handle.get().passages) == len(gen.passages) + 1
+    finally:
+        handle.close()
