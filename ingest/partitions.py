@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +31,7 @@ FILES = ("centroids.npy", "offsets.npy", "rows.npy", "vectors.npy")
 ITERATIONS = 8
 SAMPLE_PER_LIST = 64  # k-means is trained on at most this many vectors per cluster
 SEED = 20261201
+AHEAD = 64  # unfiltered searches done ahead (search_ahead) kept for `search` to return
 
 
 def lists_for(vectors: int) -> int:
@@ -90,6 +93,10 @@ class Partitions:
     offsets: np.ndarray
     rows: np.ndarray
     vectors: np.ndarray
+    # Results of `search_ahead`, by (query vector, n, probe): what `search` returns for them.
+    _ahead: OrderedDict[tuple[bytes, int, int], frozenset[int]] = field(
+        default_factory=OrderedDict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Python ints: a search touches dozens of clusters, and numpy scalars cost per access.
@@ -118,6 +125,11 @@ class Partitions:
         clusters when a filter leaves fewer than `n` vectors there), allowed by `mask`."""
         if not len(self.centroids) or n <= 0:
             return set()
+        if mask is None:
+            with self._lock:
+                found = self._ahead.get((qvec.tobytes(), n, probe))
+            if found is not None:
+                return set(found)
         near = self.centroids @ qvec
         probe = min(probe, len(near))
         order = (np.argpartition(-near, probe - 1)[:probe] if probe < len(near)
@@ -133,6 +145,38 @@ class Partitions:
         if len(cos) > n:
             rows = rows[np.argpartition(-cos, n - 1)[:n]]
         return set(rows.tolist())
+
+    def search_ahead(self, qvecs: np.ndarray, n: int, probe: int) -> None:
+        """Search several queries (unfiltered) at once and keep the results for `search`: the
+        centroids and every cluster probed by any of them are read once, in one product with
+        all the queries, instead of once per query (an answer searches the message, its
+        question sentences and its parts).
+
+        The products are matrix–matrix instead of matrix–vector, so a cosine may differ from
+        `search`'s in its last bit; which vectors are the `n` nearest does not change unless
+        two of them tie to that bit at the cut."""
+        if not len(self.centroids) or n <= 0 or not len(qvecs):
+            return
+        near = qvecs @ self.centroids.T
+        probe = min(probe, near.shape[1])
+        orders = [(np.argpartition(-row, probe - 1)[:probe] if probe < len(row)
+                   else np.arange(len(row))).tolist() for row in near]
+        cos = {c: self.vectors[lo:hi] @ qvecs.T
+               for c in sorted(set().union(*orders)) for lo, hi in (self._spans[c],)}
+        for i, order in enumerate(orders):
+            found = np.concatenate([cos[c][:, i] for c in order])
+            rows = np.concatenate([self.rows[lo:hi] for lo, hi in (self._spans[c]
+                                                                   for c in order)])
+            if not self._complete:
+                found, rows = found[rows >= 0], rows[rows >= 0]
+            if len(found) < n and probe < near.shape[1]:
+                continue  # too few there: `search` scans on, as for a filter
+            if len(found) > n:
+                rows = rows[np.argpartition(-found, n - 1)[:n]]
+            with self._lock:
+                self._ahead[(qvecs[i].tobytes(), n, probe)] = frozenset(rows.tolist())
+                while len(self._ahead) > AHEAD:
+                    self._ahead.popitem(last=False)
 
     def _scan(self, spans: list[tuple[int, int]], qvec: np.ndarray,
               mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

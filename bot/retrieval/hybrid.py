@@ -19,6 +19,7 @@ from bot.retrieval.language import is_japanese
 from bot.retrieval.synonyms import Synonyms
 from bot.settings import EXACT_BELOW, PROBE
 from ingest.embed import Embedder, RecentQueries
+from ingest.partitions import Partitions
 from ingest.schema import Passage
 from ingest.store import ChromaConfig, Generation, IndexPaths
 from ingest.text import Tokenizer, normalize
@@ -247,9 +248,14 @@ class HybridRetriever:
         if not isinstance(self.embedder, RecentQueries):
             return
         gen = self.index.get()
-        texts = [*(also or []),
-                 *(_embedded(q, gen.readings.convert(normalize(q))) for q in queries)]
-        self.embedder.embed(list(dict.fromkeys(texts)))
+        searched = [_embedded(q, gen.readings.convert(normalize(q))) for q in queries]
+        texts = list(dict.fromkeys([*(also or []), *searched]))
+        vectors = self.embedder.embed(texts)
+        parts = self._partitions(gen)
+        if parts is not None and len(set(searched)) > 1:  # their dense searches, as one
+            at = {t: i for i, t in enumerate(texts)}
+            parts.search_ahead(vectors[sorted({at[t] for t in searched})],
+                               self._dense_n(gen), self.probe)
 
     def passage(self, doc_id: str, filters: dict[str, str] | None = None) -> Hit | None:
         """The serving generation's passage `doc_id` as a hit of its own (a resident picked
@@ -282,10 +288,9 @@ class HybridRetriever:
                           filters: dict[str, str] | None) -> set[int]:
         if not gen.passages:
             return set()
-        n = min(self.candidates * 2, 2 * len(gen.passages))
-        exact = len(gen.passages) <= self.exact_below or self.dense_index == "exact"
-        parts = gen.partitions if not exact and self.dense_index == "partitioned" else None
-        if exact or (self.dense_index == "partitioned" and parts is None):
+        n = self._dense_n(gen)
+        parts = self._partitions(gen)
+        if self._exact(gen) or (self.dense_index == "partitioned" and parts is None):
             # (a generation written before partitions existed is searched exactly)
             return _nearest_rows(gen, qvec, gen.mask(filters), n)
         if parts is not None:
@@ -297,6 +302,19 @@ class HybridRetriever:
                                    include=["distances"], **({"where": where} if where else {}))
         rows = (gen.row_of(i) for i in (res["ids"] or [[]])[0])
         return {r for r in rows if r is not None} | self._exact_candidates(gen, qvec, filters)
+
+    def _dense_n(self, gen: Generation) -> int:
+        """Vectors asked of the dense index per query (a passage has two)."""
+        return min(self.candidates * 2, 2 * len(gen.passages))
+
+    def _exact(self, gen: Generation) -> bool:
+        return len(gen.passages) <= self.exact_below or self.dense_index == "exact"
+
+    def _partitions(self, gen: Generation) -> Partitions | None:
+        """The generation's partitioned index when this retriever searches it."""
+        if self._exact(gen) or self.dense_index != "partitioned":
+            return None
+        return gen.partitions
 
     def _exact_candidates(self, gen: Generation, qvec: np.ndarray,
                           filters: dict[str, str] | None) -> set[int]:
@@ -334,18 +352,16 @@ class HybridRetriever:
         """The `top_k` best of the scored rows by fused score (ties by doc id)."""
         if not len(s.rows) or top_k <= 0:
             return []
-        # Only the best k (and any tied with the k-th) are decoded into passages: at 100k
-        # passages most candidates are not in the decoded-row cache.
+        # Only the best k are decoded into passages (ties by doc id, read without decoding):
+        # at 100k passages most candidates are not in the decoded-row cache.
         keep: Sequence[int] = range(len(s.rows))
         if len(s.rows) > top_k:
             kth = np.partition(-s.fused, top_k - 1)[top_k - 1]
             keep = np.flatnonzero(-s.fused <= kth).tolist()
-        rows = s.rows.tolist()
-        hits = [Hit(gen.passages[rows[i]], float(s.fused[i]), float(s.keyword[i]),
-                    float(s.head[i]), float(s.cos_head[i]), float(s.cos_body[i]), row=rows[i])
-                for i in keep]
-        hits.sort(key=lambda x: (-x.fused, x.passage.doc_id))
-        return hits[:top_k]
+        rows, fused = s.rows.tolist(), s.fused.tolist()
+        best = sorted(keep, key=lambda i: (-fused[i], gen.doc_ids[rows[i]]))[:top_k]
+        return [Hit(gen.passages[rows[i]], fused[i], float(s.keyword[i]), float(s.head[i]),
+                    float(s.cos_head[i]), float(s.cos_body[i]), row=rows[i]) for i in best]
 
 
 @dataclass(frozen=True)

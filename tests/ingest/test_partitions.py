@@ -150,3 +150,14 @@ def test_two_processes_share_one_copy_of_the_mapped_matrix(tmp_path):
         assert rss >= 0.9 * size_kb  # the whole matrix is resident in each process …
         assert pss <= 0.6 * rss  # … but counted once for both: the pages are shared
         assert private_dirty == 0 and private_clean <= 0.1 * size_kb  # and never copied
+
+
+def test_queries_searched_ahead_find_what_each_search_finds(built):
+    _, _, parts = built
+    queries = _unit(np.random.default_rng(11), partitions.AHEAD + 6, 64)
+    alone = [parts.search(q, 80, 8) for q in queries]
+    ahead = Partitions(parts.centroids, parts.offsets, parts.rows, parts.vectors)
+    ahead.search_ahead(queries, 80, 8)
+    assert len(ahead._ahead) == partitions.AHEAD  # bounded: the latest are kept
+    assert [ahead.search(q, 80, 8) for q in queries] == alone
+    assert ahead.search(queries[-1], 80, 8, mask=np.ones(len(parts.rows) // 2)) == alone[-1]
