@@ -273,8 +273,6 @@ class HybridRetriever:
                       ) -> Hit | None:
         """The ordinance article the message names (「図書館条例の第5条」), as a hit of its own;
         None when it names none, or none unambiguously (bot/retrieval/reference.py)."""
-        if reference.locator(question) is None:
-            return None
         gen = self.index.get()
         doc_id = reference.article(question, gen.rows,
                                    lambda d: gen.passages[gen.rows[d]].title)

@@ -159,8 +159,9 @@ class ChatService:
             outcome=reply.outcome.value, confidence=reply.confidence,
             citations=[c.model_dump() for c in reply.citations],
             choices=[c.model_dump() for c in reply.choices], trace=reply.trace)
-        if self.learning is not None and recent is not None and recent.last_bot is not None:
-            self.learning.picked(s, conv.id, resident, recent.last_bot)
+        if self.learning is not None and choice is not None and recent is not None \
+                and recent.last_bot is not None:
+            self.learning.picked(s, conv.id, recent.last_bot, choice)
         turn = Turn(conv, token, resident, bot, reply, status, notices, lang, answer)
         return self._stored(s, turn, on_stored, commit=True)
 

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
-from bot.service import picks
 from bot.service.picks import Offer
 from bot.service.variants import VariantError, VariantService
 from bot.store.models import Message, QuestionVariant, Role
@@ -30,18 +29,11 @@ log = logging.getLogger(__name__)
 class Learning:
     variants: VariantService
 
-    def picked(self, s: Session, conv_id: str, resident: Message,
-               offer: Offer | None = None) -> QuestionVariant | None:
-        """The resident's message is a pick from the previous clarify reply's choices
-        (`offer`: that reply, when the caller read it already)."""
-        if offer is None and resident.id is not None:
-            offer = s.scalars(select(Message).where(
-                Message.conversation_id == conv_id, Message.id < resident.id,
-                Message.role == Role.BOT.value).order_by(Message.id.desc())
-                .options(load_only(Message.id, Message.decision, Message.choices))).first()
-        choice = picks.chosen(offer, resident.text)
-        if offer is None or choice is None:
-            return None
+    def picked(self, s: Session, conv_id: str, offer: Offer, choice: dict[str, Any]
+               ) -> QuestionVariant | None:
+        """The resident picked `choice` from `offer`, the previous clarify reply's choices
+        (recognised by bot/service/picks.py): suggest the question asked before `offer` as a
+        variant of the picked passage."""
         asked = _resident_before(s, conv_id, offer.id)
         if asked is None:
             return None
