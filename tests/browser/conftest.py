@@ -85,20 +85,30 @@ def browser():
         b.close()
 
 
+# How long a step may wait for the page (an answer to appear, a button to be enabled). The
+# tests check what happens, never how fast: on a machine shared with other jobs an answer can
+# take seconds, and a short wait only makes a test flaky. Speed is measured by `make bench`.
+WAIT_MS = 60_000
+
+
 class JapaneseBrowser:
-    """The browser, with pages in a Japanese locale unless a test asks for another: the chat
-    page follows Accept-Language."""
+    """The browser, with pages in a Japanese locale unless a test asks for another (the chat
+    page follows Accept-Language), and one generous wait for every step (`WAIT_MS`)."""
 
     def __init__(self, browser) -> None:
         self._browser = browser
 
     def new_context(self, **options):
         options.setdefault("locale", "ja-JP")
-        return self._browser.new_context(**options)
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(WAIT_MS)
+        return context
 
     def new_page(self, **options):
         options.setdefault("locale", "ja-JP")
-        return self._browser.new_page(**options)
+        page = self._browser.new_page(**options)
+        page.set_default_timeout(WAIT_MS)
+        return page
 
     def __getattr__(self, name: str):
         return getattr(self._browser, name)
@@ -114,7 +124,7 @@ def ask(page, text):
     page.locator("#message").fill(text)
     page.locator("#send").click()
     # A locator, not wait_for_function: the page's CSP forbids evaluating strings.
-    bots.nth(before).wait_for(timeout=20000)
+    bots.nth(before).wait_for()
     return bots.last
 
 

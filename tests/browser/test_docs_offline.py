@@ -22,11 +22,11 @@ def test_api_docs_render_offline_under_csp(browser, server):
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.goto(f"{server}/docs")
-    page.wait_for_selector(".swagger-ui .info .title", timeout=30000)
+    page.wait_for_selector(".swagger-ui .info .title")
     assert "madoguchi" in page.inner_text(".swagger-ui .info .title")
-    page.get_by_text("/api/chat", exact=True).first.wait_for(timeout=30000)
+    page.get_by_text("/api/chat", exact=True).first.wait_for()
     page.goto(f"{server}/redoc")
-    page.get_by_text("住民の質問に答えます").first.wait_for(timeout=30000)
+    page.get_by_text("住民の質問に答えます").first.wait_for()
     assert outside == []
     # ReDoc's "by Redocly" footer image points to its CDN: the policy blocks it (no request
     # leaves), and nothing else may be blocked.

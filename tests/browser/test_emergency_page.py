@@ -16,7 +16,7 @@ def test_emergency_numbers_are_tappable_and_announced_first(server, browser, art
     page.goto(server)
     ask(page, "母が息をしていない")
     alert = page.locator("li.bot.emergency-certain [role=alert]")
-    alert.wait_for(timeout=15000)
+    alert.wait_for()
     call = alert.get_by_role("link", name="119 に電話する", exact=True)
     assert call.get_attribute("href") == "tel:119"
     assert alert.get_by_role("link", name="#7119 に電話する").get_attribute(
@@ -27,7 +27,7 @@ def test_emergency_numbers_are_tappable_and_announced_first(server, browser, art
 
     ask(page, "職員と話したい")  # the reply names the city's phone number
     handoff = page.locator("li.bot").filter(has_text="職員におつなぎします").first
-    handoff.wait_for(timeout=15000)
+    handoff.wait_for()
     links = handoff.locator("a.tel")
     assert links.count() >= 1
     hrefs = links.evaluate_all("as => as.map(a => a.href)")
@@ -36,5 +36,5 @@ def test_emergency_numbers_are_tappable_and_announced_first(server, browser, art
     # Untrusted text is never HTML: a resident's markup stays text.
     ask(page, "<img src=x onerror=alert(1)> 119")
     mine = page.locator("li.resident").filter(has_text="<img src=x").first
-    mine.wait_for(timeout=15000)
+    mine.wait_for()
     assert mine.locator("img").count() == 0

@@ -25,7 +25,7 @@ def test_chrome_and_fixed_replies_in_each_language(served_app, browser, artifact
         # (やさしい日本語 puts readings inside the text: match its kana-only opening)
         expected = "わかりました" if code == "ja-easy" else lang.replies["handoff_requested"]
         reply = page.locator("li.bot", has_text=expected)
-        reply.wait_for(timeout=20000)
+        reply.wait_for()
         assert_accessible(page, f"{code} {size}")
         page.screenshot(path=str(artifacts / f"{code}-{size}.png"), full_page=True)
         page.goto(server)  # the choice is remembered
@@ -38,7 +38,7 @@ def test_browser_language_and_switch(server, browser):
     page.goto(server)
     assert page.locator("html[data-lang='ko']").count() == 1
     page.get_by_label("言語 / Language").select_option("pt")
-    page.locator("html[data-lang='pt']").wait_for(state="attached", timeout=10000)
+    page.locator("html[data-lang='pt']").wait_for(state="attached")
     assert page.get_by_role("button", name="Falar com um funcionário").is_visible()
 
 
@@ -62,7 +62,7 @@ def test_easy_japanese_has_furigana(server, browser, artifacts, size):
     assert page.get_by_role("button", name="市の 人と 話す").is_visible()
     answer = ask(page, "住民票の写しはどこで取れますか")
     ruby = answer.locator("ruby", has_text="住民票")
-    ruby.first.wait_for(timeout=15000)
+    ruby.first.wait_for()
     assert ruby.first.locator("rt").inner_text() == "じゅうみんひょう"
     assert_accessible(page, f"easy {size}")
     page.screenshot(path=str(artifacts / f"easy-japanese-{size}.png"), full_page=True)

@@ -63,7 +63,7 @@ def test_a_staff_day(served_app, browser, artifacts):
     # A new escalation appears without reloading the page.
     suzuki.evaluate("window.__same_page = true")
     _ask(base, WEEDS)
-    suzuki.locator("tr", has_text=WEEDS).wait_for(timeout=20000)
+    suzuki.locator("tr", has_text=WEEDS).wait_for()
     assert suzuki.evaluate("window.__same_page === true")
     suzuki.screenshot(path=str(artifacts / "02-queue-live-update.png"), full_page=True)
 

@@ -20,7 +20,7 @@ def _ask(page, text):
     page.get_by_label("質問を入力してください").fill(text)
     page.get_by_role("button", name="送信").click()
     # A locator, not wait_for_function: the page's CSP forbids evaluating strings.
-    page.locator("li.bot").nth(before).wait_for(timeout=20000)
+    page.locator("li.bot").nth(before).wait_for()
     return page.locator("li.bot").last
 
 
@@ -29,11 +29,11 @@ def test_pick_confirm_approve_then_answered(server, browser, artifacts):
     resident.goto(server)
     offer = _ask(resident, ASKED)
     choices = offer.get_by_role("group", name="候補の質問")
-    choices.wait_for(timeout=15000)
+    choices.wait_for()
     resident.screenshot(path=str(artifacts / "resident-clarify.png"), full_page=True)
     before = resident.locator("li.bot").count()
     choices.get_by_role("button", name=FAQ_QUESTION).click()
-    resident.locator("li.bot").nth(before).wait_for(timeout=20000)
+    resident.locator("li.bot").nth(before).wait_for()
     assert "粗大ごみ受付センター" in resident.locator("li.bot").last.inner_text()
 
     suzuki = staff_login(browser, server, "suzuki")
@@ -60,7 +60,7 @@ def test_pick_confirm_approve_then_answered(server, browser, artifacts):
     fresh.goto(server)
     for question in (ASKED, PARAPHRASE):
         answer = _ask(fresh, question)
-        answer.locator(".sources").wait_for(timeout=15000)
+        answer.locator(".sources").wait_for()
         text = answer.inner_text()
         assert "粗大ごみ受付センター" in text, text
         assert answer.locator(".choices").count() == 0

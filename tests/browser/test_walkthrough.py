@@ -17,7 +17,7 @@ def test_resident_and_staff_walkthrough(server, browser, artifacts):
     resident.get_by_label("質問を入力してください").fill("住民票の写しはどこで取れますか")
     resident.get_by_role("button", name="送信").click()
     answer = resident.locator("li.bot").filter(has=resident.locator(".sources")).first
-    answer.wait_for(timeout=15000)
+    answer.wait_for()
     link = answer.locator(".sources a").first
     assert "juminhyo.html" in (link.get_attribute("href") or "")
     assert "市民課" in answer.inner_text()
@@ -25,7 +25,7 @@ def test_resident_and_staff_walkthrough(server, browser, artifacts):
     resident.screenshot(path=str(artifacts / "resident-answer.png"), full_page=True)
 
     resident.get_by_role("button", name="職員に相談する").click()
-    resident.locator("li.bot", has_text="職員におつなぎします").wait_for(timeout=15000)
+    resident.locator("li.bot", has_text="職員におつなぎします").wait_for()
 
     suzuki = staff_login(browser, server, "suzuki")
     suzuki.get_by_role("link", name=re.compile("住民票")).first.click()
@@ -36,7 +36,7 @@ def test_resident_and_staff_walkthrough(server, browser, artifacts):
     suzuki.get_by_role("button", name="返信する").click()
 
     # The resident's page shows the staff reply without reloading (it polls the thread).
-    resident.locator("li.staff", has_text="北部・南部支所").wait_for(timeout=15000)
+    resident.locator("li.staff", has_text="北部・南部支所").wait_for()
     resident.screenshot(path=str(artifacts / "resident-staff-reply.png"), full_page=True)
 
     question = "住民票は支所でも取れますか"
@@ -59,7 +59,7 @@ def test_resident_and_staff_walkthrough(server, browser, artifacts):
     fresh.keyboard.press("Enter")
     bot = fresh.locator("li.bot").last
     # (a locator, not wait_for_function: the page's CSP forbids evaluating strings)
-    fresh.locator("li.bot").nth(1).wait_for(timeout=15000)
+    fresh.locator("li.bot").nth(1).wait_for()
     text = bot.inner_text()
     assert "北部・南部支所" in text or "住民票は支所でも取れますか" in text
     fresh.screenshot(path=str(artifacts / "resident-answer-from-approved-faq.png"),
