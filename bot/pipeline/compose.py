@@ -90,7 +90,10 @@ def choices(hits: list[Hit], limit: int = 3) -> list[Choice]:
 
 
 def clarify_text(options: list[Choice], replies: Replies, intro: str) -> str:
-    return intro + "\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(options, start=1))
+    """The intro, the numbered choices, and the way out when none of them fits (a person):
+    a question the city's documents do not cover is often offered near topics."""
+    numbered = [f"{i}. {c.label}" for i, c in enumerate(options, start=1)]
+    return "\n".join([intro, *numbered, replies.fragment("clarify_none")])
 
 
 def handoff_text(intro: str, hits: list[Hit], replies: Replies, city: dict[str, str]) -> str:

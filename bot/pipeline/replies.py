@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.pipeline.outcome import Outcome
 
 FRAGMENTS = ("sources_heading", "department_hint", "contact_hint", "city_hint", "faq_prefix",
-             "clarify_two")
+             "clarify_two", "clarify_none")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ LANG_PATTERN = "^(" + "|".join(re.escape(c) for c in CODES) + ")$"
 # and FRAGMENTS from replies.toml, which the pipeline reads).
 SERVICE = ("staff_handling", "resumed", "feedback_handoff", "hours_open", "hours_closed",
            "foreign_note", "interpreter")
-LOCALISED = ("clarify_two", "contact_hint", "city_hint", "department_hint", "sources_heading")
+LOCALISED = ("clarify_two", "clarify_none", "contact_hint", "city_hint", "department_hint",
+             "sources_heading")
 SAMPLE = {"city_name": "市", "city_phone": "0", "department": "課", "contact": "0",
           "first": "a", "second": "b", "next": "n", "phone": "0", "code": "C", "hours": "1",
           "topic": "t", "number": "0", "retention_days": "1", "question": "q"}

@@ -8,7 +8,8 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from bot.pipeline.outcome import Citation, Outcome, Reply
+from bot.pipeline import compose
+from bot.pipeline.outcome import Choice, Citation, Outcome, Reply
 from bot.pipeline.replies import Replies
 from bot.service.languages import CODES, Languages, detect, from_accept_language
 from bot.settings import PACKAGE_DATA
@@ -110,6 +111,21 @@ def test_easy_japanese_handoff(languages, replies):
     assert out[0] == "わかりました。市の 人に つなぎます。"
     assert out[1] == "いそぐ ときは 風見野市の 電話（0199-21-1111）に 聞いて ください。"
     assert "通訳" in out[2]
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if c != "ja"])
+def test_clarify_says_how_to_reach_a_person_in_each_language(languages, replies, code):
+    """The way out under a clarify's choices (none fits → a person) is said in the reply's
+    language and names the page's own 職員に相談 button."""
+    choices = [Choice(doc_id=f"KZ-{i}", label=f"質問{i}") for i in (1, 2)]
+    text = compose.clarify_text(choices, replies, replies.text(Outcome.CLARIFY))
+    assert text.split("\n")[-1] == replies.fragment("clarify_none")
+    reply = Reply(question="q", decision="clarify", outcome=Outcome.CLARIFY, answer=text,
+                  confidence=0.4, choices=choices)
+    lang = languages.get(code)
+    out = languages.localise(reply, code, CITY).split("\n")
+    assert lang.reply("clarify_none") in out and "1. 質問1" in out
+    assert lang.chrome["person"] in lang.reply("clarify_none")
 
 
 @pytest.fixture
