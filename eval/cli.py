@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2, 64
 SUMMARY = ("hit@1", "hit@3", "recall@10", "ndcg@10", "answered_precision", "coverage",
-           "clarify_rate", "wrong_answer_rate", "resolved_rate", "handoff_f1",
-           "emergency_recall", "false_handoff_rate", "privacy_echo_rate", "p_top_auroc",
-           "p_top_ece", "latency_p95_ms")
+           "clarify_rate", "wrong_answer_rate", "resolved_rate", "topics_covered_rate",
+           "handoff_f1", "emergency_recall", "false_handoff_rate", "privacy_echo_rate",
+           "p_top_auroc", "p_top_ece", "latency_p95_ms")
 
 
 def _gold_args(p: argparse.ArgumentParser, required: bool, split: str | None) -> None:

@@ -69,6 +69,12 @@ def answer_correct(cited: Sequence[str], qrels: Qrels) -> bool:
     return bool(cited) and qrels.get(cited[0], 0) == 2
 
 
+def topics_covered(topics: Sequence[Sequence[str]], given: Sequence[str]) -> bool:
+    """Every question of a message asking several things has one of its passages among the
+    ones given (cited or offered as choices)."""
+    return bool(topics) and all(any(d in given for d in topic) for topic in topics)
+
+
 def clarify_resolved(choices: Sequence[str], qrels: Qrels) -> bool:
     """A clarify reply resolves the question when a grade-2 document is among its choices
     (hit@3 of the choices at relevance level 2)."""

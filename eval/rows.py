@@ -32,6 +32,8 @@ HEADLINE: dict[str, str] = {
     "clarify_resolved": "clarify replies offering a grade-2 passage (hit@3 of the choices)",
     "resolved_rate": "answerable questions that ended with a right answer or a clarify "
                      "offering a right choice",
+    "topics_covered_rate": "messages asking several things (gold `topics`) whose reply cites "
+                           "or offers a passage for every one of them",
     "wrong_answer_rate": "all questions answered with a main citation that does not answer "
                          "them (grade < 2)",
     "clarify_rate": "questions that got a clarify reply",
@@ -82,6 +84,7 @@ class ResultRow(BaseModel):
     latency_ms: float = 0.0
     signals: dict[str, float] | None = None
     echoed_pii: list[str] = []
+    topics: list[list[str]] = []  # a message asking several things: each one's passages
     metrics: dict[str, float | None] = {}
     trace: dict[str, Any] | None = None
 
@@ -130,7 +133,15 @@ def question_metrics(row: ResultRow) -> dict[str, float | None]:
         "resolved": float(correct or offered) if row.expect == "answer" else None,
         "wrong_answer": float(answered and not correct),
         "clarified": float(row.decision == "clarify"),
+        "topics_covered": (float(m.topics_covered(row.topics, _given(row)))
+                           if row.topics else None),
     }
+
+
+def _given(row: ResultRow) -> list[str]:
+    """The passages the reply put before the resident: its citations or its choices."""
+    return row.citations if row.decision == "answer" else (
+        row.choices if row.decision == "clarify" else [])
 
 
 def _confidence_step(reply: Reply) -> dict[str, Any]:
@@ -157,5 +168,6 @@ def result_row(item: GoldItem, reply: Reply, latency_ms: float) -> ResultRow:
         timings={s["step"]: s.get("ms") for s in reply.trace.get("steps", [])},
         latency_ms=round(latency_ms, 2), signals=_signals(reply),
         echoed_pii=m.echoes_personal_data(item.question, reply.answer, item.pii),
+        topics=[list(t) for t in item.topics],
         trace=reply.trace)
     return row.model_copy(update={"metrics": question_metrics(row)})

@@ -57,6 +57,7 @@ def aggregate(rows: Sequence[ResultRow]) -> dict[str, Value]:
         "coverage": m.coverage(answered, [e == "answer" for e in expected]),
         "clarify_resolved": m.mean(r.metrics.get("clarify_resolved") for r in rows),
         "resolved_rate": m.mean(r.metrics.get("resolved") for r in rows),
+        "topics_covered_rate": m.mean(r.metrics.get("topics_covered") for r in rows),
         "wrong_answer_rate": m.mean(r.metrics.get("wrong_answer") for r in rows),
         "clarify_rate": m.mean(r.metrics.get("clarified") for r in rows),
         "handoff_precision": handoff.precision, "handoff_recall": handoff.recall,

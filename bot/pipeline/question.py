@@ -76,7 +76,9 @@ def focus(text: str) -> Focus:
     for s in sentences(text):
         if _is_filler(s) and not _is_question(s):
             dropped.append(s)
-        elif _is_question(s):
+        elif _is_question(s) or (kept and _JOIN.match(normalize(s))):
+            # 「スプレー缶ってどう捨てる？それと蛍光灯も」: joined to a question, a sentence
+            # asks one too, whatever its ending
             core = _JOIN.sub("", s).strip()
             bare = normalize(core).strip(" 。．！？!?")
             if background and (len(bare) < _MIN_TOPIC or _REFERS_BACK.match(bare)):

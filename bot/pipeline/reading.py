@@ -130,15 +130,27 @@ def in_context(search: Search, searchable: Callable[[str], str], focus: Focus, p
 
 
 def two_topics(search: Search, searchable: Callable[[str], str], focus: Focus,
-               stands_at: float) -> list[Reading]:
-    """The first two question sentences as separate readings, when each stands on its own
-    (P(a right choice) ≥ `stands_at`) and they are about different things; else []."""
+               stands_at: float, answer_at: float) -> list[Reading]:
+    """The first two question sentences as separate readings, when each stands (P(a right
+    choice) ≥ `stands_at`) and they are about different things; else []. The second one is
+    read within the first one's topic unless it is answerable alone, as a follow-up is read
+    within the earlier turn's (「粗大ごみの券はどこで売ってる？値段も知りたい」: the price of
+    the tickets, not of every fee in the city)."""
     if len(focus.parts) < 2:
         return []
-    parts = [read(search, "part", searchable(p)) for p in focus.parts[:2]]
+    first = read(search, "part", searchable(focus.parts[0]))
+    second = read(search, "part", searchable(focus.parts[1]))
+    if first.retrieval.hits and second.estimate.p_top < answer_at:
+        within = read(search, "part", searchable(focus.parts[1]), first.retrieval)
+        if within.estimate.p_choices > second.estimate.p_choices:
+            second = within
+    parts = [first, second]
     if any(not p.retrieval.hits or p.estimate.p_choices < stands_at for p in parts):
         return []
-    first, second = ([h.passage.doc_id for h in p.retrieval.hits[:3]] for p in parts)
-    if first[0] in second or second[0] in first:
-        return []  # one topic asked twice (「予防接種について。予約は必要？」)
+    a, b = ([h.passage.doc_id for h in p.retrieval.hits[:3]] for p in parts)
+    # One topic asked twice (「予防接種について。予約は必要？」). Read within the first one's
+    # topic, the second one ranks that topic's passages high by design: only the same first
+    # passage says it is the same question.
+    if a[0] == b[0] or (second.topic is None and (a[0] in b or b[0] in a)):
+        return []
     return parts

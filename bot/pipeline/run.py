@@ -162,7 +162,8 @@ class Pipeline:
         options = distinct(best.retrieval, self.calibration.agree, CHOICES)
         _step(trace, "confidence", started, **best.estimate.trace(),
               options=[best.retrieval.hits[i].passage.doc_id for i in options])
-        parts = two_topics(search, self.safety.searchable, focus, self.thresholds.clarify)
+        parts = two_topics(search, self.safety.searchable, focus, self.thresholds.clarify,
+                           self.thresholds.answer)
         if parts:
             return self._two(question, parts, trace, started)
         outcome, why = decide(best.retrieval.hits, best.estimate, self.thresholds)

@@ -131,13 +131,44 @@ def test_two_topics_only_when_each_stands_and_they_differ():
     f = focus(text)
     apart = fake_search({f.parts[0]: (["fee", "a"], 0.9, 0.9),
                          f.parts[1]: (["inkan", "b"], 0.9, 0.9)})
-    assert [p.retrieval.hits[0].passage.doc_id for p in two_topics(apart, same, f, 0.5)] == [
-        "fee", "inkan"]
+    assert [p.retrieval.hits[0].passage.doc_id
+            for p in two_topics(apart, same, f, 0.5, 0.8)] == ["fee", "inkan"]
     together = fake_search({f.parts[0]: (["fee", "a"], 0.9, 0.9),
                             f.parts[1]: (["a", "fee"], 0.9, 0.9)})
-    assert two_topics(together, same, f, 0.5) == []
+    assert two_topics(together, same, f, 0.5, 0.8) == []
     weak = fake_search({f.parts[0]: (["fee"], 0.9, 0.9), f.parts[1]: (["inkan"], 0.1, 0.2)})
-    assert two_topics(weak, same, f, 0.5) == []
+    assert two_topics(weak, same, f, 0.5, 0.8) == []
+
+
+def test_a_second_question_that_needs_the_first_borrows_its_topic():
+    text = "粗大ごみの券はどこで売ってる？値段も知りたい"
+    f = focus(text)
+    assert f.parts == ["粗大ごみの券はどこで売ってる？", "値段も知りたい"]
+    search = fake_search({f.parts[0]: (["ticket-shops", "sodai"], 0.6, 0.9),
+                          f.parts[1]: (["bag-price", "fees"], 0.3, 0.5),
+                          (f.parts[1], "ticket-shops"): (["ticket-price", "sodai"], 0.5, 0.8)})
+    parts = two_topics(search, same, f, 0.5, 0.8)
+    assert [p.retrieval.hits[0].passage.doc_id for p in parts] == ["ticket-shops",
+                                                                    "ticket-price"]
+    assert parts[1].topic is not None and parts[1].topic["top"] == "ticket-shops"
+    # read within the first one's topic only when that is the stronger evidence
+    weaker = fake_search({f.parts[0]: (["ticket-shops", "sodai"], 0.6, 0.9),
+                          f.parts[1]: (["bag-price", "fees"], 0.3, 0.7),
+                          (f.parts[1], "ticket-shops"): (["ticket-price"], 0.2, 0.6)})
+    assert [p.retrieval.hits[0].passage.doc_id
+            for p in two_topics(weaker, same, f, 0.5, 0.8)] == ["ticket-shops", "bag-price"]
+    # answerable alone: its own reading stands
+    alone = fake_search({f.parts[0]: (["ticket-shops"], 0.6, 0.9),
+                         f.parts[1]: (["bag-price"], 0.95, 0.97),
+                         (f.parts[1], "ticket-shops"): (["ticket-price"], 0.9, 0.99)})
+    assert two_topics(alone, same, f, 0.5, 0.8)[1].topic is None
+
+
+def test_a_sentence_joined_to_a_question_asks_one_too():
+    assert focus("スプレー缶ってどう捨てる？それと蛍光灯も").parts == [
+        "スプレー缶ってどう捨てる？", "蛍光灯も"]
+    assert focus("それと蛍光灯も").parts == []  # nothing to join to
+    assert focus("先月引っ越しました。ごみの日はいつ？").parts == []
 
 
 def test_a_two_question_clarify_fills_its_choices_from_both_questions():
