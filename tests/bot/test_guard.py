@@ -32,6 +32,8 @@ def test_ordinary_questions_pass(text):
     "窓口で人と話したいんじゃが",
     "役所の人と直接しゃべりたい",
     "職員さんと喋りたいです",
+    "やっぱりここじゃなくて、図書館の人に直接聞きたい",
+    "保健センターの方と電話で話せますか",
     "I'd like to speak with a staff member, not a bot.",
 ])
 def test_person_requests_in_residents_words(text):
@@ -49,6 +51,7 @@ def test_person_requests_in_residents_words(text):
     "市役所の人に聞いたら分からないと言われました。住民票の郵送請求は？",
     "家を人に貸しているのですが固定資産税は誰が払いますか",
     "しゃべる人形は何ごみですか",
+    "図書館の人が親切でした。本の返却ポストはどこですか",
 ])
 def test_staff_words_that_are_not_requests(text):
     assert GUARD.check(text) is None
