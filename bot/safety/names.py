@@ -514,6 +514,14 @@ class Token:
         return self.pos[0] in {"名詞", "接頭辞"} or self.oov
 
 
+def _adverbial(word: str) -> bool:
+    """A noun the dictionary lists as adverbial (今朝, 先週, 最近, 皆) and never as a name: it
+    stands before ちゃんと (properly), くん or 先生 without being anyone's name."""
+    entries = [m.part_of_speech() for m in sudachi_dictionary().lookup(word)]
+    return (any(p[:3] == ("名詞", "普通名詞", "副詞可能") for p in entries)
+            and not any(p[1:3] == ("固有名詞", "人名") for p in entries))
+
+
 class NameFinder:
     """Finds personal names; one Sudachi tokenizer per thread (they are not thread-safe)."""
 
@@ -655,7 +663,8 @@ class NameFinder:
                 name = m.group("n").strip()
                 if (not name or name in _NOT_A_NAME or name in _PERSON_WORDS
                         or name in self.not_names or self._department(name)
-                        or any(p in _PERSON_WORDS for p in name.split("・"))):
+                        or any(p in _PERSON_WORDS for p in name.split("・"))
+                        or _adverbial(name)):
                     continue
                 if pattern is _AGED:
                     first = name.split()[0]
