@@ -30,6 +30,7 @@ import numpy as np
 import yaml
 
 from bot.retrieval.language import is_japanese
+from bot.yamlkeys import UniqueKeys
 from ingest.embed import Embedder
 from ingest.text import SudachiPerThread, fold_kana, normalize
 
@@ -100,11 +101,23 @@ def pattern(phrases: list[str]) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Rule:
-    """A context that lowers the tier by `drop` (look-alike, negation, hypothetical)."""
+    """A context that lowers the tier by `drop` (look-alike, negation, hypothetical).
+
+    A `clause` rule counts in the clause that holds certain evidence and after it, not
+    before: a resident who turns from an ordinary question to what is happening now has not
+    asked about the procedure for it (「粗大ごみの申し込みのことで…あ、ちょっと待って、隣の
+    部屋から煙が出てきてて」), while 「川があふれたときの避難場所、知っておきたい」 still is
+    a question about it."""
 
     name: str
     pattern: re.Pattern[str]
     drop: int
+    clause: bool = False
+
+    def lowers(self, folded: str, where: tuple[int, int] | None) -> bool:
+        if not self.clause or where is None:
+            return self.pattern.search(folded) is not None
+        return any(m.end() > where[0] for m in self.pattern.finditer(folded))
 
 
 class Views:
@@ -218,7 +231,7 @@ class EmergencyDetector:
     @classmethod
     def load(cls, path: Path, embedder: Embedder | None = None) -> EmergencyDetector:
         """Read the kinds, phrases, cues, rules and exemplars; embed the exemplars once."""
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeys)
         kinds, phrases, cues, kana, kana_cues, by_kind = {}, {}, {}, {}, {}, {}
         for name, spec in data["kinds"].items():
             contacts = tuple(Contact(str(c["label"]), str(c["number"]), str(c.get("note", "")))
@@ -231,7 +244,8 @@ class EmergencyDetector:
             kana[name] = pattern(spec.get("kana", []))
             kana_cues[name] = pattern(spec.get("kana_cues", []))
             by_kind[name] = [str(t) for t in spec.get("exemplars", [])]
-        rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec["drop"]))
+        rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec["drop"]),
+                           spec.get("scope", "message") == "clause")
                       for name, spec in data.get("rules", {}).items())
         similarity = dict(data.get("similarity", {}))
         thresholds = Thresholds(**{**similarity, "weak_languages": tuple(
@@ -252,7 +266,7 @@ class EmergencyDetector:
         if found is None:
             return None
         tier, kind, reason, evidence = found
-        rules = self._rules(folded, evidence)
+        rules = self._rules(folded, evidence, tier if not kind.support else Tier.POSSIBLE)
         lowered = tier - sum(r.drop for r in rules)
         if kind.support and evidence.get("by") == "phrase":
             lowered = max(lowered, Tier.POSSIBLE)
@@ -318,22 +332,46 @@ class EmergencyDetector:
         t = self.thresholds
         japanese = is_japanese(text)
         best: tuple[str, float, str, float, str] | None = None
-        for query in queries:
+        said = text
+        for query, clause in zip(queries, self.embedded(text), strict=True):
             near = self.exemplars.nearest(query, japanese)
             if near[0] and near[1] - near[3] >= t.margin and (best is None or near[1] > best[1]):
-                best = near
+                best, said = near, clause
         if best is None or best[1] < t.possible:
             return None
         name, sim, exemplar, calm, calm_text = best
         tier = Tier.CERTAIN if sim >= t.certain and not t.weak(text) else Tier.POSSIBLE
         kind = self.kinds[name]
         evidence = {"by": "similarity", "similarity": round(sim, 4), "exemplar": exemplar,
-                    "calm": round(calm, 4), "calm_exemplar": calm_text}
+                    "calm": round(calm, 4), "calm_exemplar": calm_text, "said": said}
         word = "おそれ" if tier is Tier.CERTAIN else "可能性"
         return tier, kind, f"緊急の{word}（{kind.label}）: 「{exemplar}」に近い", evidence
 
-    def _rules(self, folded: str, evidence: dict[str, Any]) -> list[Rule]:
-        hits = [r for r in self.rules if r.pattern.search(folded)]
+    def _rules(self, folded: str, evidence: dict[str, Any], tier: Tier) -> list[Rule]:
+        """The rules that lower this alarm; a clause rule is read from the evidence's clause
+        on only when the evidence alone is certain (a weak cue is still lowered by a question
+        anywhere in the message) and its kind is no support kind (a question about DV beside
+        「殴られています」 keeps the hotline line with its answer, by design)."""
+        where = _clause_of(folded, evidence) if tier is Tier.CERTAIN else None
+        hits = [r for r in self.rules if r.lowers(folded, where)]
         if hits:
             evidence["lowered_by"] = [r.name for r in hits]
         return hits
+
+
+def _clause_of(folded: str, evidence: dict[str, Any]) -> tuple[int, int] | None:
+    """The span of the clause of `folded` that holds the evidence (the words a phrase or a cue
+    matched, or the clause closest to an exemplar); None when it cannot be placed (a match in
+    the kana reading, two cues, or the whole message)."""
+    said = evidence.get("match") if evidence.get("by") == "phrase" or evidence.get(
+        "by") == "cue" else evidence.get("said")
+    if not isinstance(said, str):
+        return None
+    said = fold_kana(normalize(said))
+    at = folded.find(said)
+    if not said or at < 0:
+        return None
+    ends = [m.span() for m in _CLAUSE_END.finditer(folded)]
+    start = max((e for _, e in ends if e <= at), default=0)
+    end = min((b for b, _ in ends if b >= at + len(said)), default=len(folded))
+    return (start, end) if (start, end) != (0, len(folded)) else None

@@ -10,26 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from bot.yamlkeys import UniqueKeys
 from ingest.text import fold_kana, normalize
-
-
-class _UniqueKeys(yaml.SafeLoader):
-    """A safe loader that refuses a mapping key written twice."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                line = key_node.start_mark.line + 1
-                raise ValueError(f"「{key}」が 2 回書かれています（{line} 行目）。"
-                                 "1 行にまとめてください")
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
 
 
 @dataclass(frozen=True)
@@ -40,7 +25,7 @@ class Synonyms:
     def load(cls, path: Path) -> Synonyms:
         """Read the table; a term written twice is an error (YAML would silently keep only the
         last line, dropping what staff added to the first)."""
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeys) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeys) or {}
         if not isinstance(data, dict):
             raise ValueError(f"{path}: 「用語: [言い換え, …]」の形式で書いてください")
         pairs = []

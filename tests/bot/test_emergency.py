@@ -166,3 +166,38 @@ def test_a_japanese_message_meets_only_japanese_exemplars(pipeline):
     query = pipeline.emergency.embedder.embed(["홍수로 집에 갇혔어요"])[0]
     assert not is_japanese(exemplars.nearest(query, japanese=False)[2])
     assert is_japanese(exemplars.nearest(query, japanese=True)[2])
+
+
+def test_a_key_written_twice_is_refused(tmp_path):
+    """YAML keeps only the last of two equal keys: a second `kana:` under medical had hidden
+    the first list (いしきがない, いきしてない …) since it was written."""
+    cues = "    kana_cues:\n    - むねが"
+    text = PATH.read_text(encoding="utf-8").replace(cues, "    kana:\n    - たすけて\n" + cues, 1)
+    path = tmp_path / "emergency.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="kana.*行目"):
+        EmergencyDetector.load(path)
+
+
+def test_a_question_before_a_certain_report_does_not_lower_it():
+    """Procedure words lower the clause of certain evidence and what follows it, not what
+    came before: the resident broke off an ordinary question for what is happening now."""
+    report = "隣の部屋から煙が出てきてて焦げくさいです"
+    assert tier(f"粗大ごみの申し込みのことで聞きたいのですが、あ、{report}") is Tier.CERTAIN
+    assert tier(f"{report}、修理の申し込みは") is Tier.POSSIBLE
+    assert tier(f"{report}。修理の申し込みは") is Tier.POSSIBLE
+    # a weak cue is still lowered by a question anywhere in the message
+    assert tier("粗大ごみの申し込みのことで、なんか焦げくさい") is Tier.NONE
+
+
+def test_a_report_after_a_question_is_placed_by_its_closest_clause(real_gate):
+    """Closeness names the clause too: a fire described after 「粗大ごみの申し込みってどうやる
+    の」 is not lowered by the question's 申し込み. A support kind keeps its designed floor:
+    a live abuse report after a question about 児童手当 gets the 189 line with the answer."""
+    alarm = real_gate.detect("粗大ごみの申し込みってどうやるの。あと今、向かいの家の屋根から"
+                             "火がでとる気がする")
+    assert alarm is not None and alarm.certain and alarm.kind.name == "fire", (
+        alarm and alarm.trace())
+    alarm = real_gate.detect("児童手当の振込日っていつですか。それと今となりの家で子どもが"
+                             "ギャーギャー泣いてて、お母さんの怒鳴り声と何か叩く音がずっとしてます")
+    assert alarm is not None and alarm.kind.name == "child_abuse", alarm and alarm.trace()

@@ -107,6 +107,46 @@ EMERGENCIES = [
     _missing('子どもにあざがたくさんある、親にやられたと言っている', 'child_abuse'),
     _missing('自分の子を叩いてしまいそうで怖い', 'child_abuse'),
     _missing("The neighbours' child is being abused", 'child_abuse'),
+    # batch 10 (written before the gate saw it): choking, drowning, someone collapsed in
+    # kana and dialect, carbon monoxide, water rising now, a stated gas smell, Tagalog and
+    # Nepali, a farewell relayed, standing past the railing, a child put out on the balcony
+    _missing('パンつまった！じいちゃん顔むらさき', 'medical'),
+    _missing('こんにゃくゼリーがのどに…孫が声出ない', 'medical'),
+    _missing('おふろでむすこがしずんでた いきしてるかわからない', 'medical'),
+    _missing('駅の階段で人がたおれてうごかない', 'medical'),
+    _missing('店の前でおじさんがたおれとるけど、だれも気づいとらん', 'medical'),
+    _missing('ちちがいしきない', 'medical'),  # the kana list a second `kana:` key had hidden
+    _missing('じこ　ひとがたおれてる', 'traffic'),  # down after a crash: 119 and 110
+    _missing('飼い猫を助けようとして父が屋根から落ちて、動けないって', 'medical'),
+    _missing('じいちゃん畑から戻ってこんと思ったらうずくまって汗もかいとらん', 'medical'),
+    _missing('そばアレルギーの子が給食のあと顔がぱんぱんで息がヒューヒュー', 'medical'),
+    _missing('아이가 물에 빠졌어요 빨리', 'medical'),
+    _missing('Hindi humihinga ang anak ko', 'medical'),
+    _missing('मेरो साथी बेहोस भयो, सास फेर्दैन', 'medical'),
+    _missing('Tulong! May sunog sa kapitbahay namin', 'fire'),
+    _missing('घरमा आगो लाग्यो', 'fire'),
+    _missing('けむりやばい となり', 'fire'),
+    _missing('へやがたまごくさいにおい。あたまいたい', 'gas'),
+    _missing('ガスの元栓しめたのにまだにおう、部屋中', 'gas'),
+    _missing('車庫で車のエンジンかけっぱなしで父が寝てて、起こしてもぼーっとしてる', 'gas'),
+    _missing('水どんどん増えとる、玄関もう水きてる', 'disaster'),
+    _missing('用水路があふれて車いすの母と2階に上がれない', 'disaster'),
+    _missing('がけからメキメキって音して木がかたむいてきた', 'disaster'),
+    _missing('3さいの子がいない！公園でちょっと目はなしたすきに', 'missing'),
+    _missing('もうつかれた。みんなにありがとうっていっといて', 'suicide'),
+    _missing('ベランダの手すりの外側に立ってみた、あと一歩', 'suicide'),
+    _missing('ためてた睡眠薬、ぜんぶ出して机に並べた', 'suicide'),
+    _missing('となりのこ、ずっとべらんだにだされてる。さむいのに', 'child_abuse'),
+    _missing('スーパーの駐車場の車の中に赤ちゃん１人、窓しまってて顔まっか', 'child_abuse'),
+    _missing('向かいのアパートの前で女の人が男に髪ひっぱられて引きずられてる', 'violence'),
+    _missing('元カレが今マンションの下にいる。ずっとLINEくる。こわい', 'violence'),
+    _missing('Có người đàn ông đi theo tôi từ ga, tôi sợ quá', 'violence'),
+    # a live report after an ordinary question: the question does not lower it
+    _missing('粗大ごみの申し込みのことで聞きたいのですが、あ、ちょっと待ってください、'
+             '隣の部屋から煙が出てきてて焦げくさいです', 'fire'),
+    _missing('住民税の減免のことで聞きたいんですが、もう払えないし、正直今夜で終わりにしようと'
+             '思ってて、家族に迷惑かからないようにだけしたい', 'suicide'),
+    _missing('母が倒れた、救急車よんだけど保険証どこ', 'medical'),  # 保険証 is no 保険
 ]
 
 LOOK_ALIKES = [
@@ -163,6 +203,18 @@ LOOK_ALIKES = [
     # dev questions of the question golds: burnable waste, a deduction
     _too_broad('うちの燃えるごみの日っていつですか？'),
     _too_broad('年金から国保税が引かれてるけど口座振替に変えられますか'),
+    # batch 10 look-alikes: a bill, a device to borrow, a fitting asked for, a worry that it
+    # might happen, an ambulance on standby at an event, the question after the event
+    _too_broad('ガス代が高すぎる、どこに言えば'),
+    _too_broad('一酸化炭素チェッカーって市で貸してくれる？'),
+    _too_broad('公園の池に柵つけてほしい、子どもが落ちそうで怖い'),
+    _too_broad('認知症の母が行方不明にならないか心配、GPSの貸し出しある？'),
+    _too_broad('花火大会の日って救急車待機してる？'),
+    '川があふれたときの避難場所、前もって知っておきたい',
+    '子どもがいない世帯でも使える手当',
+    'Kailan po ang pagsasanay sa sunog sa barangay?',
+    'आगलागी बीमा कसरी गर्ने?',
+    '餅がのどに詰まったときの対処法',
 ]
 
 
