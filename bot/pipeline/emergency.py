@@ -328,12 +328,13 @@ class EmergencyDetector:
         preamble holds its emergency in one clause), when it beats the calm look-alikes."""
         if self.exemplars is None or self.embedder is None:
             return None
-        queries = np.asarray(self.embedder.embed(self.embedded(text)))
+        texts = self.embedded(text)
+        queries = np.asarray(self.embedder.embed(texts))
         t = self.thresholds
         japanese = is_japanese(text)
         best: tuple[str, float, str, float, str] | None = None
         said = text
-        for query, clause in zip(queries, self.embedded(text), strict=True):
+        for query, clause in zip(queries, texts, strict=True):
             near = self.exemplars.nearest(query, japanese)
             if near[0] and near[1] - near[3] >= t.margin and (best is None or near[1] > best[1]):
                 best, said = near, clause
@@ -363,8 +364,8 @@ def _clause_of(folded: str, evidence: dict[str, Any]) -> tuple[int, int] | None:
     """The span of the clause of `folded` that holds the evidence (the words a phrase or a cue
     matched, or the clause closest to an exemplar); None when it cannot be placed (a match in
     the kana reading, two cues, or the whole message)."""
-    said = evidence.get("match") if evidence.get("by") == "phrase" or evidence.get(
-        "by") == "cue" else evidence.get("said")
+    said = evidence.get("match") if evidence.get("by") in ("phrase", "cue") else evidence.get(
+        "said")
     if not isinstance(said, str):
         return None
     said = fold_kana(normalize(said))

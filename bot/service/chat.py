@@ -128,7 +128,8 @@ class ChatService:
         held = limited or status in repo.STAFF_OWNED
         recent = None if fresh or held else repo.recent(s, conv.id, FOLLOWUP_TURNS)
         previous = " ".join(recent.resident_texts) if recent is not None else ""
-        choice = picks.chosen(recent.last_bot, masked) if recent is not None else None
+        offer = recent.last_bot if recent is not None else None
+        choice = picks.chosen(offer, masked)
         picked = str(choice["doc_id"]) if choice is not None else None
         computed = self._computed(s, message, previous, needs_reply=not held, picked=picked)
         screen = computed.screen
@@ -159,9 +160,8 @@ class ChatService:
             outcome=reply.outcome.value, confidence=reply.confidence,
             citations=[c.model_dump() for c in reply.citations],
             choices=[c.model_dump() for c in reply.choices], trace=reply.trace)
-        if self.learning is not None and choice is not None and recent is not None \
-                and recent.last_bot is not None:
-            self.learning.picked(s, conv.id, recent.last_bot, choice)
+        if self.learning is not None and offer is not None and choice is not None:
+            self.learning.picked(s, conv.id, offer, choice)
         turn = Turn(conv, token, resident, bot, reply, status, notices, lang, answer)
         return self._stored(s, turn, on_stored, commit=True)
 
