@@ -37,6 +37,8 @@ class Reading:
     estimate: Estimate
     # A contextual reading's topic: the earlier turns searched, and the passage they found.
     topic: dict[str, str | None] | None = None
+    # ... and their retrieval, whose top passage is that topic.
+    within: Retrieval | None = None
 
     def trace(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -58,7 +60,7 @@ def read(search: Search, label: str, query: str, within: Retrieval | None = None
     """One reading; `within` is the earlier turns' retrieval whose top passage is the topic."""
     retrieval, estimate = search(query, within.topic if within is not None else None)
     topic = {"query": within.query, "top": _top(within)} if within is not None else None
-    return Reading(label, query, retrieval, estimate, topic)
+    return Reading(label, query, retrieval, estimate, topic, within)
 
 
 def _strength(r: Reading) -> tuple[float, float]:
@@ -130,20 +132,23 @@ def in_context(search: Search, searchable: Callable[[str], str], focus: Focus, p
 
 
 def two_topics(search: Search, searchable: Callable[[str], str], focus: Focus,
-               stands_at: float, answer_at: float) -> list[Reading]:
+               stands_at: float, answer_at: float,
+               context: Retrieval | None = None) -> list[Reading]:
     """The first two question sentences as separate readings, when each stands (P(a right
     choice) ≥ `stands_at`) and they are about different things; else []. The second one is
     read within the first one's topic unless it is answerable alone, as a follow-up is read
     within the earlier turn's (「粗大ごみの券はどこで売ってる？値段も知りたい」: the price of
-    the tickets, not of every fee in the city)."""
+    the tickets, not of every fee in the city). `context` is the earlier turns' retrieval
+    when the message itself was read within them (「値段は？窓口より安い？」 after a question
+    on certificates at convenience stores): the first one is then read within it by the
+    message's rule — whenever it is not answerable alone."""
     if len(focus.parts) < 2:
         return []
     first = read(search, "part", searchable(focus.parts[0]))
-    second = read(search, "part", searchable(focus.parts[1]))
-    if first.retrieval.hits and second.estimate.p_top < answer_at:
-        within = read(search, "part", searchable(focus.parts[1]), first.retrieval)
-        if within.estimate.p_choices > second.estimate.p_choices:
-            second = within
+    if context is not None and context.hits and first.estimate.p_top < answer_at:
+        first = read(search, "part", first.query, context)
+    second = _within(search, read(search, "part", searchable(focus.parts[1])),
+                     first.retrieval, answer_at)
     parts = [first, second]
     if any(not p.retrieval.hits or p.estimate.p_choices < stands_at for p in parts):
         return []
@@ -154,3 +159,13 @@ def two_topics(search: Search, searchable: Callable[[str], str], focus: Focus,
     if a[0] == b[0] or (second.topic is None and (a[0] in b or b[0] in a)):
         return []
     return parts
+
+
+def _within(search: Search, alone: Reading, topic: Retrieval | None, answer_at: float
+            ) -> Reading:
+    """`alone`, or the same words read within `topic`'s top passage when they are not
+    answerable alone and the topic gives the stronger evidence of a right choice."""
+    if topic is None or not topic.hits or alone.estimate.p_top >= answer_at:
+        return alone
+    within = read(search, alone.label, alone.query, topic)
+    return within if within.estimate.p_choices > alone.estimate.p_choices else alone

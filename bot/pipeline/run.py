@@ -163,7 +163,7 @@ class Pipeline:
         _step(trace, "confidence", started, **best.estimate.trace(),
               options=[best.retrieval.hits[i].passage.doc_id for i in options])
         parts = two_topics(search, self.safety.searchable, focus, self.thresholds.clarify,
-                           self.thresholds.answer)
+                           self.thresholds.answer, best.within)
         if parts:
             return self._two(question, parts, trace, started)
         outcome, why = decide(best.retrieval.hits, best.estimate, self.thresholds)

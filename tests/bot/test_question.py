@@ -180,3 +180,33 @@ def test_a_two_question_clarify_fills_its_choices_from_both_questions():
     parts = [read(search, "part", q) for q in ("本をまとめて借りたい", "何冊まで？")]
     chosen = [h.passage.doc_id for h in _alternating(parts, 0.8)][:3]
     assert chosen == ["reserve", "how-many", "group-loan"]  # was one choice per question
+
+
+def test_a_follow_up_asking_two_things_keeps_the_conversations_topic():
+    f = focus("値段は？窓口より安い？")
+    assert f.parts == ["値段は？", "窓口より安い？"]
+    table = {"住民票をコンビニで": (["konbini"], 0.9, 0.95),
+             f.parts[0]: (["bag-price", "fees"], 0.3, 0.6),
+             f.parts[1]: (["counter-hours", "x"], 0.3, 0.6),
+             (f.parts[0], "konbini"): (["konbini-fee", "konbini"], 0.5, 0.8),
+             (f.parts[1], "konbini-fee"): (["konbini-fee", "fees"], 0.5, 0.8)}
+    search = fake_search(table)
+    earlier, _ = search("住民票をコンビニで")
+    # read on their own, the two sentences ask about two unrelated things ...
+    assert [p.retrieval.hits[0].passage.doc_id
+            for p in two_topics(search, same, f, 0.5, 0.8)] == ["bag-price", "counter-hours"]
+    # ... within the conversation, they are one question about its topic
+    assert two_topics(search, same, f, 0.5, 0.8, context=earlier) == []
+    # as the message itself: the conversation is not read when it is answerable alone
+    table[f.parts[0]] = (["bag-price", "fees"], 0.9, 0.95)
+    assert [p.retrieval.hits[0].passage.doc_id
+            for p in two_topics(search, same, f, 0.5, 0.8, context=earlier)] == [
+        "bag-price", "counter-hours"]
+
+
+def test_a_contextual_reading_keeps_the_retrieval_it_was_read_within():
+    search = fake_search({"手数料は？": (["fees"], 0.2, 0.4),
+                          "住民票の写しはどこで": (["juminhyo"], 0.9, 0.95),
+                          ("手数料は？", "juminhyo"): (["juminhyo-fee"], 0.6, 0.9)})
+    best, _ = choose(search, same, focus("手数料は？"), "住民票の写しはどこで", 0.8)
+    assert best.within is not None and best.within.hits[0].passage.doc_id == "juminhyo"
