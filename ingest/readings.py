@@ -7,6 +7,11 @@ At ingest every content word of the passages (Sudachi SplitMode.C: 入場券, �
 its hiragana runs cut, longest reading first, into the corpus words it spells, and those words
 are searched beside the message (see `HybridRetriever.retrieve`). Only words the corpus itself
 uses can come out, and the most frequent spelling of a reading wins (みず → 水, not 見ず).
+
+A message typed with kanji has the other mistake kana input makes: the wrong kanji of the right
+reading (変換ミス — 住民表, 印艦証明, 介護保健料, 手数量). A compound the corpus does not use,
+whose reading is a corpus word of the same length sharing a character with it, spells that word
+(`respell`); a single dictionary word (入管, 検診) is a word in its own right and is left alone.
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ _SPELLED = re.compile(r"[一-龥々ァ-ヴ]")
 _HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]{2,}")
 _JAPANESE = re.compile(r"[ぁ-ゖァ-ヴー一-龥々]")
 _KANJI = re.compile(r"[一-龥々]")
+_KANA = re.compile(r"[ぁ-ゖァ-ヴ]")
+_WRITTEN = re.compile(r"[ぁ-ゖァ-ヴー一-龥々]+")  # a compound with a digit (小2) spells nothing
+_COMPOUND = {"名詞", "接頭辞", "接尾辞"}  # the pieces a mistyped compound is cut into
+MAX_PIECES = 3
+MIN_RESPELLED = 4  # reading length: 保健+証 (ほけんしょう) yes, 艦 (かん) alone no
 
 # Verb endings a kana message is full of, which also spell nouns (したい → 肢体, していい → 指定医):
 # skipped where a run has one, never converted.
@@ -44,6 +54,7 @@ class Readings:
         self._best = {r: max(s.items(), key=lambda kv: (kv[1], kv[0]))[0]
                       for r, s in self.counts.items() if s}
         self._longest = max((len(r) for r in self._best), default=0)
+        self._spellings = {w for spellings in self.counts.values() for w in spellings}
 
     def __len__(self) -> int:
         return len(self._best)
@@ -75,6 +86,43 @@ class Readings:
             spellings = counts.setdefault(reading, {})
             spellings[surface] = spellings.get(surface, 0) + n
         return Readings(counts)
+
+    def spell(self, normalized: str) -> list[str]:
+        """The corpus words a message spells: by kana (`convert`) or by a mistyped kanji
+        compound (`respell`)."""
+        return self.convert(normalized) or self.respell(normalized)
+
+    def respell(self, normalized: str) -> list[str]:
+        """The corpus words that a message's kanji compounds the corpus does not use read as
+        (住民表 → 住民票): same reading, same length, one character at least in common."""
+        if not self._best or kana_heavy(normalized) or not _KANA.search(normalized):
+            return []  # kana: `convert`'s; no kana at all: Chinese, or a bare list of terms
+        out: list[str] = []
+        tokenizer = _sudachi.get()
+        for piece in sentences(normalized):
+            words = [(m.surface(), fold_kana(m.reading_form()), m.part_of_speech()[0],
+                      m.is_oov()) for m in tokenizer.tokenize(piece)]
+            for i in range(len(words)):
+                for j in range(i + 1, min(i + MAX_PIECES, len(words)) + 1):
+                    if words[j - 1][2] not in _COMPOUND:
+                        break
+                    word = self._respelled(words[i:j])
+                    if word is not None and word not in out:
+                        out.append(word)
+        return out
+
+    def _respelled(self, pieces: list[tuple[str, str, str, bool]]) -> str | None:
+        surface = "".join(p[0] for p in pieces)
+        reading = "".join(p[1] for p in pieces)
+        if (surface in self._spellings or len(reading) < MIN_RESPELLED
+                or not _KANJI.search(surface) or not _WRITTEN.fullmatch(surface)
+                or (len(pieces) == 1 and not pieces[0][3])):  # a dictionary word as typed
+            return None
+        word = self._best.get(reading)
+        if (word is None or len(word) != len(surface) or not set(word) & set(surface)
+                or not _WRITTEN.fullmatch(word)):  # 一冊 is not 1冊 mistyped
+            return None
+        return word
 
     def convert(self, normalized: str) -> list[str]:
         """The corpus words a mostly-kana message spells, in order; [] for other messages."""

@@ -84,7 +84,8 @@ class Retrieval:
     head_ceiling: float
     known_share: float = 0.0
     japanese: bool = True
-    # Corpus words a mostly-kana message spells (ingest/readings.py), searched beside it.
+    # Corpus words a mostly-kana message spells, or its mistyped kanji compounds read as
+    # (ingest/readings.py), searched beside it.
     spelled: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     keyword_top: list[tuple[str, float]] = field(default_factory=list)
@@ -196,7 +197,7 @@ class HybridRetriever:
         gen = self.index.get()
         t0 = time.perf_counter()
         normalized = normalize(query)
-        spelled = gen.readings.convert(normalized)  # 「すいどう」 → 水道 (mostly-kana messages)
+        spelled = gen.readings.spell(normalized)  # 「すいどう」, 「住民表」 → 水道, 住民票
         expansions = [*self.synonyms.expand(normalized), *spelled]
         tokens = self.tokenizer.query_tokens(" ".join([normalized, *expansions]))
         t1 = time.perf_counter()
@@ -248,7 +249,7 @@ class HybridRetriever:
         if not isinstance(self.embedder, RecentQueries):
             return
         gen = self.index.get()
-        searched = [_embedded(q, gen.readings.convert(normalize(q))) for q in queries]
+        searched = [_embedded(q, gen.readings.spell(normalize(q))) for q in queries]
         texts = list(dict.fromkeys([*(also or []), *searched]))
         vectors = self.embedder.embed(texts)
         parts = self._partitions(gen)

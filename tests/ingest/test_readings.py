@@ -37,3 +37,23 @@ def test_the_most_used_spelling_wins_and_tables_add_up(tmp_path):
     more.save(tmp_path)
     assert Readings.load(tmp_path).convert("こうえん そうさいひ") == ["公園", "葬祭費"]
     assert len(Readings.load(tmp_path / "missing")) == 0
+
+
+def test_a_mistyped_kanji_compound_spells_the_corpus_word_it_reads_as():
+    readings = Readings.build([*CORPUS, "登録した印鑑をお持ちください。", "手数料は300円です。",
+                               "浄化槽の点検をしてください。"])
+    assert readings.respell(normalize("住民表の写しがほしい")) == ["住民票"]
+    assert readings.respell(normalize("印艦証明 代理でとれる？")) == ["印鑑"]
+    assert readings.respell(normalize("浄化槽の点険ってどうすれば")) == ["点検"]
+    assert readings.spell(normalize("そだいごみ だしかた")) == ["粗大ごみ"]  # kana: as before
+    assert readings.spell(normalize("住民表　1通いくら")) == ["住民票"]
+
+
+def test_words_typed_right_are_left_alone():
+    readings = Readings.build([*CORPUS, "入館証を受付でお渡しします。", "小児科の一覧"])
+    assert readings.respell(normalize("住民票の写しはどこで取れますか")) == []
+    assert readings.respell(normalize("在留カードの住所って入管で変えるの？")) == []  # a word
+    assert readings.respell(normalize("小2の子どもがいます")) == []  # a digit spells nothing
+    assert readings.respell(normalize("じゅうみんひょう どこ")) == []  # kana: `convert`'s
+    assert readings.respell(normalize("我想办理住民表")) == []  # Chinese
+    assert Readings().respell("住民表の写し") == []
