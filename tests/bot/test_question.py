@@ -120,10 +120,20 @@ def test_a_new_topic_that_names_itself_is_not_pulled_back(pipeline):
 
 def test_the_question_sentence_wins_when_the_evidence_says_so():
     text = "先月引っ越してきました。ごみの収集日はいつですか？"
-    search = fake_search({text: (["tennyu"], 0.3, 0.6),
+    search = fake_search({text: (["gomi", "tennyu"], 0.5, 0.6),
                           "ごみの収集日はいつですか？": (["gomi"], 0.9, 0.9)})
     best, _ = choose(search, same, focus(text), "", 0.8)
     assert best.label == "question" and best.retrieval.hits[0].passage.doc_id == "gomi"
+
+
+def test_the_whole_message_is_kept_when_its_question_alone_finds_another_passage():
+    text = "家の水道代、いつもは4千円なのに今月は1万円を超えてました。何が考えられますか。"
+    f = focus(text)
+    assert f.changed and "水道代" not in f.question
+    search = fake_search({text: (["water-bill"], 0.3, 0.5),
+                          f.question: (["resident-tax"], 0.5, 0.6)})
+    best, tried = choose(search, same, f, "", 0.8)
+    assert best.label == "message" and [r.label for r in tried] == ["message", "question"]
 
 
 def test_two_topics_only_when_each_stands_and_they_differ():
