@@ -20,6 +20,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.text import SudachiPerThread, fold_kana, normalize, sentences
@@ -36,6 +37,7 @@ _KANA = re.compile(r"[ぁ-ゖァ-ヴ]")
 _WRITTEN = re.compile(r"[ぁ-ゖァ-ヴー一-龥々]+")  # a compound with a digit (小2) spells nothing
 _COMPOUND = {"名詞", "接頭辞", "接尾辞"}  # the pieces a mistyped compound is cut into
 MAX_PIECES = 3
+SPELLED_KEPT = 256  # texts whose spelling is remembered, per generation
 MIN_RESPELLED = 4  # reading length: 保健+証 (ほけんしょう) yes, 艦 (かん) alone no
 
 # Verb endings a kana message is full of, which also spell nouns (したい → 肢体, していい → 指定医):
@@ -55,6 +57,8 @@ class Readings:
                       for r, s in self.counts.items() if s}
         self._longest = max((len(r) for r in self._best), default=0)
         self._spellings = {w for spellings in self.counts.values() for w in spellings}
+        # An answer spells each of its readings twice (embedded ahead, then searched).
+        self._spelled = lru_cache(maxsize=SPELLED_KEPT)(self._spell)
 
     def __len__(self) -> int:
         return len(self._best)
@@ -90,7 +94,10 @@ class Readings:
     def spell(self, normalized: str) -> list[str]:
         """The corpus words a message spells: by kana (`convert`) or by a mistyped kanji
         compound (`respell`)."""
-        return self.convert(normalized) or self.respell(normalized)
+        return list(self._spelled(normalized))
+
+    def _spell(self, normalized: str) -> tuple[str, ...]:
+        return tuple(self.convert(normalized) or self.respell(normalized))
 
     def respell(self, normalized: str) -> list[str]:
         """The corpus words that a message's kanji compounds the corpus does not use read as
