@@ -34,6 +34,7 @@ _HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]{2,}")
 _JAPANESE = re.compile(r"[ぁ-ゖァ-ヴー一-龥々]")
 _KANJI = re.compile(r"[一-龥々]")
 _KANA = re.compile(r"[ぁ-ゖァ-ヴ]")
+_KANJI_RUN = re.compile(r"[一-龥々]{2,}")
 _WRITTEN = re.compile(r"[ぁ-ゖァ-ヴー一-龥々]+")  # a compound with a digit (小2) spells nothing
 _COMPOUND = {"名詞", "接頭辞", "接尾辞"}  # the pieces a mistyped compound is cut into
 MAX_PIECES = 3
@@ -104,6 +105,8 @@ class Readings:
         (住民表 → 住民票): same reading, same length, one character at least in common."""
         if not self._best or kana_heavy(normalized) or not _KANA.search(normalized):
             return []  # kana: `convert`'s; no kana at all: Chinese, or a bare list of terms
+        if all(run in self._spellings for run in _KANJI_RUN.findall(normalized)):
+            return []  # every compound is one the corpus uses (most messages): not cut
         out: list[str] = []
         tokenizer = _sudachi.get()
         for piece in sentences(normalized):
