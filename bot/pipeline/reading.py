@@ -75,14 +75,14 @@ def _gains(new: Reading, old: Reading, gain: float) -> bool:
 
 def choose(search: Search, searchable: Callable[[str], str], focus: Focus, previous: str,
            answer_at: float, rewrite: Callable[[str], str | None] | None = None,
-           bridge: str = "") -> tuple[Reading, list[Reading]]:
+           bridge: str = "", clarify_at: float = 0.0) -> tuple[Reading, list[Reading]]:
     """The reading to answer, and every reading tried (for the trace). `bridge` is a
     foreign-language message's Japanese query terms (from the glossary), tried as a reading.
 
     `previous` is the conversation so far (the resident's earlier messages); `rewrite` may
     turn the question into a standalone one using them (a checked LLM rewrite; None when it
     has none); it is called only when the context is needed."""
-    best, tried = own(search, searchable, focus, bridge)
+    best, tried = own(search, searchable, focus, bridge, clarify_at)
     if context_use(best, previous, answer_at) == CONTEXT_USED:
         best = in_context(search, searchable, focus, previous, rewrite)
         tried.append(best)
@@ -95,14 +95,17 @@ CONTEXT_NEEDED = "needed"  # it does not stand alone, and there were no earlier 
 CONTEXT_USED = "used"  # read within the earlier turns' topic
 
 
-def own(search: Search, searchable: Callable[[str], str], focus: Focus, bridge: str = ""
-        ) -> tuple[Reading, list[Reading]]:
+def own(search: Search, searchable: Callable[[str], str], focus: Focus, bridge: str = "",
+        clarify_at: float = 0.0) -> tuple[Reading, list[Reading]]:
     """The best reading of the message on its own (the whole message, its question, a
-    foreign message's glossary terms), and every reading tried."""
+    foreign message's glossary terms), and every reading tried. `clarify_at` is the P(a right
+    choice) from which a reply offers choices rather than a person."""
     tried = [read(search, "message", searchable(focus.text))]
     if focus.changed:
         tried.append(read(search, "question", searchable(focus.question)))
-    best = max(tried, key=_strength) if _agree(tried) else tried[0]
+    best = max(tried, key=_strength)
+    if not _agree(tried) and tried[0].estimate.p_choices >= clarify_at:
+        best = tried[0]
     if bridge:
         bridged = read(search, "bridge", bridge)
         tried.append(bridged)
@@ -116,7 +119,8 @@ def _agree(readings: list[Reading]) -> bool:
     finds another one than the whole message, the message is kept: the sentences it drops
     often name the topic (「家の水道代、…1万円を超えてました。…何が考えられますか。」), and
     on the dev golds the question's passage was the right one in 7 of 30 such messages
-    where it won, the message's in 16."""
+    where it won, the message's in 16. Unless the message alone would be handed off while
+    the question offers likely choices: a person only when no reading can offer any."""
     tops = {_top(r.retrieval) for r in readings}
     return len(tops) == 1
 

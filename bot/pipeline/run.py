@@ -150,7 +150,8 @@ class Pipeline:
         if named is not None:
             return self._picked(question, named, trace, started, "article")
         search = self._searcher(filters)
-        best, tried = own(search, self.safety.searchable, focus, self._bridge(focus.text))
+        best, tried = own(search, self.safety.searchable, focus, self._bridge(focus.text),
+                          self.thresholds.clarify)
         context = context_use(best, previous, self.thresholds.answer)
         if context == CONTEXT_USED:
             best = in_context(search, self.safety.searchable, focus, previous,

@@ -220,3 +220,14 @@ def test_a_contextual_reading_keeps_the_retrieval_it_was_read_within():
                           ("手数料は？", "juminhyo"): (["juminhyo-fee"], 0.6, 0.9)})
     best, _ = choose(search, same, focus("手数料は？"), "住民票の写しはどこで", 0.8)
     assert best.within is not None and best.within.hits[0].passage.doc_id == "juminhyo"
+
+
+def test_a_person_only_when_no_reading_offers_likely_choices():
+    text = "家の水道代、いつもは4千円なのに今月は1万円を超えてました。何が考えられますか。"
+    f = focus(text)
+    search = fake_search({text: (["water-bill"], 0.2, 0.3),
+                          f.question: (["resident-tax"], 0.4, 0.6)})
+    best, _ = choose(search, same, f, "", 0.8, clarify_at=0.5)
+    assert best.label == "question"  # the message alone would be handed off
+    best, _ = choose(search, same, f, "", 0.8, clarify_at=0.25)
+    assert best.label == "message"
