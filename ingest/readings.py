@@ -98,7 +98,22 @@ class Readings:
         return list(self._spelled(normalized))
 
     def _spell(self, normalized: str) -> tuple[str, ...]:
-        return tuple(self.convert(normalized) or self.respell(normalized))
+        spelled = self.convert(normalized)
+        if spelled:
+            return tuple(spelled)
+        words = self.respell(normalized)
+        return tuple(words + [w for w in self.kana_words(normalized) if w not in words])
+
+    def kana_words(self, normalized: str) -> list[str]:
+        """Corpus words typed in kana inside a message written with kanji: a hiragana run that
+        is exactly a word's reading, of `MIN_RESPELLED` kana or more (「としょかん何時まで
+        やってる？」 → 図書館); a run that is a verb ending (していい) is not a word."""
+        out: list[str] = []
+        for run in _HIRAGANA_RUN.findall(normalized):
+            word = self._best.get(run) if len(run) >= MIN_RESPELLED else None
+            if word is not None and word not in out and not run.startswith(_GRAMMAR):
+                out.append(word)
+        return out
 
     def respell(self, normalized: str) -> list[str]:
         """The corpus words that a message's kanji compounds the corpus does not use read as

@@ -57,3 +57,10 @@ def test_words_typed_right_are_left_alone():
     assert readings.respell(normalize("じゅうみんひょう どこ")) == []  # kana: `convert`'s
     assert readings.respell(normalize("我想办理住民表")) == []  # Chinese
     assert Readings().respell("住民表の写し") == []
+
+
+def test_a_word_typed_in_kana_in_a_message_with_kanji_is_that_word():
+    readings = Readings.build([*CORPUS, "図書館の開館時間", "指定医の診断書"])
+    assert readings.spell(normalize("としょかん何時までやってる？土曜も同じ？")) == ["図書館"]
+    assert readings.kana_words(normalize("公園でbbqしていい?")) == []  # a verb ending
+    assert readings.kana_words(normalize("住民票のことを知りたい")) == []
