@@ -107,3 +107,11 @@ def test_language_detection():
     for other in ("How much is a residence certificate?", "怎么办理居民证明？", "주민등록 등본",
                   "Onde posso pegar o atestado?", "Tôi muốn vứt rác cỡ lớn"):
         assert not is_japanese(other), other
+
+
+def test_a_mistyped_compound_is_searched_as_the_word_it_reads_as(mini_index, embedder):
+    hybrid = retriever(mini_index, embedder, FusionWeights())
+    r = hybrid.retrieve("住民表の写しはどこでとれますか")
+    assert r.spelled == ["住民票"] and "票" in r.tokens  # searched beside the message
+    assert r.hits[0].passage.doc_id == "T-SHIMIN-001"
+    assert hybrid.retrieve("住民票の写しはどこでとれますか").spelled == []  # typed right
