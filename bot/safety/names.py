@@ -48,7 +48,8 @@ _LABEL = re.compile(r"(?:名前|氏名|名義|フリガナ|ふりがな|世帯�
                     r"(?:は|:|が)?[ ]?$")
 # 「荒木が伺います」「松下が連絡しました」: what follows is something only a person does.
 _VISITS = re.compile(r"^[ ]?(?:が|から|より)[ ]?(?:伺|うかが|お伺い|参り|まいり|参ります|ご連絡"
-                     r"|連絡し|連絡いた|電話し|お電話|申し込|申請し|お邪魔|お世話にな|世話にな)")
+                     r"|連絡し|連絡いた|電話し|お電話|申し込|申請し|お邪魔|お世話にな|世話にな"
+                     r"|引き継|引継|聞い|聞きまし|言われ|頼まれ|紹介さ|教わ|教えてもら)")
 # 「岸本まで折り返しください」「永井の携帯」: where a person is reached;
 # 「長尾の件でお電話いただいた」 (only a surname Sudachi tags itself: 千葉の件で is a place's).
 _REACHED = re.compile(r"^[ ]?(?:まで[ ]?(?:お?折り?返し|ご?連絡|ご一報|お?電話|返信|お知らせ)"
@@ -58,11 +59,17 @@ _PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あ�
 _RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親"
                        r"|嫁|婿|姪っ子|甥っ子|姪|甥|いとこ|叔母|叔父|伯母|伯父|義母|義父"
                        r"|旦那|だんな|家内|女房|嫁さん|奥さん|かみさん)"
-                       r"(?:の|は|が|、|\(|（)[ ]?$")
+                       r"(?:(?:の|は|が|、|・|\(|（)[ ]?|[ ])$")
 _KANA = re.compile(r"^[ぁ-んァ-ヴー]{1,3}$")
 _KANA_CHAR = re.compile(r"[ぁ-ゖァ-ヴー]")
 _DEPARTMENT = re.compile(r"(?:課|係|室|部|局|所|センター|会|店|社|署|館|園|校|病院|組合|協会|窓口|"
                          r"支所|出張所)$")
+# Where residents of the city come from (「Priya Sharma from Nepal」; not 「… from Monday」)
+_COUNTRIES = (r"Nepal|Vietnam|Viet Nam|China|Korea|Philippines|Indonesia|Brazil|Peru|Thailand"
+              r"|Myanmar|Sri Lanka|India|Bangladesh|Pakistan|Mongolia|Cambodia|Laos|Malaysia"
+              r"|Taiwan|USA|America|Canada|Australia|UK|England|France|Germany|Spain|Italy"
+              r"|Russia|Ukraine|Turkey|Iran|Egypt|Nigeria|Ghana|Kenya|Mexico|Bolivia|Colombia"
+              r"|Argentina|Chile|Paraguay")
 _ENGLISH = re.compile(r"(?i:\bmy name is) (?P<n>[A-Z][a-zA-Z'\-]+(?: [A-Z][a-zA-Z'\-]+){0,2})")
 _BOUNDARY_POS = {"補助記号", "空白"}
 # The commonest Chinese surnames, simplified and traditional (我是王秀英, not 我是学生).
@@ -128,7 +135,8 @@ _BIRTH_ORDER = {"長男", "長女", "次男", "次女", "三男", "三女", "上
 # (also their child, 姉の子のりんたろう; and a date or an age after a space: 娘 紗良 2019年…)
 _KIN = re.compile(rf"(?P<kin>(?:{_RELATIVES}|{_KANA_RELATIVES})(?:の子(?![どども供育]))?)"
                   rf"(?:の|は|が|、|・)?[ ]?(?P<n>{_NAME})"
-                  r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|\(|（)|[ ][0-9])")
+                  r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|だけ|って|\(|（)|[ ][0-9]"
+                  r"|[ ]?(?:小|中|高)[1-6](?![0-9])|[ ]?[0-9]{1,2}(?:歳|さい|才))")
 # A surname alone as the first words of a message or line, before 「です、」 (林です、先日…):
 # one character is enough there, where 「東です」 after 出口は is a direction.
 _GREETING = (r"(?:はい|もしもし|こんにちは|こんばんは|おはようございます|すみません"
@@ -140,8 +148,9 @@ _OPENING = re.compile(rf"(?:^|(?<=\n))[ ]?(?:{_GREETING}[、。,!！ ]?[ ]?)?"
 # also holds ordinary words, so what stands there must look like a person's name itself.
 # 「…です」 at a clause start holds ordinary words too (「もういいです。」): a run of hiragana
 # counts there only if it is one name, not as after a label.
+_GREETING_NEXT = re.compile(r"[ ]?です[。、!！ ]*(?:いつも|お世話|よろしく|お疲れ|先日は|先ほどは)")
 _COPULA = re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME})"
-                     r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$))")
+                     r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$|けど|が[、,]))")
 # 我是 / 我姓 / 저는 are said of more than names (我是学生, 저는 학생입니다): what follows is a
 # name when a common surname opens it, and that is check enough.
 _SURNAMED_CHINESE = re.compile(rf"我是(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})(?=[，,。.、 ]|$)")
@@ -158,7 +167,7 @@ _KIN_CHINESE = re.compile(
 # うちのこはるが: a child called by name after うちの (checked: a name the dictionary lists)
 # (also うちの子あおいは: 子 before the name, not うちの子どもが / うちの子はまだ)
 _OURS = re.compile(r"(?:うちの|ウチの|我が家の)(?:子[ ]?(?![どども供はがもをにとのへ]))?"
-                   r"(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6})"
+                   r"(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,2}(?=、))"
                    r"(?=が|は|も|を|に|と|、|ちゃん|くん)")
 _BY_SURNAME = (_SURNAMED_CHINESE, _SURNAME_CHINESE, _SURNAMED_KOREAN, _KIN_CHINESE)
 # Slots where the word must also be a surname the dictionary lists (checked in `_positional`):
@@ -181,7 +190,11 @@ _WHO_KATAKANA = re.compile(r"(?<=[生者身住人員]の)(?P<n>[ァ-ヴ][ァ-ヴ
 # 「はい、こちら高橋です」 (Sudachi may read こちら高|橋).
 _THIS_SIDE_SURNAME = re.compile(r"(?:こちら|こっち|当方)(?:は|、)?(?P<n>[一-龥々]{2,3})"
                                 r"(?=です|でございます)")
-_SURNAME_SLOTS = (_JOINED_TO_I, _DESCRIBED_SURNAME, _THIS_SIDE_SURNAME)
+# 「お世話になっております。…総務の大川です。」: a business greeting, then who writes
+_GREETED_OF = re.compile(r"(?:お世話になっております|お世話になります|お疲れ様です|お疲れさまです"
+                         r"|いつもありがとうございます)[。、!！ ]*[^。\n]{0,30}の"
+                         r"(?P<n>[一-龥々]{2,3})(?=です[。、]|でございます)")
+_SURNAME_SLOTS = (_JOINED_TO_I, _DESCRIBED_SURNAME, _THIS_SIDE_SURNAME, _GREETED_OF)
 _PHONE_IN_BRACKETS = (r"[ ]?(?=\([ ]?(?:携帯|けいたい|ケータイ|電話|でんわ|TEL|Tel|tel|自宅|☎"
                       r"|\+?[0-9]{2,}))")
 _SPACED_KANA_INTRO = re.compile(
@@ -237,6 +250,18 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 rf"(?:\((?:カナ|かな|フリガナ|ふりがな|漢字|ローマ字|英字|自署)\))?"
                 rf"(?:は|が|:|：|=)?[)\]】］>]?[ ]?[「『]?"
                 rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
+    # a form's spelling lines: 「カナ：ミナミ ケイコ　漢字：南 恵子」 (only with a colon)
+    (re.compile(rf"(?:カナ|かな|漢字|ローマ字|英字)[:：][ ]?(?P<n>{_NAME}){_END_AHEAD}"), False),
+    # 「Ahmed Khan is my neighbour」「Priya Sharma from Nepal」
+    (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})[ ](?:is|was)[ ](?:my|our)[ ]"
+                r"(?:neighbou?r|friend|son|daughter|husband|wife|mother|father|mom|dad|sister"
+                r"|brother|grandmother|grandfather|colleague|landlord|partner|child|boss)\b"),
+     False),
+    (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})[ ]from[ ]"
+                rf"(?:{_COUNTRIES})\b"), False),
+    # 「名札に川口とありました」「表札は森下です」: what a name tag or a door plate says
+    (re.compile(rf"(?:名札|表札)(?:に|は|には|:|：)[ ]?[「『]?(?P<n>{_NAME})"
+                r"(?=[」』]?(?:と|って|です|[ 、。]))"), False),
     # 担当:山根 — 担当 as a label only with a colon (担当の方 is no name)
     (re.compile(rf"担当[:][ ]?(?P<n>{_NAME}){_END_AHEAD}"), False),
     # 旧姓は…: only with は or a colon (「住民票に旧姓のせれる？」 is a question)
@@ -256,7 +281,8 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_LOWER_INTRO, False),
     # introductions in residents' other languages: Meu nome é …, Tôi là …, 我叫…, 제 이름은 …
     (re.compile(rf"(?i:meu nome é|me chamo|sou o|sou a|sou|mi nombre es|me llamo|soy|tên tôi là"
-                rf"|tôi tên là|tôi là|em là|anh là|chị là|mình là|con là|cháu là"
+                rf"|tôi tên là|tôi là|toi la|ten toi la|toi ten la|em là|anh là|chị là|mình là"
+                rf"|con là|cháu là"
                 rf"|con tôi|con gái tôi|con trai tôi|vợ tôi|chồng tôi|mẹ tôi|bố tôi"
                 rf"|je m'appelle|je suis|ich bin|mein name ist|aqui é o|aqui é a|aqui é|eu sou o"
                 rf"|eu sou a|eu sou|nama saya|saya|ako po si|ako si|ako ay si|ang pangalan ko ay"
@@ -294,7 +320,10 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # MarianaとJoséの子どもSofia Gonçalves: Latin names set in Japanese
     (re.compile(rf"(?:^|(?<=[ぁ-ゖァ-ヴー一-龥々、。「(]))"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})"
-                r"(?=[ ]?(?:と|の|は|が|さん|様|です|くん|ちゃん|、))"), False),
+                r"(?=[ ]?(?:と|の|は|が|さん|様|です|くん|ちゃん|、|입니다|이에요|예요))"), False),
+    (re.compile(rf"(?<=[ぁ-ゖァ-ヴー一-龥々][ ])"
+                rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})(?=[ ]?(?:です|と申し|といい))"),
+     False),
     # a reading in brackets after a name: 藤田裕子（フジタユウコ）, 山下和也（やました かずや）
     (re.compile(r"[一-龥々][ ]?\((?P<n>[ぁ-ゖァ-ヴー][ぁ-ゖァ-ヴー ・]{1,20})\)"), False),
     # a name in brackets after contact details: 「090-…（オオニシ ミサキ）」 (not 「（四輪）」)
@@ -380,6 +409,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_KANA_SURNAME_SAN, False),
     (_WHO_KATAKANA, False),
     (_DESCRIBED_SURNAME, False),
+    (_GREETED_OF, False),
     (_THIS_SIDE_SURNAME, False),
 )
 # The next name of a list, right after a name found: 結翔と芽依です, 美羽、陽向の
@@ -420,8 +450,20 @@ _ERA_DATE = (r"(?:[MTSHRmtshr]|明治|大正|昭和|平成|令和)?[0-9]{1,4}[./
 _AGE = (rf"(?:[0-9]{{1,3}}[ ]?(?:歳|さい|才|か月|ヶ月|カ月|ヵ月)|小[1-6]|中[1-3]|高[1-3]"
         rf"|年[少中長]|{_ERA_DATE})")
 _AGED = re.compile(rf"(?:^|(?<=[\n 、。,!！?？「(:)]|の))(?P<n>{_NAME})[ ]?\({_AGE}\)")
+# Children listed with their ages: 「りく（6）とそら（3）」「（かんなは4さい）」
+_CHILD = r"(?:[一-龥々]{1,3}|(?![がはのをにとも])[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
+_CHILD_START = r"(?:^|(?<=[\n 、。,!！?？「(:)はがもの]))"
+_BARE_AGE = r"\([0-9]{1,2}\)"
+_AGED_PAIR = (re.compile(rf"{_CHILD_START}(?P<n>{_CHILD}){_BARE_AGE}"
+                         rf"(?=[ ]?(?:と|、|,)[ ]?{_CHILD}{_BARE_AGE})"),
+              re.compile(rf"{_BARE_AGE}[ ]?(?:と|、|,)[ ]?(?P<n>{_CHILD}){_BARE_AGE}"))
+_AGE_SAID = re.compile(rf"{_CHILD_START}(?P<n>{_CHILD})は[ ]?[0-9]{{1,2}}[ ]?(?:歳|さい|才)"
+                       r"(?![0-9])")
 _PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_AGED, True),
+    (_AGED_PAIR[0], True),
+    (_AGED_PAIR[1], True),
+    (_AGE_SAID, True),
     # 蓮（息子）, アンドレ（夫）とゆかり（わたし）; 私（榊）
     (re.compile(rf"(?P<n>{_NAME})[ ]?\({_FAMILY_WORDS}\)"), False),
     (re.compile(rf"(?:私|わたし|僕|ぼく)[ ]?\((?P<n>{_NAME})\)"), False),
@@ -569,6 +611,7 @@ class NameFinder:
         """(start, end) of every personal name in `text` (already folded), sorted."""
         toks = self.tokens(text)
         spans = set(_tagged(text, toks)) | set(_untagged(text, toks)) | set(_english(text))
+        spans |= set(_narrative(text, toks)) | set(self._name_runs(toks))
         spans |= set(self._positional(text)) | set(self._in_context(text))
         blocked = self._blocked(text)  # once: a long message may hold many names
         spans = {s for s in (self._trim(text, s, blocked) for s in spans) if s is not None}
@@ -608,13 +651,21 @@ class NameFinder:
                     continue  # 息子達の: one character joined to the family word, not a name
                 if pattern is _OURS and (re.fullmatch(_FAMILY_WORDS, name) or not (
                         "名" in self._name_kinds(_to_katakana(name)) | self._name_kinds(name)
-                        or self._unknown_kana(name))):
+                        or self._unknown_kana(name)
+                        or (re.fullmatch(r"[一-龥々]{1,2}", name) and self._nameable(name)
+                            and name not in _PERSON_WORDS))):
                     continue  # a given name: not うちのむすめが, うちのあたりが, うちのマンションが
                 kin = kin or pattern is _OURS or (
                     pattern is _OPENING and self._nameable(name, "姓"))
                 kin = kin or (pattern in _BY_SURNAME and name not in _NOT_A_NAME)
                 label = not weak and pattern is not _COPULA
                 kin = kin or (pattern is _COPULA and self._kana_spells_name(name))
+                # 「まつしたです。いつもお世話に…」: kana Sudachi cannot read, then a greeting
+                kin = kin or (pattern is _COPULA and self._unknown_kana(name)
+                              and _GREETING_NEXT.match(text, m.end("n")) is not None)
+                kin = kin or (pattern is _COPULA and re.fullmatch(r"[ァ-ヴ][ァ-ヴー]{1,6}", name)
+                              is not None and bool(self._name_kinds(name))
+                              and not self._loanword_compound(name))
                 # a signature or a name ending the message, in hiragana (りん, ―― つじ)
                 sign = pattern in _KANA_SIGNED or (pattern is _MESSAGE_END and "より" in (
                     m["signed"], m["n"].strip()[-2:]))
@@ -666,6 +717,11 @@ class NameFinder:
                         or any(p in _PERSON_WORDS for p in name.split("・"))
                         or _adverbial(name)):
                     continue
+                if pattern in (_AGE_SAID, *_AGED_PAIR) and (
+                        len(name) < 2 or re.fullmatch(_RELATIVES, name)
+                        or re.fullmatch(_FAMILY_WORDS, name)
+                        or _kana_grammar(name) or _kana_noun(name)):
+                    continue  # 娘は3歳: who, not a name
                 if pattern is _AGED:
                     first = name.split()[0]
                     if re.fullmatch(_RELATIVES, first) or first in _PERSON_WORDS:
@@ -684,6 +740,35 @@ class NameFinder:
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
                 start += m.group("n").strip().rfind(name) if pattern is _AGED else 0
                 yield start, start + len(name)
+
+    def _name_runs(self, toks: list[Token]) -> Iterator[tuple[int, int]]:
+        """Words joined by 、 / と / ・ (spaces aside) of which two or more are names Sudachi
+        tags itself (健太、翼、莉子の順; トム と アンナ): the list is of people, so each word the
+        dictionary lists as a name is one too."""
+        i = 0
+        while i < len(toks):
+            words, k = [i], i + 1
+            while True:
+                while k < len(toks) and toks[k].surface == " ":
+                    k += 1
+                if k >= len(toks) or toks[k].surface not in _RUN_JOINS:
+                    break
+                k += 1
+                while k < len(toks) and toks[k].surface == " ":
+                    k += 1
+                if k >= len(toks) or not _RUN_WORD.fullmatch(toks[k].surface):
+                    break
+                words.append(k)
+                k += 1
+            i = words[-1] + 1
+            tagged = [w for w in words if toks[w].person and not toks[w].looked_up
+                      and _RUN_WORD.fullmatch(toks[w].surface)]
+            if len(words) < 2 or len(tagged) < 2:
+                continue
+            for n, w in enumerate(words):
+                between = 0 < n < len(words) - 1 and {words[n - 1], words[n + 1]} <= set(tagged)
+                if w in tagged or between or self._listed_name(toks[w].surface):
+                    yield toks[w].start, toks[w].end
 
     def _joined(self, text: str, spans: set[tuple[int, int]]) -> Iterator[tuple[int, int]]:
         """Names listed after a name found (結翔と芽依です, 美羽、陽向の): the next word is a
@@ -1229,6 +1314,21 @@ def _glued_word(before: Token, chunk: str) -> bool:
     return _has_common_noun(before.surface + chunk) or _has_common_noun(before.surface[-1] + chunk)
 
 
+@lru_cache(maxsize=4096)
+def _kana_given_name_entry(word: str) -> bool:
+    """The dictionary lists the hiragana `word` itself as a given name (あおい, not only アオイ)."""
+    return any(e.part_of_speech()[1:4] == ("固有名詞", "人名", "名") and e.normalized_form() == word
+               for e in sudachi_dictionary().lookup(word))
+
+
+@lru_cache(maxsize=8192)
+def _joins_next(word: str) -> bool:
+    """A name's last character is a conjunction that joins the particle after it (国又は: 又は
+    "or"; 猪又が stays a name)."""
+    return word[1:] in {"は", "も"} and any(
+        e.part_of_speech()[0] == "接続詞" for e in sudachi_dictionary().lookup(word[0]))
+
+
 @lru_cache(maxsize=8192)
 def _has_common_noun(word: str) -> bool:
     return any(e.part_of_speech()[1] == "普通名詞" for e in sudachi_dictionary().lookup(word))
@@ -1304,6 +1404,82 @@ def _untagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
             yield toks[i].start, toks[j - 1].end
 
 
+# People a resident names others by: 「友達の玲奈と」「ケアマネの吉岡から」「大家の村井は」
+_ROLE = (r"(?:友達|友だち|友人|知人|同僚|先輩|後輩|上司|部下|兄貴|姉貴|じいちゃん|ばあちゃん"
+         r"|じっちゃ|ばっちゃ|おかん|おとん|おふくろ|親父|ケアマネ|ヘルパー|担任|主治医|医師|大家"
+         r"|管理人|隣|近所|職員|店長|社長|会長|班長|同級生|幼なじみ|ママ友|パパ友|彼氏|彼女"
+         r"|元夫|元妻|元彼|元カレ|保育士|看護師|相談員|運転手|弁護士|司法書士|税理士|恩人|旧姓)")
+_ROLE_OF = re.compile(rf"(?:{_RELATIVES}|{_ROLE})の$")
+# What follows a person named in a sentence: a case particle or a quoting word, or の before
+# their kin or home (柏木のおじいちゃん, 杉浦のとこ)
+_ARGUMENT = re.compile(r"(?:が|を|に(?!つ|よ|関|対|お|て)|と(?!いう場|して|なっ)|から|は|も|へ|や"
+                       r"|って|っつう|とか(?:いう|言う)|という(?:人|方|名前|子)|いう(?:ねん|ん|の)"
+                       rf"|の(?:{_RELATIVES}|お?じい|お?ばあ|おじ|おば|奥さん|旦那|とこ(?!ろ)"
+                       r"|ところの|家族|一家))")
+_CLAUSE_END_POS = {"助動詞", "動詞"}
+_PERSON_DOES = re.compile(r"[^。\n]*?(?:に通っ|に通う|に通い|入学|卒業|生まれ|入院|退院|亡くな"
+                          r"|結婚|就職|転校|入園|熱を出|熱が出|泣い|働い|習っ|言って|話して)")
+_RUN_JOINS = frozenset({"、", "と", "・", ","})
+_RUN_WORD = re.compile(r"[一-龥々]{1,3}|[ァ-ヴ][ァ-ヴー]{1,7}")
+# 「関口って名前」「ひろしって名前やねん」「内田って職員」「遠藤とかいう人」: said to be called so
+_CALLED = re.compile(r"(?:って|という|とかいう|っていう|っつう|いう)(?:名前|人(?![口気数])|方|子|奴"
+                     r"|やつ|男|女|職員|先生|ん|ねん)")
+# 「平野（生活相談員）から」: a role in brackets after the name
+_ROLE_AFTER = re.compile(r"[ ]?\([^()]{0,10}(?:員|士|師|医|長|係|担当|マネ|ヘルパー|先生)\)")
+# 「わたしあやか、」「おれ大輔。」: a pronoun right before the name, without は
+_PRONOUN_JOINED = re.compile(r"(?:私|わたし|あたし|僕|ぼく|俺|おれ)[ ]?$")
+_PRONOUN_AFTER = re.compile(r"[、。!！,]|です|だ(?![けっ])")
+
+
+def _narrative(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
+    """A name in running text, without an honorific or a label: a word Sudachi itself tags as
+    a surname or given name (not one only the dictionary's other entries call a name) standing
+    where a person does — before a case particle or a quoting word, and opening a clause, after
+    a verb that describes them (一緒にいた節子が) or after 「友達の」「ケアマネの」 and kin. A word
+    the dictionary's other entries call a name (柏木, 吉岡: read as places) counts only after
+    「…の」 naming a role or kin, or a describing verb, and before a particle."""
+    for i, j in _chunks(toks):
+        if j - i != 1 or toks[i].person not in {"姓", "名", "一般"}:
+            continue
+        tok = toks[i]
+        if tok.person == "一般" and not re.fullmatch(r"[ァ-ヴ][ァ-ヴー]{1,7}", tok.surface):
+            continue
+        if len(tok.surface) < 2:
+            continue
+        # 「野口。転居届。来週。」: the message opens with who writes
+        alone = i == 0 and text[tok.end:tok.end + 1] in {"。", "\n"} and tok.person == "姓" and (
+            not tok.looked_up)
+        if alone or _CALLED.match(text, tok.end) or _ROLE_AFTER.match(text, tok.end) or (
+                _PRONOUN_JOINED.search(text[max(0, tok.start - 4):tok.start])
+                and _PRONOUN_AFTER.match(text, tok.end)):
+            yield tok.start, tok.end
+            continue
+        if not _ARGUMENT.match(text, tok.end):
+            continue
+        if i and toks[i - 1].end == tok.start and _glued_word(toks[i - 1], tok.surface):
+            continue
+        if _joins_next(tok.surface[-1] + text[tok.end:tok.end + 1]):
+            continue  # 国又は: 又は is a conjunction, not 国又 + は
+        before = text[max(0, tok.start - 12):tok.start]
+        role = _ROLE_OF.search(before) is not None
+        described = i > 0 and toks[i - 1].pos[0] in _CLAUSE_END_POS and (
+            toks[i - 1].surface[-1:] in set("たるだ"))
+        opens = i == 0 or toks[i - 1].pos[0] in _BOUNDARY_POS
+        # 清水が湧いている, 白石が敷いてある, まどから: a word that is also a common noun, or
+        # hiragana, needs the role or kin before it
+        plain = not _has_common_noun(tok.surface) and not re.fullmatch(r"[ぁ-ゖー]+", tok.surface)
+        if i == 0 and re.fullmatch(r"[ぁ-ゖ]{2,5}", tok.surface) and text[tok.end] in "がは" and (
+                _kana_given_name_entry(tok.surface)
+                and _PERSON_DOES.match(text, tok.end, tok.end + 30)):
+            # 「あおいが今年から小学校に通っています」: a given name the dictionary spells in kana,
+            # the subject of what only a person does (not さくらが咲いたら, ひかりが入らない)
+            yield tok.start, tok.end
+            continue
+        if role or (plain and (described or (
+                opens and not tok.looked_up and tok.person != "一般"))):
+            yield tok.start, tok.end
+
+
 def _english(text: str) -> Iterator[tuple[int, int]]:
     for m in _ENGLISH.finditer(text):
         yield m.start("n"), m.end("n")
@@ -1313,6 +1489,11 @@ def _inside(tok: Token, spans: set[tuple[int, int]]) -> bool:
     return any(s <= tok.start and tok.end <= e for s, e in spans)
 
 
+_FACILITY = re.compile(r"(?:医院|病院|クリニック|診療所|眼科|歯科|内科|外科|小児科|皮膚科|整骨院"
+                       r"|接骨院|薬局|公民館|児童館|記念館|小学校|中学校|高校|保育園|幼稚園|商店|工務店"
+                       r"|町|橋|通り|公園)")
+
+
 def _repeats(text: str, names: set[str],
              blocked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """Other occurrences of each found name or surname (two characters or more)."""
@@ -1320,6 +1501,8 @@ def _repeats(text: str, names: set[str],
         if len(name.strip()) < 2:
             continue
         for m in re.finditer(re.escape(name), text):
+            if _FACILITY.match(text, m.end()):
+                continue  # 上原医院の上原 昭先生: the clinic is named after him, not him
             if not any(b_s < m.end() and m.start() < b_e for b_s, b_e in blocked):
                 yield m.start(), m.end()
 

@@ -51,7 +51,8 @@ _AT = (r"(?:\n?[ ]?[@★☆◎](?:マーク)?[ ]?\n?"
 # A spoken 'at' between spaces: the domain must then end in a real top-level domain, since
 # 「reach me at joy.mendoza (at) yahoo…」 is no address ending in .mendoza.
 _AT_SPOKEN = r"[ ](?:at|arroba|atmark|at mark|at-mark|a còng|a móc)[ ]"
-_DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{【〔〈《][ ]?(?:dot|ponto|punto|点|\.|。)[ ]?[)\]>}】〕〉》][ ]?"
+_DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{【〔〈《][ ]?(?:dot|ponto|punto|点|\.|。|ドット|どっと)[ ]?"
+        r"[)\]>}】〕〉》][ ]?"
         r"|[ ]?(?:ドット|どっと)[ ]?"
         r"|[ ](?:dot|ponto|punto|chấm|점)[ ])")
 # A local part may be spaced around its dots like the domain (yuki . kobayashi @ …), or
@@ -64,7 +65,9 @@ _LOCAL = (r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}"
 # common domain label only, so a sentence's full stop ends the address)
 _DOT_WRITTEN = (rf"(?:{_DOT}|[ ]\.|\.[ ](?=(?:com|net|org|info|biz|co|ne|or|ac|go|jp)"
                 r"(?![A-Za-z0-9])))")
-_DOMAIN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT_WRITTEN}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT_WRITTEN}"
+# (a label before the last dot may be wrapped onto the next line: o.mina@exa⏎mple.com)
+_DOMAIN_LABEL = r"[A-Za-z0-9\-]{1,63}(?:\n[A-Za-z0-9\-]{1,63})?"
+_DOMAIN = (rf"{_DOMAIN_LABEL}(?:{_DOT_WRITTEN}{_DOMAIN_LABEL}){{0,8}}{_DOT_WRITTEN}"
            r"[A-Za-z]{2,24}(?![A-Za-z0-9])")
 # 「hanako@gmail」「ken@docomo」: after a real @, a mail provider stands for its whole domain.
 _PROVIDER = (r"(?:gmail|googlemail|yahoo|ymail|icloud|outlook|hotmail|docomo|ezweb"
@@ -95,7 +98,7 @@ _MAIL_LOCAL_MARKED = r"(?=[A-Za-z0-9._%+\-]*[._\-0-9])[A-Za-z0-9][A-Za-z0-9._%+\
 _MAIL_BY_PROVIDER = (
     re.compile(rf"{_MAIL_LABEL}(?:は|:|が)?[ ]?(?P<n>{_MAIL_LOCAL}[ ]?\({_PROVIDER_NAME}\))",
                re.IGNORECASE),
-    re.compile(rf"(?<![A-Za-z0-9])(?P<n>{_PROVIDER_NAME}(?:の|で)[ ]?{_MAIL_LOCAL})"
+    re.compile(rf"(?<![A-Za-z0-9])(?P<n>{_PROVIDER_NAME}[ ]?(?:の|で)[ ]?{_MAIL_LOCAL})"
                r"(?=[ ]?(?:です|でお願い|で登録|に|へ|まで|[。、\n]|$))", re.IGNORECASE),
     # 「gmailはshota.kimura.0です」: after は or a colon, a local part with a dot, an
     # underscore, a hyphen or a digit (「gmailはspamに入る」 is a word)
