@@ -617,7 +617,8 @@ class NameFinder:
         spans = {s for s in (self._trim(text, s, blocked) for s in spans) if s is not None}
         spans |= set(self._households(text)) | set(self._listed(text))
         spans |= set(self._joined(text, spans)) | set(self._siblings(text))
-        spans = {(s, e) for s, e in spans if not _named_after(text, s, e)}
+        spans = {(s, e) for s, e in spans
+                 if not _named_after(text, s, e) and not _PLACE_SUFFIX.match(text, e)}
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
         spans |= set(_repeats(text, names, blocked))
@@ -1492,6 +1493,10 @@ def _inside(tok: Token, spans: set[tuple[int, int]]) -> bool:
 _FACILITY = re.compile(r"(?:医院|病院|クリニック|診療所|眼科|歯科|内科|外科|小児科|皮膚科|整骨院"
                        r"|接骨院|薬局|公民館|児童館|記念館|小学校|中学校|高校|保育園|幼稚園|商店|工務店"
                        r"|町|橋|通り|公園)")
+
+
+# 和泉が丘, 桜ケ丘, 緑ヶ丘: a name before が丘 is a place's name
+_PLACE_SUFFIX = re.compile(r"[がケヶノ]丘")
 
 
 def _repeats(text: str, names: set[str],

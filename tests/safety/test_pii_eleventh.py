@@ -86,6 +86,9 @@ LOOK_ALIKES = [
     "キティちゃんのグッズ",
     # English 'from' before what is not a country; a role in brackets after a department
     "Garbage Collection from Monday",
+    # a place named 〜が丘 after a word Sudachi reads as a name
+    "和泉が丘の住民です",
+    "大和ケ丘に引っ越しました",
     "市民課（担当）に聞きました",
 ]
 
