@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.retrieval.language import CHINESE, KANA
 from ingest.readings import kana_heavy
 from ingest.text import SudachiPerThread, sentences, sudachi_dictionary
 
@@ -239,6 +240,15 @@ _GREETED_NAME = re.compile(
 # Where a hiragana word is a name when the dictionary knows it as one in any spelling (りん,
 # つじ → 辻, しおり): a signature, a greeting's 「…です」, a name ending the message.
 _KANA_SIGNED = (_DASHED_LINE, _SLASHED_END, _DASHED_END, _CLOSED, _GREETED_NAME)
+_OWN_LINE = re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?"
+                       r"(?=\n|$)")
+# Words a Chinese sentence is full of and a name never holds (寶特瓶怎麼丟 is a question, not a
+# signature); with one of them and no kana, a text is Chinese, where the Japanese dictionary's
+# name tags mean little (楼下冒出很多黑烟: 冒出 is not a person; 叫李静 is).
+_CHINESE_WORD = re.compile(CHINESE.pattern + "|[了我很你他她吧呀啊]")
+# Pronouns a clause can go on with (…ですが、こちらでは): not a child's name.
+_PRONOUN_KANA = re.compile(r"^(?:こちら|そちら|あちら|どちら|こっち|そっち|あっち|どっち|ここ|そこ"
+                           r"|あそこ|どこ|これ|それ|あれ|どれ|みんな|みなさん)")
 _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # after a label: 名前は…, 名義：…, 氏名 …, 送信者 …
     # (not a placeholder: 「［氏名］煤气味」 is a masked text, not a label)
@@ -344,8 +354,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # ほそかわ（携帯 080…）: a name opening a line, its contact in brackets
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_NAME})[ ]?(?=\()"), True),
     # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
-    (re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?"
-                r"(?=\n|$)"), True),
+    (_OWN_LINE, True),
     # the head of a contact line: 「Abe Shigeru, 本町…, tel …」
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})"
                 rf"(?=[ ]?[,、/|—–]|[ ]-[ ]|[ ](?:and|&)[ ][{_UP}]|[ ]po\b"
@@ -526,7 +535,9 @@ _KANA_ENDINGS = re.compile(r"(?:ます|です|さい|ました|ない|たい|っ
 _NOT_A_NAME = frozenset({"何", "なに", "なん", "どこ", "だれ", "誰", "どなた", "いつ", "よろしく",
                          "以上", "宜しく", "必要", "不要", "本人", "代理", "代理人", "同じ", "あと",
                          "ここ", "そこ", "それ", "これ", "あれ", "大丈夫", "まだ", "もう",
-                         "ありがとう", "りょうかい", "りょーかい", "おっけー", "はーい"})
+                         "ありがとう", "りょうかい", "りょーかい", "おっけー", "はーい",
+                         # an honorific alone (母ちゃんの, 父さんが): the word it follows is who
+                         "ちゃん", "さん", "くん", "さま", "様", "ちゃま", "たん"})
 
 
 @dataclass(frozen=True)
@@ -610,7 +621,10 @@ class NameFinder:
     def find(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every personal name in `text` (already folded), sorted."""
         toks = self.tokens(text)
-        spans = set(_tagged(text, toks)) | set(_untagged(text, toks)) | set(_english(text))
+        spans = set(_tagged(text, toks))
+        if _chinese(text):  # the dictionary's name tags: only a Chinese surname's (叫李静)
+            spans = {(s, e) for s, e in spans if text[s] in _CHINESE_SURNAMES}
+        spans |= set(_untagged(text, toks)) | set(_english(text))
         spans |= set(_narrative(text, toks)) | set(self._name_runs(toks))
         spans |= set(self._positional(text)) | set(self._in_context(text))
         blocked = self._blocked(text)  # once: a long message may hold many names
@@ -695,12 +709,14 @@ class NameFinder:
             return False  # 母っちゃ: a name never opens with a small kana
         if pattern is _SPACED_KANA_INTRO:
             return self._kana_given_name(name)
+        if pattern is _OWN_LINE:
+            return not _chinese(name)
         if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE):
             return _romaji_name(name)
         if pattern in _SURNAME_SLOTS:
             return self._nameable(name, "姓") and name not in self.not_names
         if pattern is _CLAUSE_KANA:
-            return not _KANA_ENDINGS.search(name) and (
+            return not _KANA_ENDINGS.search(name) and not _PRONOUN_KANA.match(name) and (
                 self._unknown_kana(name) or bool(self._name_kinds(_to_katakana(name)) & {"名"}))
         if pattern is _KANA_SURNAME_SAN:
             return "姓" in self._name_kinds(_to_katakana(name))
@@ -716,7 +732,7 @@ class NameFinder:
                 if (not name or name in _NOT_A_NAME or name in _PERSON_WORDS
                         or name in self.not_names or self._department(name)
                         or any(p in _PERSON_WORDS for p in name.split("・"))
-                        or _adverbial(name)):
+                        or _adverbial(name) or self._clause(name)):
                     continue
                 if pattern in (_AGE_SAID, *_AGED_PAIR) and (
                         len(name) < 2 or re.fullmatch(_RELATIVES, name)
@@ -1037,6 +1053,8 @@ class NameFinder:
                 and not self._nameable(kin + name[:1], any_word=True)
                 and (len(name) == 1 or "普通名詞" not in entries)):
             return True  # 息子颯の, 娘柚の: a child's name joined to the word, not 娘婿
+        if self._common_compound(name):
+            return False  # 祖母の葬祭費: 葬祭 + 費, words of the language, not a name
         if (not re.fullmatch(r"[一-龥々]{1,3}", name) or name in _NOT_A_NAME
                 or name in self.not_names or not (
                     self._nameable(name) or (joint and not self._nameable(name, any_word=True)))):
@@ -1063,6 +1081,24 @@ class NameFinder:
         # りく: a two-kana noun the dictionary writes with one kanji (陸), as given names are
         return len(name) == 2 and bool(nouns) and len(nouns) == len(entries) and all(
             re.fullmatch(r"[一-龥々]", e.normalized_form()) for e in nouns)
+
+    def _clause(self, words: str) -> bool:
+        """A common noun, then a case particle: a piece of a sentence (自転車がぶつか|って人が),
+        not a name."""
+        toks = self.tokens(words)
+        return any(a.pos[1] == "普通名詞" and b.pos[:2] == ("助詞", "格助詞")
+                   and b.surface in {"が", "を", "に", "で", "へ"}  # うちの|こはる: a name
+                   for a, b in zip(toks, toks[1:], strict=False))
+
+    def _common_compound(self, word: str) -> bool:
+        """A kanji compound the dictionary cuts into common nouns and suffixes, one of two
+        characters or more (葬祭+費, 介護+保険): words, where a given name it does not know
+        is cut into single characters (颯+真)."""
+        toks = self.tokens(word)
+        return (len(toks) >= 2 and re.fullmatch(r"[一-龥々]+", word) is not None
+                and all(t.pos[1] == "普通名詞" or t.pos[0] == "接尾辞" for t in toks)
+                and not any(t.person for t in toks)
+                and any(len(t.surface) >= 2 for t in toks))
 
     def _nameable(self, word: str, kind: str | None = None, any_word: bool = False) -> bool:
         """Whether the dictionary has `word` as a person's name (of `kind`: 姓 or 名);
@@ -1183,6 +1219,11 @@ def _to_katakana(hira: str) -> str:
 # or a particle of two kana opening it (代理人でもとれる？ read after the label 代理人).
 _KANA_GRAMMAR = re.compile(r"(?:ます|ません|ですか|ください|たい|たいです)(?:か|ね|よ)?$"
                            r"|^(?:でも|では|には|から|まで|って)")
+
+
+def _chinese(text: str) -> bool:
+    """No kana and words only Chinese uses: the text is Chinese (see `_CHINESE_WORD`)."""
+    return KANA.search(text) is None and _CHINESE_WORD.search(text) is not None
 
 
 def _kana_grammar(name: str) -> bool:
