@@ -240,6 +240,7 @@ _GREETED_NAME = re.compile(
 # Where a hiragana word is a name when the dictionary knows it as one in any spelling (りん,
 # つじ → 辻, しおり): a signature, a greeting's 「…です」, a name ending the message.
 _KANA_SIGNED = (_DASHED_LINE, _SLASHED_END, _DASHED_END, _CLOSED, _GREETED_NAME)
+_OPENS_BRACKET = re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_NAME})[ ]?(?=\()")
 _OWN_LINE = re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?"
                        r"(?=\n|$)")
 # Words a Chinese sentence is full of and a name never holds (寶特瓶怎麼丟 is a question, not a
@@ -351,8 +352,9 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # 林です、… at the start of a message or line
     (_OPENING, True),
     (_OURS, True),
-    # ほそかわ（携帯 080…）: a name opening a line, its contact in brackets
-    (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_NAME})[ ]?(?=\()"), True),
+    # ほそかわ（携帯 080…）: a name opening a line, its contact in brackets (not a common
+    # noun: 予防接種（子ども）のスケジュール)
+    (_OPENS_BRACKET, True),
     # a line of its own: a signature (―― 田中花子 / 田中より) or a contact block's first line
     (_OWN_LINE, True),
     # the head of a contact line: 「Abe Shigeru, 本町…, tel …」
@@ -656,6 +658,7 @@ class NameFinder:
                     name = re.sub(r"^([ぁ-ゖ]{2,6})[がはをにもとの][ ][ぁ-ゖ ]+$", r"\1", name)
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
                 if (name in _NOT_A_NAME or _kana_grammar(name)
+                        or (pattern is _OPENS_BRACKET and self._common_compound(name))
                         or not self._slot_holds_name(pattern, name)):
                     continue
                 kin = pattern is _KIN and self._family_name(
@@ -732,7 +735,8 @@ class NameFinder:
                 if (not name or name in _NOT_A_NAME or name in _PERSON_WORDS
                         or name in self.not_names or self._department(name)
                         or any(p in _PERSON_WORDS for p in name.split("・"))
-                        or _adverbial(name) or self._clause(name)):
+                        or _adverbial(name) or self._clause(name)
+                        or self._common_compound(name)):  # 予防接種（子ども）
                     continue
                 if pattern in (_AGE_SAID, *_AGED_PAIR) and (
                         len(name) < 2 or re.fullmatch(_RELATIVES, name)
@@ -1091,11 +1095,11 @@ class NameFinder:
                    for a, b in zip(toks, toks[1:], strict=False))
 
     def _common_compound(self, word: str) -> bool:
-        """A kanji compound the dictionary cuts into common nouns and suffixes, one of two
-        characters or more (葬祭+費, 介護+保険): words, where a given name it does not know
-        is cut into single characters (颯+真)."""
+        """A kanji word the dictionary reads as common nouns and suffixes, one of two characters
+        or more (予防接種, 葬祭+費): words, where a given name it does not know is cut into
+        single characters (颯+真)."""
         toks = self.tokens(word)
-        return (len(toks) >= 2 and re.fullmatch(r"[一-龥々]+", word) is not None
+        return (re.fullmatch(r"[一-龥々]+", word) is not None
                 and all(t.pos[1] == "普通名詞" or t.pos[0] == "接尾辞" for t in toks)
                 and not any(t.person for t in toks)
                 and any(len(t.surface) >= 2 for t in toks))
