@@ -93,8 +93,9 @@ class Readings:
         return Readings(counts)
 
     def spell(self, normalized: str) -> list[str]:
-        """The corpus words a message spells: by kana (`convert`) or by a mistyped kanji
-        compound (`respell`)."""
+        """The corpus words a message spells: a mostly-kana message by its kana (`convert`),
+        any other by its mistyped kanji compounds (`respell`) and the words it types in kana
+        (`kana_words`)."""
         return list(self._spelled(normalized))
 
     def _spell(self, normalized: str) -> tuple[str, ...]:

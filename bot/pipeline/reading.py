@@ -104,6 +104,12 @@ def own(search: Search, searchable: Callable[[str], str], focus: Focus, bridge: 
     if focus.changed:
         tried.append(read(search, "question", searchable(focus.question)))
     best = max(tried, key=_strength)
+    # When the question sentence alone finds another first passage, the whole message is kept
+    # (the sentences the focus drops often name the topic: 「家の水道代、…1万円を超えてました。
+    # …何が考えられますか。」; on the dev golds the question's passage was right in 7 of the 30
+    # such messages where it won, the message's in 16) — unless the message alone would be
+    # handed off while the question offers likely choices: a person only when no reading can
+    # offer any.
     if not _agree(tried) and tried[0].estimate.p_choices >= clarify_at:
         best = tried[0]
     if bridge:
@@ -115,14 +121,8 @@ def own(search: Search, searchable: Callable[[str], str], focus: Focus, bridge: 
 
 
 def _agree(readings: list[Reading]) -> bool:
-    """Whether the readings find the same first passage. When the question sentence alone
-    finds another one than the whole message, the message is kept: the sentences it drops
-    often name the topic (「家の水道代、…1万円を超えてました。…何が考えられますか。」), and
-    on the dev golds the question's passage was the right one in 7 of 30 such messages
-    where it won, the message's in 16. Unless the message alone would be handed off while
-    the question offers likely choices: a person only when no reading can offer any."""
-    tops = {_top(r.retrieval) for r in readings}
-    return len(tops) == 1
+    """Whether the readings find the same first passage."""
+    return len({_top(r.retrieval) for r in readings}) == 1
 
 
 def context_use(own_best: Reading, previous: str, answer_at: float) -> str:
