@@ -57,6 +57,9 @@ class Kind:
     label: str
     contacts: tuple[Contact, ...]
     support: bool = False
+    # kinds whose own phrase, found in the same message, names the numbers instead
+    # (someone pinned under furniture after an earthquake is the disaster's 119 / 110)
+    defer_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,11 +116,17 @@ class Rule:
     pattern: re.Pattern[str]
     drop: int
     clause: bool = False
+    most: Tier | None = None  # a cap instead of a drop: certain becomes this, possible stays
 
-    def lowers(self, folded: str, where: tuple[int, int] | None) -> bool:
-        if not self.clause or where is None:
+    def lowers(self, folded: str, where: tuple[int, int] | None,
+               words: tuple[int, int] | None = None) -> bool:
+        """Whether the rule applies; a clause rule never reads inside the evidence's own
+        `words` (「デイサービスから戻らない」 is no question about a service)."""
+        if not self.clause:
             return self.pattern.search(folded) is not None
-        return any(m.end() > where[0] for m in self.pattern.finditer(folded))
+        return any((where is None or m.end() > where[0])
+                   and not (words and words[0] <= m.start() and m.end() <= words[1])
+                   for m in self.pattern.finditer(folded))
 
 
 class Views:
@@ -129,13 +138,28 @@ class Views:
         self._tokenizer = SudachiPerThread("C").get
 
     def reading(self, folded: str) -> str:
-        """The hiragana reading of folded text; words Sudachi cannot read stay as written."""
-        out = []
+        """The hiragana reading of folded text; words Sudachi cannot read stay as written.
+        Spaces between words are left out: Sudachi reads a space as 「きごう」, and messages
+        written with spaces between words (やさしい日本語 「へやに けむりが いっぱい」, LINE's
+        「かじ です」) are read as the same words without them."""
+        return self.read(folded)[0]
+
+    def read(self, folded: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+        """The reading and, per word, where it is in the reading and in the folded text
+        (reading start, reading end, folded start, folded end)."""
+        out: list[str] = []
+        spans = []
+        at = 0
         for m in self._tokenizer().tokenize(folded[:4000]):
+            if m.surface().isspace():
+                continue
             reading = m.reading_form()
-            out.append(fold_kana(reading) if reading and m.surface() != reading
-                       and not m.is_oov() else m.surface())
-        return "".join(out)
+            word = (fold_kana(reading) if reading and m.surface() != reading
+                    and not m.is_oov() else m.surface())
+            out.append(word)
+            spans.append((at, at + len(word), m.begin(), m.end()))
+            at += len(word)
+        return "".join(out), spans
 
 
 @dataclass(frozen=True)
@@ -238,14 +262,20 @@ class EmergencyDetector:
                              for c in spec["contacts"])
             if not contacts:
                 raise ValueError(f"{path}: {name} に連絡先がありません")
-            kinds[name] = Kind(name, spec["label"], contacts, bool(spec.get("support", False)))
+            kinds[name] = Kind(name, spec["label"], contacts, bool(spec.get("support", False)),
+                               tuple(str(k) for k in spec.get("defer_to", ())))
             phrases[name] = pattern(spec.get("phrases", []))
             cues[name] = pattern(spec.get("cues", []))
             kana[name] = pattern(spec.get("kana", []))
             kana_cues[name] = pattern(spec.get("kana_cues", []))
             by_kind[name] = [str(t) for t in spec.get("exemplars", [])]
-        rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec["drop"]),
-                           spec.get("scope", "message") == "clause")
+        for name, kind in kinds.items():
+            unknown = [k for k in kind.defer_to if k not in kinds]
+            if unknown:
+                raise ValueError(f"{path}: {name} の defer_to に未知の種類: {', '.join(unknown)}")
+        rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec.get("drop", 0)),
+                           spec.get("scope", "message") == "clause",
+                           Tier[str(spec["most"]).upper()] if "most" in spec else None)
                       for name, spec in data.get("rules", {}).items())
         similarity = dict(data.get("similarity", {}))
         thresholds = Thresholds(**{**similarity, "weak_languages": tuple(
@@ -260,14 +290,17 @@ class EmergencyDetector:
         folded = fold_kana(normalize(text))
         if not folded:
             return None
-        reading = self.views.reading(folded)
-        found = self._phrase(folded, reading) or self._weigh(self._cue(folded, reading),
-                                                             self._similar(text))
+        reading, spans = self.views.read(folded)
+        found = self._phrase(folded, reading) or self._weigh(
+            self._cue(folded, reading, spans), self._similar(text))
         if found is None:
             return None
         tier, kind, reason, evidence = found
         rules = self._rules(folded, evidence, tier if not kind.support else Tier.POSSIBLE)
-        lowered = tier - sum(r.drop for r in rules)
+        lowered = tier - sum(r.drop for r in rules if r.most is None)
+        for r in rules:
+            if r.most is not None:
+                lowered = min(lowered, r.most)
         if kind.support and evidence.get("by") == "phrase":
             lowered = max(lowered, Tier.POSSIBLE)
         if lowered <= Tier.NONE:
@@ -288,20 +321,36 @@ class EmergencyDetector:
         return self.possible_line + " " + " ／ ".join(alarm.contact_lines())
 
     def _phrase(self, folded: str, reading: str) -> Found | None:
-        return (self._match(folded, self.phrases, Tier.CERTAIN, "phrase")
-                or self._match(reading, self.kana, Tier.CERTAIN, "phrase"))
+        found = (self._match(folded, self.phrases, Tier.CERTAIN, "phrase")
+                 or self._match(reading, self.kana, Tier.CERTAIN, "phrase"))
+        if found is None:
+            return None
+        for other in found[1].defer_to:
+            m = self.phrases[other].search(folded) or self.kana[other].search(reading)
+            if m:
+                kind = self.kinds[other]
+                return (Tier.CERTAIN, kind, f"緊急（{kind.label}）: 「{m.group(0)}」",
+                        {"by": "phrase", "match": m.group(0), "deferred_from": found[1].name})
+        return found
 
-    def _cue(self, folded: str, reading: str) -> Found | None:
+    def _cue(self, folded: str, reading: str,
+             spans: list[tuple[int, int, int, int]]) -> Found | None:
         """One cue makes an emergency possible; two different cues of one kind, certain."""
         found = (self._match(folded, self.cues, Tier.POSSIBLE, "cue")
                  or self._match(reading, self.kana_cues, Tier.POSSIBLE, "cue"))
         if found is None:
             return None
         tier, kind, reason, evidence = found
-        # Two cues must be two things said, not one thing seen in both views.
-        matches = max(({m.group(0) for m in self.cues[kind.name].finditer(folded)},
-                       {m.group(0) for m in self.kana_cues[kind.name].finditer(reading)}),
-                      key=len)
+        # Two cues must be two things said, not one thing seen in both views: a cue of the
+        # kana reading counts only when it reads words no cue of the folded text covers
+        # (「ぐったり、呼びかけても」 is two; 「胸が痛い」 seen as むねがいた is one).
+        written = list(self.cues[kind.name].finditer(folded))
+        matches = {m.group(0) for m in written}
+        for m in self.kana_cues[kind.name].finditer(reading):
+            words = [(b, e) for rb, re_, b, e in spans if rb < m.end() and re_ > m.start()]
+            if words and not any(b < w.end() and e > w.start()
+                                 for b, e in words for w in written):
+                matches.add(m.group(0))
         if len(matches) < 2:
             return found
         return (Tier.CERTAIN, kind, f"緊急（{kind.label}）: 「{'」「'.join(sorted(matches))}」",
@@ -354,7 +403,10 @@ class EmergencyDetector:
         anywhere in the message) and its kind is no support kind (a question about DV beside
         「殴られています」 keeps the hotline line with its answer, by design)."""
         where = _clause_of(folded, evidence) if tier is Tier.CERTAIN else None
-        hits = [r for r in self.rules if r.lowers(folded, where)]
+        said = evidence.get("match") if evidence.get("by") == "phrase" else None
+        at = folded.find(said) if isinstance(said, str) and said else -1
+        words = (at, at + len(said)) if isinstance(said, str) and at >= 0 else None
+        hits = [r for r in self.rules if r.lowers(folded, where, words)]
         if hits:
             evidence["lowered_by"] = [r.name for r in hits]
         return hits

@@ -43,10 +43,10 @@ VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹ�
 # Characters written differently in the two Chinese scripts (a few frequent ones each).
 TRADITIONAL = set("們這個麼說請問對經過給讓還該當為與從來時會學國裡區處號證書買賣電話"
                   "費辦覺氣關開門錢體銀發後臺灣機場車見網頁寫讀聽語遺丟記碼寶懷嬰預"
-                  "療醫藥稅繳錄鑑圖館託兒產幣樣類歲")
+                  "療醫藥稅繳錄鑑圖館託兒產幣樣類歲員詢諮樓煙")
 SIMPLIFIED = set("们这个么说请问对经过给让还该当为与从来时会学国里区处号证书买卖电话"
                  "费办觉气关开门钱体银发后台湾机场车见网页写读听语遗丢记码宝怀婴预"
-                 "疗医药税缴录鉴图馆托儿产币样类岁")
+                 "疗医药税缴录鉴图馆托儿产币样类岁员询咨楼烟")
 WORDS = {
     "pt": {"como", "onde", "posso", "preciso", "quero", "meu", "minha", "para", "fazer", "você",
            "não", "que", "uma", "do", "da", "dos", "das", "e", "o", "eu", "pagar", "é"},

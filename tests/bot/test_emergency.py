@@ -52,6 +52,26 @@ def tier(text: str) -> Tier:
     ("疲れちゃった。もう消えたい", Tier.CERTAIN),
     ("火はもう消えました", Tier.NONE),
     ("車にぶつけられた塀の修理代の相談", Tier.NONE),
+    # batch 11's shapes, written again for this test
+    ("窓から火でてる", Tier.CERTAIN),                          # が dropped
+    ("となりのいえ まどから ひ でとる", Tier.CERTAIN),           # kana with spaces
+    ("となりの倉庫🔥🔥", Tier.CERTAIN),                           # the emoji after a building
+    ("🔥夏祭り🔥 屋台は何時まで？", Tier.NONE),                    # the emoji after an event
+    ("おかんが急に呂律まわらん", Tier.CERTAIN),                  # dialect
+    ("ぼうやがひょうはくざいのんじゃった", Tier.CERTAIN),
+    ("陣痛がきてて、もう生まれそう", Tier.CERTAIN),
+    ("もう死にてぇ", Tier.CERTAIN),
+    ("死にてえほど眠い、図書館は何時まで", Tier.NONE),
+    ("男が包丁ふりまわしてる", Tier.CERTAIN),
+    ("灯油ヒーターつけっぱなしで寝てた祖父がぐったり", Tier.CERTAIN),
+    ("灯油のにおいすごい", Tier.NONE),                           # not gas
+    ("台所に水がきとる、もうひざまで", Tier.CERTAIN),
+    ("地震の揺れで閉じ込められたらどうすればいいの", Tier.POSSIBLE),  # any verb before …たらどう
+    ("息子が倒れた、どうしたらいい", Tier.CERTAIN),               # not どうしたら
+    ("前に一度けいれんを起こしたことがあって、幼稚園に伝えるべき？", Tier.POSSIBLE),  # before
+    ("ガス臭いときってどこに電話するの", Tier.POSSIBLE),
+    ("はねられた犬が道の真ん中にいる、どこに言えば", Tier.NONE),
+    ("煙感知器のつけ方を知りたい", Tier.NONE),
 ])
 def test_tiers(text, expected):
     assert tier(text) is expected
@@ -201,3 +221,62 @@ def test_a_report_after_a_question_is_placed_by_its_closest_clause(real_gate):
     alarm = real_gate.detect("児童手当の振込日っていつですか。それと今となりの家で子どもが"
                              "ギャーギャー泣いてて、お母さんの怒鳴り声と何か叩く音がずっとしてます")
     assert alarm is not None and alarm.kind.name == "child_abuse", alarm and alarm.trace()
+
+
+def test_spaces_between_words_are_not_read_as_a_word():
+    """Sudachi reads a space as 「きごう」: やさしい日本語 and LINE messages written with spaces
+    between words met none of the kana patterns (「へやに けむりが いっぱい」)."""
+    assert GATE.views.reading("へやに けむりが いっぱい") == "へやにけむりがいっぱい"
+    alarm = GATE.detect("たすけてください。へやに けむりが いっぱい です。")
+    assert alarm is not None and alarm.certain and alarm.kind.name == "fire"
+
+
+def test_two_cues_may_be_seen_in_two_views_but_one_cue_counts_once():
+    assert tier("熱があって子がぐったり、呼びかけても目をあけん") is Tier.CERTAIN
+    assert tier("胸が痛い") is Tier.POSSIBLE  # 胸が痛 and its reading むねがいた are one thing
+
+
+def test_a_kind_defers_to_a_kind_whose_phrase_is_also_said():
+    """Someone pinned after an earthquake is the disaster's numbers, an overdose said with
+    「消えたい」 the suicide line's (which gives 110 / 119 too), though medical's phrase
+    (下敷き, 薬…飲んだ) comes first in the file."""
+    alarm = GATE.detect("地震でタンスの下敷きになって父が出られない")
+    assert alarm is not None and alarm.kind.name == "disaster"
+    alarm = GATE.detect("もう消えたい、薬ぜんぶ飲んじゃった")
+    assert alarm is not None and alarm.kind.name == "suicide"
+    assert GATE.detect("転んで頭を打って意識がない").kind.name == "medical"
+
+
+def test_an_unknown_kind_to_defer_to_is_refused(tmp_path):
+    text = PATH.read_text(encoding="utf-8").replace("defer_to: [suicide, disaster]",
+                                                    "defer_to: [suicide, flood]", 1)
+    path = tmp_path / "emergency.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="flood"):
+        EmergencyDetector.load(path)
+
+
+def test_asking_why_a_symptom_happens_is_at_most_possible():
+    """An informational why-question gets the answer with the numbers line before it, not the
+    fixed emergency reply; a possible alarm stays possible (the notice is kept); a why said in
+    panic about a person now is not an explanation asked for."""
+    assert tier("ストーブを使っていると頭が痛くなるのはなぜ") is Tier.POSSIBLE
+    assert tier("なんで冬になるとガス漏れが増えるの") is Tier.POSSIBLE
+    assert tier("なんで熱中症になるの") is Tier.POSSIBLE
+    assert tier("なんで息してないの、どうしよう") is Tier.CERTAIN
+    assert tier("父の意識がない、どうしていいかわからない") is Tier.CERTAIN
+
+
+def test_a_clause_rule_does_not_read_the_evidence_s_own_words():
+    """「デイサービス」 holds サービス, a procedure word; here it is where the elder went
+    missing from."""
+    assert tier("母がデイサービスから戻らない") is Tier.CERTAIN
+    assert tier("デイサービスの申し込みのことで相談したい") is Tier.NONE
+
+
+def test_a_latin_word_matches_whole_words_only():
+    """The Tagalog cue 「baha」 (flood) was found inside 「bahay」 (house)."""
+    assert tier("May lalaking may kutsilyo sa labas ng bahay namin") is Tier.CERTAIN
+    assert GATE.detect("May lalaking may kutsilyo sa labas ng bahay namin").kind.name == (
+        "violence")
+    assert tier("Saan po ang opisina para sa bahay?") is Tier.NONE

@@ -56,6 +56,9 @@ def test_a_missing_text_or_broken_placeholder_fails_at_load(tmp_path: Path, repl
     ("where can i get a copy of my juminhyo?", "en"),
     ("我的个人编号卡丢了，应该怎么办？", "zh-Hans"),
     ("住民票要去哪裡申請？", "zh-Hant"),
+    # no function word: 我 makes it Chinese, 諮詢/員 traditional (the page's own request)
+    ("我想諮詢工作人員", "zh-Hant"),
+    ("我想咨询工作人员", "zh-Hans"),
     ("마이넘버카드를 잃어버렸어요", "ko"),
     ("Tôi muốn đăng ký con dấu", "vi"),
     ("Como posso pagar o imposto residencial?", "pt"),

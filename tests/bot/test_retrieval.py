@@ -102,10 +102,13 @@ def test_langchain_embeddings(embedder):
 def test_language_detection():
     from bot.retrieval.language import is_japanese
 
-    for ja in ("住民票 手数料", "ごみの日", "ゴミ", "マイナンバーカード 更新", "123"):
+    for ja in ("住民票 手数料", "ごみの日", "ゴミ", "マイナンバーカード 更新", "123",
+               "後期高齢者医療 保険料", "関東 電車 時間"):
         assert is_japanese(ja), ja
     for other in ("How much is a residence certificate?", "怎么办理居民证明？", "주민등록 등본",
-                  "Onde posso pegar o atestado?", "Tôi muốn vứt rác cỡ lớn"):
+                  "Onde posso pegar o atestado?", "Tôi muốn vứt rác cỡ lớn",
+                  # no Chinese function word, but characters Japanese writes otherwise
+                  "我奶奶早上出门以后不见了", "樓上冒出黑煙"):
         assert not is_japanese(other), other
 
 
