@@ -40,7 +40,8 @@ test: lint typecheck pytest eval
 # Regression gate: the dev splits of the gold files (the third fresh batch is all dev) must stay
 # within their floors, the second fresh batch's test split (never tuned on) within its own, and
 # the safety gold's test split within eval/safety_floors.json. The second town (corpora/minamiura,
-# FAQ only, never tuned on) is gated over its own index: the decision must carry over.
+# FAQ only, never tuned on) is gated over its own index with both of its gold files (the fresh
+# batch is all dev): the decision must carry over.
 eval: $(STAMP)
 	$(BIN)/madoguchi ingest $(CORPUS) --index data/eval-index --quiet
 	$(BIN)/madoguchi eval gate --split dev --index data/eval-index --quiet \
@@ -54,7 +55,8 @@ eval: $(STAMP)
 		--gold $(CORPUS)/gold_resident_fresh2.jsonl --floors eval/floors_resident_fresh2_test.json
 	$(BIN)/madoguchi ingest $(SECOND_TOWN) --index data/eval-index-second-town --quiet
 	$(BIN)/madoguchi eval gate --split dev --index data/eval-index-second-town --quiet \
-		--gold $(SECOND_TOWN)/gold.jsonl --floors eval/floors_minamiura.json
+		--gold $(SECOND_TOWN)/gold.jsonl --floors eval/floors_minamiura.json \
+		--gold $(SECOND_TOWN)/gold_fresh.jsonl --floors eval/floors_minamiura_fresh.json
 	$(BIN)/madoguchi eval safety --gold $(CORPUS)/gold_safety.jsonl --split test \
 		--floors eval/safety_floors.json --quiet
 
