@@ -29,6 +29,7 @@ _QUESTION = re.compile(
     r"たい[。．]?$|って[?？]?$)")
 _JOIN = re.compile(r"(それと|あと(は)?|また|ついでに|もう一つ|もうひとつ|それから|"
                    r"ちなみに|あわせて|合わせて)[、,]?")
+_SPACES = re.compile(r"\s+")
 _MIN_TOPIC = 4  # characters: a shorter question sentence names no topic on its own
 # A question sentence opening with a demonstrative asks about the sentence before it
 # (「ハザードマップを見たら真っ赤でした。これって何に気をつければいいんでしょう」).
@@ -47,7 +48,10 @@ class Focus:
 
     @property
     def changed(self) -> bool:
-        return bool(self.question) and self.question != self.text
+        """Whether the question sentences say less than the message: not when they are the
+        whole message again, joined with spaces (one more reading would find the same)."""
+        return bool(self.question) and _SPACES.sub("", self.question) != _SPACES.sub("",
+                                                                                   self.text)
 
     def trace(self) -> dict[str, object]:
         return {"question": self.question, "parts": self.parts, "dropped": self.dropped}

@@ -231,3 +231,12 @@ def test_a_person_only_when_no_reading_offers_likely_choices():
     assert best.label == "question"  # the message alone would be handed off
     best, _ = choose(search, same, f, "", 0.8, clarify_at=0.25)
     assert best.label == "message"
+
+
+def test_questions_that_are_the_whole_message_again_are_no_second_reading():
+    # Two question sentences kept whole are joined with a space: the same words, so searching
+    # them again would only be a second draw of the same evidence.
+    f = focus("相続のことで弁護士に相談したい。市でやってる相談日っていつ？")
+    assert len(f.parts) == 2 and f.question != f.text
+    assert not f.changed
+    assert focus("家の水道代が高いです。今月は何が考えられますか。").changed
