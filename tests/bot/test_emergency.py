@@ -72,6 +72,28 @@ def tier(text: str) -> Tier:
     ("ガス臭いときってどこに電話するの", Tier.POSSIBLE),
     ("はねられた犬が道の真ん中にいる、どこに言えば", Tier.NONE),
     ("煙感知器のつけ方を知りたい", Tier.NONE),
+    # batch 12's shapes, written again for this test
+    ("物置から炎みえる", Tier.CERTAIN),                          # 炎 with が dropped
+    ("居間が火の海", Tier.CERTAIN),
+    ("こたつの布団に火ついた", Tier.CERTAIN),                     # caught fire, が dropped
+    ("ろうそくの火でカーテンに火がうつった", Tier.CERTAIN),
+    ("畑のたき火が風で広がって納屋の方に", Tier.CERTAIN),           # an outdoor burn spreading
+    ("かじ 3がい にげられん", Tier.CERTAIN),                     # trapped, kana
+    ("うらのいえ ひのこが とんでる", Tier.CERTAIN),
+    ("じいちゃん ふろで へんじせん", Tier.CERTAIN),                # found in the bath
+    ("娘が滑り台から落ちて頭うって吐いた", Tier.CERTAIN),           # two cues
+    ("ガス止めたのにずっとくさい", Tier.CERTAIN),
+    ("発電機つけっぱなしの倉庫で父が寝とって起きん", Tier.CERTAIN),  # carbon monoxide
+    ("ありがとうって一言きて、それから電話に出ない", Tier.CERTAIN),   # a farewell, then silence
+    ("市のLINEに送ったのに既読つかない", Tier.NONE),
+    ("知らない人が店員を殴ってる", Tier.CERTAIN),
+    ("わたしのおかあさんがわたしをたたく", Tier.CERTAIN),           # a child writing it
+    ("近所の子が家に入れてもらえず外で泣いてる", Tier.CERTAIN),
+    ("献血の予約ってどこで", Tier.NONE),
+    ("り災証明書の発行", Tier.NONE),
+    ("うちのハムスターが戻ってこない、どこか届けるところある？", Tier.NONE),  # an animal
+    ("おばが倒れたのは先月で、今は退院して介護保険の話", Tier.NONE),
+    ("頭ぶつけたけど平気そう", Tier.NONE),                        # fine now
 ])
 def test_tiers(text, expected):
     assert tier(text) is expected
@@ -280,3 +302,25 @@ def test_a_latin_word_matches_whole_words_only():
     assert GATE.detect("May lalaking may kutsilyo sa labas ng bahay namin").kind.name == (
         "violence")
     assert tier("Saan po ang opisina para sa bahay?") is Tier.NONE
+
+
+def test_a_broken_gas_pipe_is_the_utilitys_numbers():
+    """A broken gas pipe smells of gas: gas's phrase comes first in the file, but the pipe's own
+    phrase names the utility's numbers (119 for the pipe, 110 for the road)."""
+    alarm = GATE.detect("道路工事でガス管こわれたみたい、ガスくさい")
+    assert alarm is not None and alarm.certain and alarm.kind.name == "utility"
+    alarm = GATE.detect("台所がガスくさい")
+    assert alarm is not None and alarm.kind.name == "gas"
+
+
+def test_a_child_shut_out_is_abuse_and_an_adult_shut_out_is_violence():
+    alarm = GATE.detect("小さい子が家に入れてもらえなくて玄関の前で泣いてる")
+    assert alarm is not None and alarm.kind.name == "child_abuse"
+    alarm = GATE.detect("夫に家に入れてもらえない")
+    assert alarm is not None and alarm.kind.name == "violence" and not alarm.certain
+
+
+def test_what_happens_often_or_long_ago_is_not_happening_now():
+    assert tier("貧血でよく倒れるので献血は無理？") is Tier.NONE
+    alarm = GATE.detect("よく見たら父が倒れてた")  # よく as "looking closely": not lowered
+    assert alarm is not None and "past" not in alarm.evidence.get("lowered_by", [])
