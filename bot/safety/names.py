@@ -125,7 +125,7 @@ _RELATIVES = (r"(?:お兄ちゃん|お姉ちゃん|兄ちゃん|姉ちゃん|お
               r"|(?:上の|下の|真ん中の|末の)子(?![どども供])|末っ子|旦那|だんな|家内|女房"
               r"|嫁さん|奥さん|かみさん|父|母|夫|妻"
               r"|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女|三男|三女"
-              r"|孫|家族|親|嫁|婿|姪っ子|甥っ子|姪|甥|いとこ|従兄弟|従姉妹|叔母|叔父|伯母|伯父"
+              r"|孫|家族|親|嫁|婿|姪っ子|甥っ子|姪|甥|(?<![ぁ-ゖ])いとこ|従兄弟|従姉妹|叔母|叔父|伯母|伯父"
               r"|義母|義父|義姉|義兄|義妹|義弟)")
 # (in kana too, where nothing else is kana before them: ははの やすこが, not いつまで)
 _KANA_RELATIVES = r"(?<![ぁ-ゖ])(?:はは|ちち|おっと|むすめ|むすこ|いもうと|おとうと|そぼ|そふ|まご)"
@@ -134,10 +134,17 @@ _BIRTH_ORDER = {"長男", "長女", "次男", "次女", "三男", "三女", "上
 # A family member: 娘の…が, 夫の…と, 息子蒼の; a given name is expected here: a hiragana one
 # (ひまり), or a word the dictionary also knows as a person's name (凛, 蒼, 陽菜).
 # (also their child, 姉の子のりんたろう; and a date or an age after a space: 娘 紗良 2019年…)
+# A list of the household, one member after the other: 「父:勝⏎母:京子」「夫健二 妻理恵」
+# 「兄隼人・姉彩花」, or the phone beside the name 「姉恵美090-…」 (only with the family word
+# set beside the name or a colon: 「子どもがけがしそう」 ends a sentence)
+_HOUSEHOLD_NEXT = (rf"[ ]?(?:\n|$)|・|[ ](?={_RELATIVES})"
+                   r"|[ ]?(?:\+81|0[0-9]{1,4}[- ]?[0-9])")
+_KIN_NEXT = (r"[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|だけ|って|\(|（)|[ ][0-9]"
+             r"|[ ]?(?:小|中|高)[1-6](?![0-9])|[ ]?[0-9]{1,2}(?:歳|さい|才)")
 _KIN = re.compile(rf"(?P<kin>(?:{_RELATIVES}|{_KANA_RELATIVES})(?:の子(?![どども供育]))?)"
-                  rf"(?:の|は|が|、|・)?[ ]?(?P<n>{_NAME})"
-                  r"(?=[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|だけ|って|\(|（)|[ ][0-9]"
-                  r"|[ ]?(?:小|中|高)[1-6](?![0-9])|[ ]?[0-9]{1,2}(?:歳|さい|才))")
+                  rf"(?:の|は|が|、|・|:)?[ ]?(?P<n>{_NAME})"
+                  rf"(?={_KIN_NEXT})")
+_KIN_LISTED = re.compile(rf"(?P<kin>{_RELATIVES})(?::)?[ ]?(?P<n>{_NAME})(?={_HOUSEHOLD_NEXT})")
 # A surname alone as the first words of a message or line, before 「です、」 (林です、先日…):
 # one character is enough there, where 「東です」 after 出口は is a direction.
 _GREETING = (r"(?:はい|もしもし|こんにちは|こんばんは|おはようございます|すみません"
@@ -198,6 +205,15 @@ _GREETED_OF = re.compile(r"(?:お世話になっております|お世話にな�
 _SURNAME_SLOTS = (_JOINED_TO_I, _DESCRIBED_SURNAME, _THIS_SIDE_SURNAME, _GREETED_OF)
 _PHONE_IN_BRACKETS = (r"[ ]?(?=\([ ]?(?:携帯|けいたい|ケータイ|電話|でんわ|TEL|Tel|tel|自宅|☎"
                       r"|\+?[0-9]{2,}))")
+_BEFORE_PHONE = re.compile(
+    rf"(?:^|(?<=\n))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}}"
+    r"|[ァ-ヴ][ァ-ヴー]*(?:[・ ][ァ-ヴ][ァ-ヴー]*){0,2}|[ぁ-ゖ]{2,6}(?:[ ][ぁ-ゖ]{2,6})?"
+    r"|[一-龥々]{1,4}?(?:[ ][一-龥々]{1,3})?)"
+    r"(?=[ ]?(?:携帯|けいたい|ケータイ|電話|でんわ|TEL|Tel|tel|自宅|☎)?[:]?[ ]?"
+    r"(?:\+81[ -]?[0-9]|0[0-9]{1,4}[- ]?[0-9]{2,4}[- ]?[0-9]{3,4}))")
+# 「ぼくゆうと、小5です」: a pronoun glued to a kana name the dictionary knows or cannot read
+_PRONOUN_KANA_NAME = re.compile(r"(?:^|(?<=[ 、。!！]))(?:おれ|オレ|俺|あたし|ぼく|僕|わたし)"
+                                r"(?P<n>(?![はがもの])[ぁ-ゖ]{2,5})(?=[、,])")
 _SPACED_KANA_INTRO = re.compile(
     r"(?<=[のはが、。\n ])(?P<n>[ぁ-ゖ]{2,6}[ ][ぁ-ゖ]{2,4})"
     r"(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い|っていい))")
@@ -349,6 +365,16 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_COPULA, False),
     # a family member: 娘の…が, 夫の…と
     (_KIN, True),
+    # 「Jennifer Lee's daughter」
+    (re.compile(rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})'s[ ](?:daughter|son|wife"
+                r"|husband|mother|father|mom|dad|child|children|kids?|baby|family|brother"
+                r"|sister)\b"), False),
+    # 今日えみちゃんと: hiragana after kanji is a word of its own; one the dictionary knows
+    # as a name (not お知らせはちゃんと)
+    (re.compile(r"(?<=[一-龥々])(?P<n>(?![をにがはのへとでもや])[ぁ-ゖ]{1,4}"
+                r"[^をにがはのへとでもやっ\W])(?=ちゃん|くん)"), True),
+    (_PRONOUN_KANA_NAME, True),
+    (_KIN_LISTED, True),
     # 林です、… at the start of a message or line
     (_OPENING, True),
     (_OURS, True),
@@ -369,6 +395,9 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # a name, then its phone in brackets: 「ほそかわ（携帯 080…）」「連絡先 木原（TEL …）」
     (re.compile(rf"(?:^|(?<=[\n]))(?P<n>{_NAME}){_PHONE_IN_BRACKETS}"), False),
     (re.compile(rf"(?<=[ 、。:])(?P<n>{_NAME_UNSPACED}){_PHONE_IN_BRACKETS}"), False),
+    # a name opening a line, its phone number right after it: 「山本 090-…」「秋山携帯090-…」
+    # 「Mohammed Ali tel 080…」 (what stands there must look like a name: not 市役所 0199…)
+    (_BEFORE_PHONE, True),
     # a spaced kana name before です after の/は (風見野市のしのはら ゆいです): its given name
     # must be one the dictionary lists (checked in `_positional`)
     (_SPACED_KANA_INTRO, False),
@@ -423,6 +452,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_GREETED_OF, False),
     (_THIS_SIDE_SURNAME, False),
 )
+_KINS = (_KIN, _KIN_LISTED)
 # The next name of a list, right after a name found: 結翔と芽依です, 美羽、陽向の
 _LIST_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
 _JOINED = re.compile(rf"[ ]?(?:と|、|・|や)[ ]?(?P<n>{_LIST_NAME})"
@@ -439,10 +469,11 @@ _HOUSEHOLD = re.compile(r"(?<![一-龥々])(?P<n>[一-龥々]{2,3})(?P<h>(?:様|
 _LIST_WORD = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}?|[ァ-ヴ][ァ-ヴー]{1,7})"
 _NAME_LIST = re.compile(
     r"(?:(?P<group>(?:双子|ふたご|子ども|子供|こども|孫|兄弟|姉妹|きょうだい|参加者|申込者|申請者"
-    r"|メンバー|対象者|対象児童)(?:は|の|:)[ ]?)|(?:^|(?<=[。、!！?？\n「(:])))"
+    r"|メンバー|対象者|対象児童)(?:は|の|:|[0-9二三四五]人[ ]?\()[ ]?)"
+    r"|(?:^|(?<=[。、!！?？\n「(:])))"
     rf"(?P<list>{_LIST_WORD}(?:[ ]?(?:と|、|・)[ ]?{_LIST_WORD}){{1,4}})"
     r"(?=[ ]?(?:(?P<count>の?[ ]?(?:(?:二|2|ふた|三|3|四|4|五|5)人|兄弟|姉妹|きょうだい|双子"
-    r"|ふたご|年子))|の|が|は|を|も))")
+    r"|ふたご|年子))|の|が|は|を|も|\)))")
 _LIST_SPLIT = re.compile(r"[ ]?(?:、|・)[ ]?")
 # Latin names joined by and / e / y / và after a word for children, or before 'are my …'.
 _LATIN_LIST = re.compile(
@@ -481,6 +512,9 @@ _PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
     # 凪ちゃん, ケンタくん, しおり先生 (担任の先生 has no name before 先生)
     (re.compile(r"(?:^|(?<=[ のと、。,.!?！？「(]))(?P<n>[一-龥々]{1,3}|[ぁ-ゖ]{2,5}"
                 r"|[ァ-ヴ][ァ-ヴー]{1,7})(?=ちゃん|くん|君|先生)"), False),
+    # a letter's address: 「北村様方 リン様」, the person in the household named
+    (re.compile(rf"(?<=[一-龥々ァ-ヴー])(?:様方|さま方)[ ]?(?P<n>{_NAME})(?=[ ]?(?:様|さま|殿))"),
+     False),
     # 凛の母です, 芳子おばあちゃん, 陽葵っていうんですけど
     (re.compile(rf"(?:^|(?<=[ 、。,.!?！？「(るた]))(?P<n>{_NAME})の(?:母|父|親|祖母|祖父|保護者"
                 r"|姉|兄|ママ|パパ|妻|夫|娘|息子|孫|家族|嫁)"
@@ -497,7 +531,8 @@ _PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{1,2}})(?=[ ]?(?:드림|올림))"), False),
     # おれケンタ。, うちは陽菜です
     (re.compile(r"(?:^|(?<=[ 、。!！ぁ-ゖ]))(?:おれ|オレ|俺|あたし|うち|ぼく|僕)(?:は|、)?"
-                r"(?P<n>[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,4})(?=[。、!！]|です|だ|っす)"), True),
+                r"(?P<n>[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,4})(?=[。、!！]|です|だ|っす"
+                r"|や(?:けど|ねん|で|から))"), True),
     # レ・ヴァン・ハイ, ブイ・ティ・トゥー: three or four short katakana parts; チェ・ミンス:
     # two, the first a surname (checked in `_in_context`)
     (re.compile(r"(?<![ァ-ヴー・])(?P<n>[ァ-ヴ][ァ-ヴー]{0,3}(?:・[ァ-ヴ][ァ-ヴー]{0,4}){1,3})"
@@ -654,17 +689,17 @@ class NameFinder:
         for pattern, weak in _POSITIONAL:
             for m in pattern.finditer(text):
                 name = _bare_name(m.group("n").strip())
-                if pattern is _KIN:  # むすめの ひまりが かぜです: kana spaced after a particle
+                if pattern in _KINS:  # むすめの ひまりが かぜです: kana spaced after a particle
                     name = re.sub(r"^([ぁ-ゖ]{2,6})[がはをにもとの][ ][ぁ-ゖ ]+$", r"\1", name)
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
-                if (name in _NOT_A_NAME or _kana_grammar(name)
+                if (name in _NOT_A_NAME or _kana_grammar(name) or self._verb_phrase(name)
                         or (pattern is _OPENS_BRACKET and self._common_compound(name))
                         or not self._slot_holds_name(pattern, name)):
                     continue
-                kin = pattern is _KIN and self._family_name(
+                kin = pattern in _KINS and self._family_name(
                     name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"),
                     text[start + len(name):start + len(name) + 1])
-                if (pattern is _KIN and not kin and len(name) == 1
+                if (pattern in _KINS and not kin and len(name) == 1
                         and not text[m.end("kin"):m.start("n")].strip()):
                     continue  # 息子達の: one character joined to the family word, not a name
                 if pattern is _OURS and (re.fullmatch(_FAMILY_WORDS, name) or not (
@@ -678,6 +713,8 @@ class NameFinder:
                 kin = kin or (pattern in _BY_SURNAME and name not in _NOT_A_NAME)
                 label = not weak and pattern is not _COPULA
                 kin = kin or (pattern is _COPULA and self._kana_spells_name(name))
+                kin = kin or (pattern is _PRONOUN_KANA_NAME and (
+                    self._unknown_kana(name) or self._personal(name)))
                 # 「まつしたです。いつもお世話に…」: kana Sudachi cannot read, then a greeting
                 kin = kin or (pattern is _COPULA and self._unknown_kana(name)
                               and _GREETING_NEXT.match(text, m.end("n")) is not None)
@@ -699,12 +736,30 @@ class NameFinder:
                     continue  # a whole message 「げんつき はいしゃ」 is a search, not a name
                 # (a kana given name Sudachi cuts in pieces after a family word: むすめの ひまりが)
                 signed = sign or re.search(r"\n[ ]?$", text[:m.start("n")]) is not None or (
-                    pattern is _KIN and kin and self._hiragana_name(name))
+                    pattern in _KINS and kin and self._hiragana_name(name))
                 if weak and (_sentence_not_name(name) or (
                         re.fullmatch(r"[ぁ-ゖー]+", name) and kana_heavy(text)
                         and not (signed or self._name_kinds(_to_katakana(name)) & {"姓", "名"}))):
                     continue  # 「我家厨房着火了」 on a line; 「こうえん の ゆうぐ」 ends a search
                 yield start, start + len(name)
+
+    def _verb_phrase(self, name: str) -> bool:
+        """Hiragana that opens with a verb going on in its own grammar (つけかた, なくした,
+        つないで, やった, ならんくなった): a resident's question in kana after a noun, not a name.
+        A name Sudachi reads as a verb (まさる, ゆう|た) stays one when the dictionary lists its
+        katakana spelling as a name."""
+        for part in name.split():
+            if not re.fullmatch(r"[ぁ-ゖー]{2,10}", part) or (
+                    self._name_kinds(_to_katakana(part)) & {"姓", "名"}):
+                continue
+            toks = self.tokens(part)
+            if any(t.person for t in toks):
+                continue
+            # the verb opens the word (not きの|し|た, まつ|し|た: 木下, 松下 in kana)
+            if toks[0].pos[0] == "動詞" and any(
+                    t.pos[0] in {"助動詞", "助詞"} or t.surface == "かた" for t in toks[1:]):
+                return True
+        return False
 
     def _slot_holds_name(self, pattern: re.Pattern[str], name: str) -> bool:
         """The checks of the slots that need one (see `_SURNAME_SLOTS` …); True elsewhere."""
@@ -818,6 +873,9 @@ class NameFinder:
             words = list(self._list_words(m))
             if m["count"] and all(self._sibling_name(w) for _, _, w in words):
                 yield from ((s, e) for s, e, _ in words)
+            elif m["group"] and m["group"].endswith("(") and all(
+                    self._sibling_name(w) and not _kana_noun(w) for _, _, w in words):
+                yield from ((s, e) for s, e, _ in words)  # 子ども3人(ゆい、こうき、りお)
             elif m["group"] and all(self._group_name(w) for _, _, w in words):
                 yield from ((s, e) for s, e, _ in words)
             elif all(re.fullmatch(r"[一-龥々]{2,3}", w) and self._listed_name(w)
@@ -1396,7 +1454,8 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
         # A word only the dictionary's other entries call a name (つもり, はやし) needs a real
         # clause start: 「終わらせるつもりです」 is not a person.
         looked_up = any(t.looked_up for t in toks[i:j])
-        starts = (_at_clause_start(toks, i) if not looked_up
+        starts = (_at_clause_start(toks, i) or _GREETED.search(before) is not None
+                  if not looked_up
                   else i == 0 or toks[i - 1].pos[0] in {*_BOUNDARY_POS, "感動詞", "フィラー"}
                   or toks[i - 1].surface in _THIS_SIDE or _GREETED.search(before) is not None)
         weak = (bool(_WEAK.match(after)) and end - start >= 2 and starts
@@ -1454,7 +1513,8 @@ def _untagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
 _ROLE = (r"(?:友達|友だち|友人|知人|同僚|先輩|後輩|上司|部下|兄貴|姉貴|じいちゃん|ばあちゃん"
          r"|じっちゃ|ばっちゃ|おかん|おとん|おふくろ|親父|ケアマネ|ヘルパー|担任|主治医|医師|大家"
          r"|管理人|隣|近所|職員|店長|社長|会長|班長|同級生|幼なじみ|ママ友|パパ友|彼氏|彼女"
-         r"|元夫|元妻|元彼|元カレ|保育士|看護師|相談員|運転手|弁護士|司法書士|税理士|恩人|旧姓)")
+         r"|元夫|元妻|元彼|元カレ|保育士|看護師|相談員|運転手|弁護士|司法書士|税理士|恩人|旧姓"
+         r"|同居人|婚約者|交際相手|恋人|パートナー|クラスメイト|同居の)")
 _ROLE_OF = re.compile(rf"(?:{_RELATIVES}|{_ROLE})の$")
 # What follows a person named in a sentence: a case particle or a quoting word, or の before
 # their kin or home (柏木のおじいちゃん, 杉浦のとこ)
@@ -1466,7 +1526,7 @@ _CLAUSE_END_POS = {"助動詞", "動詞"}
 _PERSON_DOES = re.compile(r"[^。\n]*?(?:に通っ|に通う|に通い|入学|卒業|生まれ|入院|退院|亡くな"
                           r"|結婚|就職|転校|入園|熱を出|熱が出|泣い|働い|習っ|言って|話して)")
 _RUN_JOINS = frozenset({"、", "と", "・", ","})
-_RUN_WORD = re.compile(r"[一-龥々]{1,3}|[ァ-ヴ][ァ-ヴー]{1,7}")
+_RUN_WORD = re.compile(r"[一-龥々]{1,3}|[ァ-ヴ][ァ-ヴー]{1,7}|[ぁ-ゖ]{2,5}")
 # 「関口って名前」「ひろしって名前やねん」「内田って職員」「遠藤とかいう人」: said to be called so
 _CALLED = re.compile(r"(?:って|という|とかいう|っていう|っつう|いう)(?:名前|人(?![口気数])|方|子|奴"
                      r"|やつ|男|女|職員|先生|ん|ねん)")
@@ -1474,7 +1534,31 @@ _CALLED = re.compile(r"(?:って|という|とかいう|っていう|っつう|�
 _ROLE_AFTER = re.compile(r"[ ]?\([^()]{0,10}(?:員|士|師|医|長|係|担当|マネ|ヘルパー|先生)\)")
 # 「わたしあやか、」「おれ大輔。」: a pronoun right before the name, without は
 _PRONOUN_JOINED = re.compile(r"(?:私|わたし|あたし|僕|ぼく|俺|おれ)[ ]?$")
-_PRONOUN_AFTER = re.compile(r"[、。!！,]|です|だ(?![けっ])")
+_PRONOUN_AFTER = re.compile(r"[、。!！,]|です|だ(?![けっ])|や(?:けど|ねん|で|から)|っす|じゃ")
+# What a person named in a sentence is met, told or heard from (荒木と一緒に伺います, 今朝早川に
+# 会ったら, 野口に伝えておいて, 吉川から聞いて): the word before is a person whatever else the
+# dictionary calls it
+_MET = re.compile(r"(?:と[ ]?(?:一緒|いっしょ|二人で|ふたりで)|に(?:会っ|会い|会う|あっ|伝え|つたえ"
+                  r"|言われ|頼ま|頼ん|頼み|相談し|電話し|連絡し|渡し)|から(?:聞い|聞き|言われ|頼ま"
+                  r"|電話|連絡|の(?:手紙|電話|連絡|メール|伝言)))")
+# 「小松　38歳　主婦です」「藤井より、お願いが…」: a surname opening the message, then an age or
+# who it is from
+_OPENS_AS_WRITER = re.compile(r"[ ]?[0-9]{1,3}[ ]?(?:歳|才|さい)|より[、,\n]")
+
+
+def _met_or_owning(text: str, toks: list[Token], i: int) -> bool:
+    """A surname or given name met, told or heard from, at a clause start or after a time word
+    (荒木と一緒に, 今朝早川に会ったら); or a word Sudachi itself reads as a given name only (no
+    common noun) before の at a clause start or after a verb's ending (離婚して大輔の扶養から)."""
+    tok = toks[i]
+    prev = toks[i - 1].pos if i else ("",) * 3
+    if _MET.match(text, tok.end) and tok.person in {"姓", "名"} and (
+            i == 0 or prev[0] in {*_BOUNDARY_POS, "副詞", "接続詞", "感動詞"}
+            or prev[2] == "副詞可能"):
+        return True
+    return (tok.person == "名" and not tok.looked_up and not _has_common_noun(tok.surface)
+            and text[tok.end:tok.end + 1] == "の"
+            and (i == 0 or prev[0] in {*_BOUNDARY_POS, "助詞", "助動詞"}))
 
 
 def _narrative(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
@@ -1493,11 +1577,15 @@ def _narrative(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
         if len(tok.surface) < 2:
             continue
         # 「野口。転居届。来週。」: the message opens with who writes
-        alone = i == 0 and text[tok.end:tok.end + 1] in {"。", "\n"} and tok.person == "姓" and (
-            not tok.looked_up)
+        alone = i == 0 and (text[tok.end:tok.end + 1] in {"。", "\n"}
+                            or _OPENS_AS_WRITER.match(text, tok.end) is not None) and (
+            tok.person == "姓" and not tok.looked_up)
         if alone or _CALLED.match(text, tok.end) or _ROLE_AFTER.match(text, tok.end) or (
                 _PRONOUN_JOINED.search(text[max(0, tok.start - 4):tok.start])
                 and _PRONOUN_AFTER.match(text, tok.end)):
+            yield tok.start, tok.end
+            continue
+        if _met_or_owning(text, toks, i):
             yield tok.start, tok.end
             continue
         if not _ARGUMENT.match(text, tok.end):

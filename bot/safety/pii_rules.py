@@ -51,6 +51,9 @@ _AT = (r"(?:\n?[ ]?[@★☆◎](?:マーク)?[ ]?\n?"
 # A spoken 'at' between spaces: the domain must then end in a real top-level domain, since
 # 「reach me at joy.mendoza (at) yahoo…」 is no address ending in .mendoza.
 _AT_SPOKEN = r"[ ](?:at|arroba|atmark|at mark|at-mark|a còng|a móc)[ ]"
+# 'at' between underscores or hyphens (mari.y_at_gmail.com), before a real top-level domain
+# only (file_at_home.txt is a file)
+_AT_GLUED = r"(?:_at_|-at-)"
 _DOT = (r"(?:\.|[ ]\.[ ]|[ ]?[(\[<{【〔〈《][ ]?(?:dot|ponto|punto|点|\.|。|ドット|どっと)[ ]?"
         r"[)\]>}】〕〉》][ ]?"
         r"|[ ]?(?:ドット|どっと)[ ]?"
@@ -78,7 +81,7 @@ _SPOKEN_TLD = (r"(?:com|net|org|info|biz|edu|gov|io|jp|vn|cn|kr|br|ph|np|uk|co|n
                r"|es|pt|au|ca|tw|hk|th|sg|mx|lk|bd|pk|mm|kh|mn|ng|ua|pl|nl|nz)")
 _DOMAIN_SPOKEN = (rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,8}}{_DOT}"
                   rf"{_SPOKEN_TLD}(?![A-Za-z0-9])")
-_EMAIL = re.compile(rf"{_LOCAL}(?:{_AT}{_DOMAIN}|{_AT_SPOKEN}{_DOMAIN_SPOKEN}"
+_EMAIL = re.compile(rf"{_LOCAL}(?:{_AT}{_DOMAIN}|(?:{_AT_SPOKEN}|{_AT_GLUED}){_DOMAIN_SPOKEN}"
                     rf"|[ ]?@[ ]?{_PROVIDER})", re.IGNORECASE)
 # After a real @, a comma, 「。」 or a space may stand for a dot before a top-level domain
 # (tanaka@example,com / tanaka @example。com / tanaka@example co jp): only after @, since
@@ -112,7 +115,7 @@ _MAIL_BY_PROVIDER = (
     re.compile(rf"{_MAIL_LABEL}(?:は|:|が)?[ ]?(?P<n>[A-Za-z0-9._%+\-]{{3,64}}?"
                rf"{_PROVIDER_NAME}\.(?:com|co\.jp|ne\.jp|jp))(?![A-Za-z0-9])", re.IGNORECASE))
 # A message that says which character stands for @: 「#を@に変えて」「#换成@」「replace # with @」.
-_SUBSTITUTE = r"(?P<c>[#$&*=?^~|!/\\◎○●■□◆◇]|\([A-Za-z]{1,8}\))"
+_SUBSTITUTE = r"(?P<c>[#$&*=?^~|!/\\◎○●■□◆◇]|\([A-Za-z]{1,8}\)|_[A-Za-z]{1,8}_)"
 _AT_INSTRUCTION = (
     re.compile(rf"{_SUBSTITUTE}[ ]?(?:を|は)[ ]?(?:半角の|全角の)?[ ]?@[ ]?(?:に|へ|と)"),
     re.compile(rf"{_SUBSTITUTE}[ ]?(?:换成|換成|改成|替换成|替换为|换为|→|->|=>|=)[ ]?@"),
