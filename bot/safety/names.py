@@ -140,11 +140,13 @@ _BIRTH_ORDER = {"長男", "長女", "次男", "次女", "三男", "三女", "上
 _HOUSEHOLD_NEXT = (rf"[ ]?(?:\n|$)|・|[ ](?={_RELATIVES})"
                    r"|[ ]?(?:\+81|0[0-9]{1,4}[- ]?[0-9])")
 _KIN_NEXT = (r"[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|だけ|って|\(|（)|[ ][0-9]"
-             r"|[ ]?(?:小|中|高)[1-6](?![0-9])|[ ]?[0-9]{1,2}(?:歳|さい|才)")
+             r"|[ ]?(?:小|中|高)[1-6](?![0-9])|[ ]?[0-9]{1,2}(?:歳|さい|才)"
+             rf"|か(?={_RELATIVES})")  # 祖母のフサ子か叔母の美穂が: one or the other
 _KIN = re.compile(rf"(?P<kin>(?:{_RELATIVES}|{_KANA_RELATIVES})(?:の子(?![どども供育]))?)"
                   rf"(?:の|は|が|、|・|:)?[ ]?(?P<n>{_NAME})"
                   rf"(?={_KIN_NEXT})")
-_KIN_LISTED = re.compile(rf"(?P<kin>{_RELATIVES})(?::)?[ ]?(?P<n>{_NAME})(?={_HOUSEHOLD_NEXT})")
+_KIN_LISTED = re.compile(rf"(?P<kin>{_RELATIVES})(?::)?[ ]?(?P<n>{_NAME})"
+                         rf"(?={_HOUSEHOLD_NEXT}|{_KIN_NEXT})")
 # A surname alone as the first words of a message or line, before 「です、」 (林です、先日…):
 # one character is enough there, where 「東です」 after 出口は is a direction.
 _GREETING = (r"(?:はい|もしもし|こんにちは|こんばんは|おはようございます|すみません"
@@ -373,7 +375,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # as a name (not お知らせはちゃんと)
     (re.compile(r"(?<=[一-龥々])(?P<n>(?![をにがはのへとでもや])[ぁ-ゖ]{1,4}"
                 r"[^をにがはのへとでもやっ\W])(?=ちゃん|くん)"), True),
-    (_PRONOUN_KANA_NAME, True),
+    (_PRONOUN_KANA_NAME, False),
     (_KIN_LISTED, True),
     # 林です、… at the start of a message or line
     (_OPENING, True),
@@ -453,6 +455,19 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_THIS_SIDE_SURNAME, False),
 )
 _KINS = (_KIN, _KIN_LISTED)
+_NEXT_MEMBER = re.compile(rf"[ ](?={_RELATIVES})")
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The pattern's matches; a household's list is tried at every family word, since the
+    name of one member may have run on into the next (夫浩二 妻真由美)."""
+    if pattern is not _KIN_LISTED:
+        yield from pattern.finditer(text)
+        return
+    for kin in re.finditer(_RELATIVES, text):
+        m = pattern.match(text, kin.start())
+        if m is not None:
+            yield m
 # The next name of a list, right after a name found: 結翔と芽依です, 美羽、陽向の
 _LIST_NAME = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
 _JOINED = re.compile(rf"[ ]?(?:と|、|・|や)[ ]?(?P<n>{_LIST_NAME})"
@@ -491,7 +506,7 @@ _ERA_DATE = (r"(?:[MTSHRmtshr]|明治|大正|昭和|平成|令和)?[0-9]{1,4}[./
              r"[0-9]{1,2}日?(?:生まれ|生)?")
 _AGE = (rf"(?:[0-9]{{1,3}}[ ]?(?:歳|さい|才|か月|ヶ月|カ月|ヵ月)|小[1-6]|中[1-3]|高[1-3]"
         rf"|年[少中長]|{_ERA_DATE})")
-_AGED = re.compile(rf"(?:^|(?<=[\n 、。,!！?？「(:)]|の))(?P<n>{_NAME})[ ]?\({_AGE}\)")
+_AGED = re.compile(rf"(?:^|(?<=[\n 、。,!！?？「(:)はが]|の))(?P<n>{_NAME})[ ]?\({_AGE}\)")
 # Children listed with their ages: 「りく（6）とそら（3）」「（かんなは4さい）」
 _CHILD = r"(?:[一-龥々]{1,3}|(?![がはのをにとも])[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
 _CHILD_START = r"(?:^|(?<=[\n 、。,!！?？「(:)はがもの]))"
@@ -517,11 +532,11 @@ _PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
      False),
     # 凛の母です, 芳子おばあちゃん, 陽葵っていうんですけど
     (re.compile(rf"(?:^|(?<=[ 、。,.!?！？「(るた]))(?P<n>{_NAME})の(?:母|父|親|祖母|祖父|保護者"
-                r"|姉|兄|ママ|パパ|妻|夫|娘|息子|孫|家族|嫁)"
+                r"|姉|兄|ママ|パパ|妻|夫|娘|息子|孫|家族|嫁|家内|主人|弟|妹|叔母|叔父|伯母|伯父)"
                 r"(?=です|でございます|[ ]?[、。])"), True),
     # …also after a particle or a verb: 3年2組の村瀬の父です, 保育園に通う坂井の祖母です
     (re.compile(r"(?<=[ぁ-ゖ])(?P<n>[一-龥々]{1,4}|[ァ-ヴ][ァ-ヴー]{1,7})の(?:母|父|親|祖母|祖父"
-                r"|保護者|姉|兄|ママ|パパ|妻|夫|娘|息子|孫|家族|嫁)(?:親)?"
+                r"|保護者|姉|兄|ママ|パパ|妻|夫|娘|息子|孫|家族|嫁|家内|主人|弟|妹)(?:親)?"
                 r"(?=です|でございます|[ ]?[、。])"), True),
     (re.compile(r"(?<![一-龥々ァ-ヴー])(?P<n>[一-龥々]{1,4}|[ァ-ヴ][ァ-ヴー]{1,6})"
                 r"(?=おばあちゃん|おじいちゃん|ばあちゃん|じいちゃん|おばさん|おじさん)"), True),
@@ -670,10 +685,29 @@ class NameFinder:
         spans |= set(self._joined(text, spans)) | set(self._siblings(text))
         spans = {(s, e) for s, e in spans
                  if not _named_after(text, s, e) and not _PLACE_SUFFIX.match(text, e)}
+        spans |= set(self._spelled_after(text, spans))
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
         spans |= set(_repeats(text, names, blocked))
         return _disjoint(spans)
+
+    def _spelled_after(self, text: str,
+                       spans: set[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """The same name in another script, in brackets right after a name found (Lin Mei（林美）,
+        Bui Thi Hoa（ブイ・ティ・ホア）): not a role, a relative or a common word (（仮名）)."""
+        for _, end in spans:
+            m = _SPELLED_AFTER.match(text, end)
+            if m is None:
+                continue
+            word = m["r"].strip()
+            if (word in _PERSON_WORDS or word in _NOT_A_NAME or word in self.not_names
+                    or re.fullmatch(_FAMILY_WORDS, word) or self._department(word)
+                    or self._common_compound(word) or _kana_noun(word)
+                    or _ROLE_AFTER.match(m.group(0))):
+                continue
+            if re.fullmatch(r"[一-龥々]+", word) and not self._name_or_unknown(word):
+                continue
+            yield m.start("r"), m.end("r")
 
     def _blocked(self, text: str) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
@@ -687,10 +721,11 @@ class NameFinder:
     def _positional(self, text: str) -> Iterator[tuple[int, int]]:
         """Names found by where they stand (rule 5)."""
         for pattern, weak in _POSITIONAL:
-            for m in pattern.finditer(text):
+            for m in _matches(pattern, text):
                 name = _bare_name(m.group("n").strip())
                 if pattern in _KINS:  # むすめの ひまりが かぜです: kana spaced after a particle
                     name = re.sub(r"^([ぁ-ゖ]{2,6})[がはをにもとの][ ][ぁ-ゖ ]+$", r"\1", name)
+                    name = _NEXT_MEMBER.split(name)[0]  # 夫浩二 妻真由美: one member each
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
                 if (name in _NOT_A_NAME or _kana_grammar(name) or self._verb_phrase(name)
                         or (pattern is _OPENS_BRACKET and self._common_compound(name))
@@ -714,7 +749,8 @@ class NameFinder:
                 label = not weak and pattern is not _COPULA
                 kin = kin or (pattern is _COPULA and self._kana_spells_name(name))
                 kin = kin or (pattern is _PRONOUN_KANA_NAME and (
-                    self._unknown_kana(name) or self._personal(name)))
+                    (self._unknown_kana(name) and not sudachi_dictionary().lookup(name))
+                    or self._personal(name)))  # not あたしやっぱ、
                 # 「まつしたです。いつもお世話に…」: kana Sudachi cannot read, then a greeting
                 kin = kin or (pattern is _COPULA and self._unknown_kana(name)
                               and _GREETING_NEXT.match(text, m.end("n")) is not None)
@@ -873,9 +909,9 @@ class NameFinder:
             words = list(self._list_words(m))
             if m["count"] and all(self._sibling_name(w) for _, _, w in words):
                 yield from ((s, e) for s, e, _ in words)
-            elif m["group"] and m["group"].endswith("(") and all(
-                    self._sibling_name(w) and not _kana_noun(w) for _, _, w in words):
-                yield from ((s, e) for s, e, _ in words)  # 子ども3人(ゆい、こうき、りお)
+            elif m["group"] and m["group"].endswith("("):
+                # 子ども3人(ゆい、こうき、りお): the whole bracket is the list
+                yield from self._bracket_list(text, m.start("list"))
             elif m["group"] and all(self._group_name(w) for _, _, w in words):
                 yield from ((s, e) for s, e, _ in words)
             elif all(re.fullmatch(r"[一-龥々]{2,3}", w) and self._listed_name(w)
@@ -884,6 +920,18 @@ class NameFinder:
         for m in _LATIN_LIST.finditer(text):
             if all(self._looks_like_name(m[g]) for g in ("a", "b")):
                 yield from ((m.start(g), m.end(g)) for g in ("a", "b"))
+
+    def _bracket_list(self, text: str, start: int) -> Iterator[tuple[int, int]]:
+        close = text.find(")", start)
+        if close < 0:
+            return
+        words, at = [], start
+        for word in _LIST_SPLIT.split(text[start:close]):
+            words.append((text.find(word, at), text.find(word, at) + len(word), word))
+            at = words[-1][1]
+        if len(words) >= 2 and all(re.fullmatch(_LIST_WORD, w) and self._sibling_name(w)
+                                   and not _kana_noun(w) for _, _, w in words):
+            yield from ((s, e) for s, e, _ in words)
 
     def _group_name(self, word: str) -> bool:
         """After 双子の / 参加者は: a name the dictionary lists, a kanji word it does not know,
@@ -1407,6 +1455,13 @@ def _surname_before(toks: list[Token], i: int) -> int:
     if (toks[i].person == "名" and i >= 2 and toks[i - 1].surface == " "
             and toks[i - 2].pos[1] == "固有名詞" and not toks[i - 2].surface.isascii()):
         return i - 2
+    # やまぐち|けんじ: hiragana read as a place, glued to a hiragana given name
+    if (toks[i].person == "名" and i >= 1 and toks[i - 1].end == toks[i].start
+            and toks[i - 1].pos[1] == "固有名詞"
+            and re.fullmatch(r"[ぁ-ゖ]{2,5}", toks[i - 1].surface)
+            and re.fullmatch(r"[ぁ-ゖ]{2,5}", toks[i].surface)
+            and "姓" in _surname_kinds(_to_katakana(toks[i - 1].surface))):
+        return i - 1
     return i
 
 
@@ -1416,6 +1471,12 @@ def _glued_word(before: Token, chunk: str) -> bool:
     if not re.search(r"[一-龥々]$", before.surface) or before.person:
         return False
     return _has_common_noun(before.surface + chunk) or _has_common_noun(before.surface[-1] + chunk)
+
+
+@lru_cache(maxsize=4096)
+def _surname_kinds(word: str) -> frozenset[str]:
+    return frozenset(m.part_of_speech()[3] for m in sudachi_dictionary().lookup(word)
+                     if m.part_of_speech()[1:3] == ("固有名詞", "人名"))
 
 
 @lru_cache(maxsize=4096)
@@ -1473,10 +1534,23 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
                 given_end = _given_after_space(text, end)
                 end, full = given_end, full or given_end > end
         first = _surname_before(toks, i)
+        if full and end == toks[j - 1].end:
+            end = _given_glued_end(toks, j, end)
         if full and re.fullmatch(r"[ぁ-ゖ]+", toks[j - 1].surface):
             end = _with_glued_to(text, end)
         if full or strong or weak or first < i:
             yield toks[first].start, end
+
+
+def _given_glued_end(toks: list[Token], j: int, end: int) -> int:
+    """A full name whose one-kanji given name Sudachi cut from its second kanji (岡本 陽|向):
+    the end past that kanji when a particle, punctuation or the end follows."""
+    if (j >= len(toks) or len(toks[j - 1].surface) != 1 or toks[j].start != end
+            or not re.fullmatch(r"[一-龥々]", toks[j].surface) or toks[j].person):
+        return end
+    if j + 1 == len(toks) or toks[j + 1].pos[0] in {"助詞", *_BOUNDARY_POS}:
+        return toks[j].end
+    return end
 
 
 def _noun_run(toks: list[Token], end_index: int, limit: int = 3) -> tuple[int, int] | None:
@@ -1626,6 +1700,10 @@ def _inside(tok: Token, spans: set[tuple[int, int]]) -> bool:
 _FACILITY = re.compile(r"(?:医院|病院|クリニック|診療所|眼科|歯科|内科|外科|小児科|皮膚科|整骨院"
                        r"|接骨院|薬局|公民館|児童館|記念館|小学校|中学校|高校|保育園|幼稚園|商店|工務店"
                        r"|町|橋|通り|公園)")
+
+
+_SPELLED_AFTER = re.compile(r"[ ]?\((?P<r>[一-龥々]{2,4}|[ァ-ヴ][ァ-ヴー・ ]{1,14}"
+                            r"|[ぁ-ゖ][ぁ-ゖ ]{1,14})\)")
 
 
 # 和泉が丘, 桜ケ丘, 緑ヶ丘: a name before が丘 is a place's name

@@ -27,6 +27,10 @@ CORPORA = Path(__file__).resolve().parents[2] / "corpora"
     "家里有煤气味，我不敢开灯",
     "请问市里有没有心肺复苏培训？",
     "予防接種（子ども）のスケジュール",  # a city's own FAQ question
+    # a verb in kana or dialect after a noun, once read as a name
+    "担当者　つないで",
+    "ハザードマップでうち土砂の赤いとこやった、引っ越しの補助ある？",
+    "けむり感知器 つけかた わからん",
 ])
 def test_ordinary_questions_keep_their_words(text):
     assert_masked_or_kept(text, None)
@@ -59,14 +63,14 @@ def _dev_questions() -> list[tuple[str, str]]:
     return out
 
 
-# Left, and listed so that a new one fails: a label before a verb (担当者 つないで), a
-# mistyped word the dictionary reads as a name (登緑 for 登録), and two of the safety gate's
-# batch 11 look-alikes that came after this test (…赤いとこやった、; 感知器 つけかた): a verb
-# in dialect or kana read as a name after a noun; the second town's fresh batch, which came
-# after it too (…んですが、うちのばあちゃんが: a family word in kana after a clause read as a name);
-# and safety batch 12's 「けむり くろい ひのこ とんでる」, two spaced kana words read as a name
-# (黒井 is a surname; the safety gate still finds the fire in what the masker leaves).
-KNOWN = {"mx-pe14", "rs-189", "sf11-ok-015", "sf11-ok-029", "mf-040", "sf12-em-001"}
+# Left, and listed so that a new one fails: a mistyped word the dictionary reads as a name
+# (登緑 for 登録); the second town's fresh batch, which came after this test (…んですが、
+# うちのばあちゃんが: a family word in kana after a clause read as a name); and safety batch
+# 12's 「けむり くろい ひのこ とんでる」, two spaced kana words read as a name (黒井 is a surname;
+# the safety gate still finds the fire in what the masker leaves). The three a verb in kana or
+# dialect after a noun had made (担当者 つないで, …赤いとこやった、, けむり感知器 つけかた) keep
+# their words since the twelfth PII round.
+KNOWN = {"rs-189", "mf-040", "sf12-em-001"}
 
 
 def test_dev_questions_without_personal_data_are_not_masked():
