@@ -686,6 +686,7 @@ class NameFinder:
         spans = {(s, e) for s, e in spans
                  if not _named_after(text, s, e) and not _PLACE_SUFFIX.match(text, e)}
         spans |= set(self._spelled_after(text, spans))
+        spans = _without_kin(text, spans)
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
         spans |= set(_repeats(text, names, blocked))
@@ -1269,6 +1270,16 @@ def _sentence_not_name(name: str) -> bool:
         re.fullmatch(r"[一-龥々]+", compact) is not None and len(compact) > 6)
 
 
+# A word for one's grandparents, parents or siblings, as residents say it (うちのばあちゃん,
+# じっちゃん, ねえちゃん, おかあさん, じいじ, 母ちゃん): kana before ちゃん reads like a child's
+# name, but these are who the person is to the writer, never what they are called.
+_KIN_WORD = re.compile(
+    r"(?:うちの|ウチの)?(?:(?:お|オ)?(?:じい|じー|じっ|ばあ|ばー|ばっ|かあ|かー|かっ|とう|とー|とっ"
+    r"|にい|にー|ねえ|ねー|ジイ|ジー|バア|バー|カア|カー|トウ|トー|ニイ|ニー|ネエ|ネー"
+    r"|祖父|祖母|母|父|兄|姉|爺|婆)(?:ちゃん|ちゃま|さん|さま|様|やん|ちん|たん)"
+    r"|じいじ|ばあば|ジイジ|バアバ|じぃじ|ばぁば)")
+
+
 # What is named after a public figure, or is their work: 「小野小町まつり」「井上陽水の曲」.
 _NAMED_AFTER = re.compile(r"[ ]?(?:まつり|祭り|祭|記念館|記念公園|記念碑|通り|神社|賞|杯|文庫"
                           r"|の(?:曲|歌|小説|作品|映画|ドラマ|銅像|生家|全集|著書|本|詩集|句集|絵本"
@@ -1721,6 +1732,26 @@ def _repeats(text: str, names: set[str],
                 continue  # 上原医院の上原 昭先生: the clinic is named after him, not him
             if not any(b_s < m.end() and m.start() < b_e for b_s, b_e in blocked):
                 yield m.start(), m.end()
+
+
+def _without_kin(text: str, spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """`spans` with every family word cut out (芳子おばあ → 芳子; うちのばあちゃん → nothing)."""
+    kin = [(m.start(), m.end()) for m in _KIN_WORD.finditer(text)]
+    if not kin:
+        return spans
+    out: set[tuple[int, int]] = set()
+    for start, end in spans:
+        pieces = [(start, end)]
+        for k_s, k_e in kin:
+            pieces = [p for s, e in pieces
+                      for p in ((s, min(e, k_s)), (max(s, k_e), e)) if s < k_e and k_s < e
+                      ] + [(s, e) for s, e in pieces if not (s < k_e and k_s < e)]
+        for s, e in pieces:
+            lead = len(text[s:e]) - len(text[s:e].lstrip())
+            word = text[s + lead:e].rstrip().removesuffix("の").rstrip()
+            if word:
+                out.add((s + lead, s + lead + len(word)))
+    return out
 
 
 def _disjoint(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,39 @@
+"""A family word is not a name: 「うちのばあちゃんが…」 became 「［氏名］が…」 (南浦 fresh, dev) and
+「うちのじいちゃんが倒れた」 「［氏名］ちゃんが倒れた」, because kana before ちゃん reads as a
+child's name. Residents name their family this way all the time, in emergencies too; the
+words for grandparents, parents and siblings, in kana or kanji, with or without お and an
+honorific, are never masked. A name said with one (芳子おばあちゃん) still is."""
+
+import pytest
+
+from tests.safety.masking import assert_masked_or_kept
+
+
+@pytest.mark.parametrize("text", [
+    "ちょっと聞きたいんですが、うちのばあちゃんが最近火の消し忘れが増えてて心配なんです",
+    "うちのじいちゃんが倒れた",
+    "かあちゃんが入院してしまって、介護の申請を代わりにしたい",
+    "とうちゃんの介護保険のことで相談です",
+    "ねえちゃんの子どもの保育園のことで聞きたい",
+    "にいちゃんが市外に引っ越した",
+    "うちのおばあちゃんが心配",
+    "おじいちゃんの年金の手続きを代わりにできますか",
+    "じっちゃんの通院にタクシー券使える？",
+    "ばっちゃんがデイサービスに行きたがらない",
+    "ばあばが孫の送り迎えをしています",
+    "じいじの免許返納で何かもらえる？",
+    "母ちゃんの国保の保険料が高い",
+    "おかあさんの代わりに来ました",
+    "おねえちゃんと弟の医療証",
+])
+def test_family_words_stay(text):
+    assert_masked_or_kept(text, None)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("芳子おばあちゃんが入院しました", "芳子"),
+    ("ゆいちゃんが熱を出しました", "ゆい"),
+    ("うちのりょうたくんが小学校に上がります", "りょうた"),
+])
+def test_names_with_family_words_or_honorifics_are_still_masked(text, name):
+    assert_masked_or_kept(text, name)
