@@ -1271,12 +1271,16 @@ def _sentence_not_name(name: str) -> bool:
 
 
 # A word for one's grandparents, parents or siblings, as residents say it (うちのばあちゃん,
-# じっちゃん, ねえちゃん, おかあさん, じいじ, 母ちゃん): kana before ちゃん reads like a child's
-# name, but these are who the person is to the writer, never what they are called.
+# じっちゃん, ねえちゃん, おかあさん, じいじ, 母ちゃん), and for a baby or the people next door
+# (あかちゃん, おっちゃん, おばちゃん): kana before ちゃん reads like a child's name, but these
+# say who the person is to the writer, never what they are called.
 _KIN_WORD = re.compile(
-    r"(?:うちの|ウチの)?(?:(?:お|オ)?(?:じい|じー|じっ|ばあ|ばー|ばっ|かあ|かー|かっ|とう|とー|とっ"
-    r"|にい|にー|ねえ|ねー|ジイ|ジー|バア|バー|カア|カー|トウ|トー|ニイ|ニー|ネエ|ネー"
+    # not inside a kana word: かとうさん and さとうちゃん are 加藤 and 佐藤
+    r"(?:(?<=^)|(?<=[^ぁ-ゖァ-ヺー])|(?<=の))"
+    r"(?:うちの|ウチの)?(?:(?:ひい|ひぃ)?(?:お|オ)?(?:じい|じー|じっ|ばあ|ばー|ばっ|かあ|かー|かっ"
+    r"|とう|とー|とっ|にい|にー|ねえ|ねー|ジイ|ジー|バア|バー|カア|カー|トウ|トー|ニイ|ニー|ネエ|ネー"
     r"|祖父|祖母|母|父|兄|姉|爺|婆)(?:ちゃん|ちゃま|さん|さま|様|やん|ちん|たん)"
+    r"|(?:お|オ)(?:じ|ば|っ)(?:ちゃん|さん)|(?:あか|赤)ちゃん"
     r"|じいじ|ばあば|ジイジ|バアバ|じぃじ|ばぁば)")
 
 

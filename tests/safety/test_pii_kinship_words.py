@@ -25,6 +25,11 @@ from tests.safety.masking import assert_masked_or_kept
     "母ちゃんの国保の保険料が高い",
     "おかあさんの代わりに来ました",
     "おねえちゃんと弟の医療証",
+    "ひいばあちゃんの介護のことで",
+    "隣のおっちゃんが言ってた",
+    "近所のおばちゃんが倒れてる",
+    "あかちゃんの よぼうせっしゅ どこで",
+    "赤ちゃんのおむつ代",
 ])
 def test_family_words_stay(text):
     assert_masked_or_kept(text, None)
@@ -34,6 +39,9 @@ def test_family_words_stay(text):
     ("芳子おばあちゃんが入院しました", "芳子"),
     ("ゆいちゃんが熱を出しました", "ゆい"),
     ("うちのりょうたくんが小学校に上がります", "りょうた"),
+    ("かとうさんに伝えてください", "かとう"),
+    ("さとうちゃんが熱を出しました", "さとう"),
+    ("叔母のひろこおばさんが一人暮らしです", "ひろこ"),
 ])
 def test_names_with_family_words_or_honorifics_are_still_masked(text, name):
     assert_masked_or_kept(text, name)
