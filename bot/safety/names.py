@@ -1280,7 +1280,8 @@ _KIN_WORD = re.compile(
     r"(?:うちの|ウチの)?(?:(?:ひい|ひぃ)?(?:お|オ)?(?:じい|じー|じっ|ばあ|ばー|ばっ|かあ|かー|かっ"
     r"|とう|とー|とっ|にい|にー|ねえ|ねー|ジイ|ジー|バア|バー|カア|カー|トウ|トー|ニイ|ニー|ネエ|ネー"
     r"|祖父|祖母|母|父|兄|姉|爺|婆)(?:ちゃん|ちゃま|さん|さま|様|やん|ちん|たん)"
-    r"|(?:お|オ)(?:じ|ば|っ)(?:ちゃん|さん)|(?:あか|赤)ちゃん"
+    r"|(?:お|オ)(?:じ|ば|っ)(?:ちゃん|さん)|(?:あか|赤)ちゃん|あんちゃん|兄ちゃん"
+    r"|(?:お|オ)?(?:じょう|嬢)(?:ちゃん|さん)|(?:お|オ)?(?:ぼっ|坊っ|坊)ちゃん"
     r"|じいじ|ばあば|ジイジ|バアバ|じぃじ|ばぁば)")
 
 
@@ -1519,6 +1520,8 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
         start, end = toks[i].start, toks[j - 1].end
         if i and toks[i - 1].end == start and _glued_word(toks[i - 1], text[start:end]):
             continue
+        if _kana_word_head(text, toks, i, j):
+            continue
         kinds = [t.person for t in toks[i:j]]
         after, before = text[end:end + 12], text[max(0, start - 12):start]
         full = len(kinds) >= 2 and kinds[0] == "姓"
@@ -1555,6 +1558,16 @@ def _tagged(text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
             end = _with_glued_to(text, end)
         if full or strong or weak or first < i:
             yield toks[first].start, end
+
+
+def _kana_word_head(text: str, toks: list[Token], i: int, j: int) -> bool:
+    """Kana read as a name only through the dictionary's other entries, glued to a kana noun
+    that goes on the word (ぼくは しょう|がく３ねんせい): the head of a longer word, not a name."""
+    if j >= len(toks) or not all(t.looked_up for t in toks[i:j]):
+        return False
+    nxt = toks[j]
+    return (nxt.start == toks[j - 1].end and nxt.pos[0] == "名詞"
+            and re.fullmatch(r"[ぁ-ゖ]+", text[toks[i].start:nxt.end]) is not None)
 
 
 def _given_glued_end(toks: list[Token], j: int, end: int) -> int:

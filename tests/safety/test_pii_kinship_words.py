@@ -30,6 +30,9 @@ from tests.safety.masking import assert_masked_or_kept
     "近所のおばちゃんが倒れてる",
     "あかちゃんの よぼうせっしゅ どこで",
     "赤ちゃんのおむつ代",
+    "あんちゃんが車で事故った",
+    "おじょうちゃんの入学準備",
+    "ぼっちゃんの通学路",
 ])
 def test_family_words_stay(text):
     assert_masked_or_kept(text, None)
@@ -45,3 +48,10 @@ def test_family_words_stay(text):
 ])
 def test_names_with_family_words_or_honorifics_are_still_masked(text, name):
     assert_masked_or_kept(text, name)
+
+
+def test_kana_that_only_begins_a_word_is_no_name():
+    # A child's kana: しょう reads as a name only through the dictionary's ショウ, and is glued
+    # to がく, the rest of しょうがく (小学). A kana name before です still is one.
+    assert_masked_or_kept("ぼくはしょうがく３ねんせいです。としょかんでほんかりたい", None)
+    assert_masked_or_kept("ぼくはゆうとです", "ゆうと")
