@@ -1412,7 +1412,10 @@ def _spaced_given_name(toks: list[Token], j: int) -> int:
 # punctuation; not a word the dictionary lists as a common noun (田中 市役所に).
 _GIVEN_AFTER_SPACE = re.compile(r"[ ](?P<g>[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヴ][ァ-ヴー]{1,4})"
                                 r"(?=[ ]?(?:です|でした|さん|くん|ちゃん|君|様|さま|と申|といい"
-                                r"|の|が|は|も|と|、|。|,|\(|\n|$))")
+                                r"|[、。,(\n]|$)|の|が|は|も|と"
+                                r"|[ ](?:の|が|は|も|と)(?=[ 、。,\n]|$))")
+# (after a space a particle stands alone, as in spaced kana — かとう たける の 2にんで; one
+# that begins a word is no particle — くろい ひのこ とんでる is sparks flying, not 黒井 ひのこ)
 _NOT_GIVEN = frozenset({"さん", "さま", "くん", "ちゃん", "です", "から", "まで", "より", "など",
                         "にも", "とか", "では", "には", "への", "して", "した", "する", "ます"})
 

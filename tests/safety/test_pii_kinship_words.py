@@ -55,3 +55,14 @@ def test_kana_that_only_begins_a_word_is_no_name():
     # to がく, the rest of しょうがく (小学). A kana name before です still is one.
     assert_masked_or_kept("ぼくはしょうがく３ねんせいです。としょかんでほんかりたい", None)
     assert_masked_or_kept("ぼくはゆうとです", "ゆうと")
+
+
+@pytest.mark.parametrize("text, value", [
+    # after a space, a particle that begins a word is none: smoke and sparks, not 黒井 ひのこ
+    ("となりのおうち けむり くろい ひのこ とんでる", None),
+    # spaced kana: a particle standing alone after the given name still ends it
+    ("かとう たける の 2にんで いきます", "たける"),
+    ("黒井 ひのこと申します", "ひのこ"),
+])
+def test_a_given_name_after_a_space_ends_where_a_particle_stands(text, value):
+    assert_masked_or_kept(text, value)
