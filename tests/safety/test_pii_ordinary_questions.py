@@ -64,13 +64,12 @@ def _dev_questions() -> list[tuple[str, str]]:
 
 
 # Left, and listed so that a new one fails: a mistyped word the dictionary reads as a name
-# (登緑 for 登録); and safety batch 12's 「けむり くろい ひのこ とんでる」, two spaced kana words
-# read as a name (黒井 is a surname; the safety gate still finds the fire in what the masker
-# leaves). The three a verb in kana or dialect after a noun had made (担当者 つないで,
-# …赤いとこやった、, けむり感知器 つけかた) keep their words since the twelfth PII round, and
-# the second town's …うちのばあちゃんが (a family word read as a name) since family words are
-# never names (tests/safety/test_pii_kinship_words.py).
-KNOWN = {"rs-189", "sf12-em-001"}
+# (登緑 for 登録). The three a verb in kana or dialect after a noun had made (担当者 つないで,
+# …赤いとこやった、, けむり感知器 つけかた) keep their words since the twelfth PII round; the
+# second town's …うちのばあちゃんが since family words are never names, and safety batch 12's
+# 「けむり くろい ひのこ とんでる」 since a particle after a space must stand alone to end a
+# given name (tests/safety/test_pii_kinship_words.py).
+KNOWN = {"rs-189"}
 
 
 def test_dev_questions_without_personal_data_are_not_masked():
