@@ -11,12 +11,18 @@ from sqlalchemy.orm import Session
 from bot.services import Services
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    """`async`, though it only reads an attribute: FastAPI runs a plain function dependency in
+    the thread pool, a hop per request for nothing."""
+    return services_of(request)
+
+
+def services_of(request: Request) -> Services:
     return request.app.state.services
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    with get_services(request).db.session() as s:
+    with services_of(request).db.session() as s:
         yield s
 
 

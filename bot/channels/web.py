@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
 from bot.deps import ServicesDep, SessionDep
@@ -200,12 +200,18 @@ def _unless_urgent(services: ServicesDep, message: Incoming, check: Callable[[],
              responses=_errors(403, 404, 409, 413, 422, 429))
 def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionDep,
          x_conversation_token: TokenHeader = None,
-         idempotency_key: IdempotencyKey = None) -> ChatResponse:
+         idempotency_key: IdempotencyKey = None) -> Response:
     """住民の質問に答えます。新しい会話では conversation_id を省略し、返される token を保存して
     以後の呼び出しで X-Conversation-Token ヘッダーに付けてください。
 
     再送するときは同じ Idempotency-Key ヘッダーを付けると、同じ会話では最初の応答が返り、
     やり取りは二重になりません（conversation_id を指定した呼び出しで有効）。"""
+    return _json(_answer(body, request, services, s, x_conversation_token, idempotency_key))
+
+
+def _answer(body: ChatRequest, request: Request, services: ServicesDep, s: SessionDep,
+            x_conversation_token: str | None, idempotency_key: str | None) -> ChatResponse:
+    """One turn of /api/chat (and of its stream)."""
     message = services.chat.receive(body.message)  # masked before anything else runs
     lang = services.languages.choose(body.lang, message.text)
     limited = _unless_urgent(services, message,
@@ -224,6 +230,12 @@ def chat(body: ChatRequest, request: Request, services: ServicesDep, s: SessionD
     return _response(turn)
 
 
+def _json(out: ChatResponse) -> Response:
+    """The same JSON that `response_model` would send, without FastAPI validating the model a
+    second time in another hop to the thread pool."""
+    return Response(out.model_dump_json(), media_type="application/json")
+
+
 def _claim(s: SessionDep, conv: Conversation, key: str) -> Turn | None:
     try:
         return idempotency.replay(s, conv, key) or idempotency.claim(s, conv, key)
@@ -239,7 +251,7 @@ def chat_stream(body: ChatRequest, request: Request, services: ServicesDep, s: S
                 x_conversation_token: TokenHeader = None,
                 idempotency_key: IdempotencyKey = None) -> StreamingResponse:
     """/api/chat と同じ処理を Server-Sent Events で返します（meta → delta… → done）。"""
-    response = chat(body, request, services, s, x_conversation_token, idempotency_key)
+    response = _answer(body, request, services, s, x_conversation_token, idempotency_key)
 
     def events() -> Iterator[str]:
         meta = {"conversation_id": response.conversation_id, "token": response.token,

@@ -167,8 +167,11 @@ class ChatService:
 
     def _stored(self, s: Session, turn: Turn, on_stored: Callable[[Session, Turn], None] | None,
                 commit: bool) -> Turn:
-        """Write the turn (one flush, with `on_stored`'s changes) and commit when asked to
-        (the emergency and hold paths leave the commit to the caller, as before)."""
+        """Write the turn (its messages with Core, the rest in one flush, with `on_stored`'s
+        changes) and commit when asked to (the emergency and hold paths leave the commit to
+        the caller, as before)."""
+        repo.store_turn(s, turn.conversation, [m for m in (turn.resident_message,
+                                                           turn.bot_message) if m is not None])
         s.flush()
         if on_stored is not None:
             on_stored(s, turn)

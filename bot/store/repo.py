@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, case, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Table, bindparam, case, insert, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import (
     AuditLog,
@@ -81,6 +82,52 @@ def add_message(s: Session, conv: Conversation, role: str, text: str, flush: boo
     if flush:
         s.flush()
     return msg
+
+
+_MESSAGES: Table = Message.__table__  # type: ignore[assignment]
+_CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
+# One statement for every turn: cached once compiled. RETURNING in the order of the rows
+# (on SQLite SQLAlchemy then sends them one by one; on PostgreSQL in one statement).
+_INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
+_INSERT_CONVERSATION = insert(_CONVERSATIONS)
+_TOUCH_CONVERSATION = (update(_CONVERSATIONS)
+                       .where(_CONVERSATIONS.c.id == bindparam("conv_id"))
+                       .values(updated_at=bindparam("at")))
+
+
+def store_turn(s: Session, conv: Conversation, messages: list[Message]) -> None:
+    """Write a turn's pending messages (and its conversation when new, or its `updated_at`)
+    with SQLAlchemy Core — a few cached statements instead of the ORM's unit of work, which
+    was most of a cached answer's CPU — and keep them in the session as stored rows, as a
+    flush would (ids, every column loaded, nothing read back). Anything else pending (an
+    idempotency record, an escalation) is left to the next flush."""
+    pending = [m for m in messages if m in s.new]
+    if not pending:
+        return
+    at = now()
+    conn = s.connection()
+    if conv in s.new:
+        s.expunge(conv)
+        conv.created_at = conv.created_at or at
+        conv.updated_at = at
+        conv.channel = conv.channel or "web"
+        conv.negative_feedback = conv.negative_feedback or 0
+        conn.execute(_INSERT_CONVERSATION, {c.key: getattr(conv, c.key)
+                                            for c in _CONVERSATIONS.columns})
+        make_transient_to_detached(conv)
+        s.add(conv)
+    else:
+        conn.execute(_TOUCH_CONVERSATION, {"conv_id": conv.id, "at": at})
+        set_committed_value(conv, "updated_at", at)
+    for m in pending:
+        s.expunge(m)
+        m.created_at = at
+    rows = [{c.key: getattr(m, c.key) for c in _MESSAGES.columns if c.key != "id"}
+            for m in pending]
+    for m, row in zip(pending, conn.execute(_INSERT_MESSAGES, rows).all(), strict=True):
+        m.id = row.id
+        make_transient_to_detached(m)
+        s.add(m)
 
 
 def messages_after(s: Session, conv_id: str, after: int = 0) -> list[Message]:

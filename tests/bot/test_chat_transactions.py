@@ -2,6 +2,7 @@
 pipeline answers, and a turn — the resident's message and the reply — is written in one short
 transaction, on SQLite and on PostgreSQL."""
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -151,3 +152,42 @@ def test_escalations_point_at_the_stored_message(pipeline, db, question):
         assert esc is not None and esc.message_id == turn.resident_message.id
     else:
         assert esc is None
+
+
+def _json(value):
+    return json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_turn_is_stored_whole_and_nothing_is_read_back(pipeline, db, existing):
+    """The turn's rows go out with Core; the session keeps them as stored rows: every column
+    the response reads is there without a SELECT, and the database holds the same."""
+    chat = _service(pipeline)
+    if existing:
+        with db.session() as s:
+            conv_id = repo.create_conversation(s)[0].id
+    log = Statements()
+    log.watch(db.engine)
+    with db.session() as s:
+        conv = s.get(Conversation, conv_id) if existing else chat.open(s, None, None)[0]
+        turn = chat.ask(s, conv, chat.receive("燃やすごみの収集日はいつですか"))
+        after_ask = len(log.sent)
+        bot, resident = turn.bot_message, turn.resident_message
+        seen = {"bot": (bot.id, bot.text, bot.decision, bot.outcome, bot.confidence,
+                        bot.citations, bot.choices, bot.trace, bot.created_at),
+                "resident": (resident.id, resident.text, resident.created_at),
+                "conv": (conv.id, conv.channel, conv.created_at, conv.updated_at,
+                         conv.negative_feedback)}
+        assert s.get(Message, bot.id) is bot and bot in s and conv in s
+        assert not s.dirty and not s.new
+        assert len(log.sent) == after_ask  # nothing read back
+    with db.session() as s:
+        b, r = s.get(Message, bot.id), s.get(Message, resident.id)
+        c = s.get(Conversation, conv.id)
+        # JSON as stored (the reply's trace holds tuples; the ORM kept them in memory too)
+        assert (b.id, b.text, b.decision, b.outcome, b.confidence, b.citations, b.choices,
+                b.trace, b.created_at) == (*seen["bot"][:7], _json(seen["bot"][7]),
+                                           seen["bot"][8])
+        assert (r.id, r.text, r.created_at) == seen["resident"]
+        assert (c.id, c.channel, c.created_at, c.updated_at, c.negative_feedback) == seen["conv"]
+        assert r.role == "resident" and b.role == "bot" and b.conversation_id == conv.id
