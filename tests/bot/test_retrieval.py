@@ -118,3 +118,29 @@ def test_a_mistyped_compound_is_searched_as_the_word_it_reads_as(mini_index, emb
     assert r.spelled == ["住民票"] and "票" in r.tokens  # searched beside the message
     assert r.hits[0].passage.doc_id == "T-SHIMIN-001"
     assert hybrid.retrieve("住民票の写しはどこでとれますか").spelled == []  # typed right
+
+
+def test_the_handle_follows_a_swap_of_current_and_reads_it_only_when_it_changed(
+        tmp_path, monkeypatch):
+    """CURRENT is read again only when a stat says it changed; a swap (a rename, as ingest
+    does it) is seen at the next call."""
+    from bot.retrieval.hybrid import IndexHandle
+    from ingest.store import ChromaConfig, IndexPaths
+
+    paths = IndexPaths(tmp_path)
+    for name in ("g1", "g2"):
+        paths.generation_dir(name).mkdir(parents=True)
+    paths.swap("g1")
+    handle = IndexHandle(tmp_path, ChromaConfig())
+    reads = []
+    real = IndexPaths.current_generation
+    monkeypatch.setattr(IndexPaths, "current_generation",
+                        lambda self: reads.append(1) or real(self))
+    assert handle._current_name() == "g1"
+    assert handle._current_name() == "g1"
+    assert len(reads) == 1
+    paths.swap("g2")
+    assert handle._current_name() == "g2"
+    assert len(reads) == 2
+    paths.current.unlink()
+    assert handle._current_name() is None
