@@ -50,6 +50,13 @@ _KANJI_NUMBER = re.compile(
     r"(?![〇一二三四五六七八九十])")
 
 
+# Old and variant kanji of surnames and given names that NFKC leaves as they are (髙橋, 山﨑,
+# 𠮷田, 齋藤, 渡邉, 濵田, 惠美): the dictionary reads a name written so as unknown characters,
+# so they are looked for in their everyday form. One character for one: the index map holds.
+_VARIANT_KANJI = str.maketrans("髙﨑𠮷濵邉邊齋齊惠廣彌實國澤嶋冨",
+                               "高崎吉浜辺辺斎斉恵広弥実国沢島富")
+
+
 @dataclass(frozen=True)
 class Folded:
     """`text` is the normalized message; `starts[i]`/`ends[i]` bound the original characters
@@ -96,7 +103,8 @@ def fold(text: str, numbers: bool = False) -> Folded:
     starts: list[int] = []
     ends: list[int] = []
     for start, end in _clusters(text):
-        piece = unicodedata.normalize("NFKC", strip_hidden(text[start:end]))
+        piece = unicodedata.normalize("NFKC", strip_hidden(text[start:end])).translate(
+            _VARIANT_KANJI)
         chars.extend(piece)
         starts.extend([start] * len(piece))
         ends.extend([end] * len(piece))

@@ -36,11 +36,13 @@ from bot.retrieval.language import CHINESE, KANA
 from ingest.readings import kana_heavy
 from ingest.text import SudachiPerThread, sentences, sudachi_dictionary
 
-_HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん|さ[ーぁ~〜]+ん|ちゃ[ーぁ~〜]+ん"
+_HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん(?!ぽん|ねる)"
+                        r"|さ[ーぁ~〜]+ん|ちゃ[ーぁ~〜]+ん"
                         r"|く[ーぅ~〜]+ん|氏|殿|先生|課長|係長|部長"
                         r"|主任|議員|宛て|宛|あて|弁護士|司法書士|行政書士|税理士|医師|院長|園長"
                         r"|校長|教頭|社長|会長)")
 _SELF_INTRO = re.compile(r"^[ ]?(?:と[ ]?申します|と申す|と[ ]?いいます|と[ ]?言います"
+                         r"|っちゅう(?:もん|者)|ちゅう(?:もん|者)|っつう(?:もん|者)|っていうもん"
                          r"|って[ ]?言います|って[ ]?いいます|と[ ]?(?:いう|言う)者|っていう者)")
 _HUMBLE_INTRO = re.compile(r"^[ ]?と申(?:します|す)")
 _WEAK = re.compile(r"^[ ]?(?:です|でーす|っす|でございます|だよ|だけど|ですが)")
@@ -56,7 +58,8 @@ _VISITS = re.compile(r"^[ ]?(?:が|から|より)[ ]?(?:伺|うかが|お伺い|
 _REACHED = re.compile(r"^[ ]?(?:まで[ ]?(?:お?折り?返し|ご?連絡|ご一報|お?電話|返信|お知らせ)"
                       r"|の[ ]?(?:携帯|けいたい|ケータイ|スマホ|連絡先|メアド|メールアドレス))")
 _ABOUT = re.compile(r"^[ ]?の件で[ ]?(?:お?電話|ご?連絡|お便り|通知|伺|お伺)")
-_PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あたし)は[ ]?$")
+_PRONOUN = re.compile(r"(?:私|わたし|わたくし|僕|ぼく|俺|自分|あたし|わし|ワシ|儂|おら|オラ|おいら"
+                      r"|あたい)は[ ]?$")
 _RELATIVE = re.compile(r"(?:父|母|夫|妻|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|家族|親"
                        r"|嫁|婿|姪っ子|甥っ子|姪|甥|いとこ|叔母|叔父|伯母|伯父|義母|義父"
                        r"|旦那|だんな|家内|女房|嫁さん|奥さん|かみさん)"
@@ -224,6 +227,14 @@ _ROMAJI_INTRO = re.compile(rf"(?:^|\n|(?<![A-Za-z]){_GREET_LATIN}[,.!]?)[ ]?"
                            r"(?P<n>[A-Za-z]{2,}(?:[ ][A-Za-z]{2,}){1,2})[ ]?"
                            r"(?=(?i:desu|to moushimasu|to iimasu)\b|です|と申し|といい)")
 _ROMAJI_HERE = re.compile(r"(?:^|(?<=[.!?,\n]))[ ]?(?P<n>[a-z]{2,}(?:[ ][a-z]{2,}){1,2})[ ]here\b")
+# lower-case romaji after a cue typed in romaji or English: 「namae wa suzuki hana desu」
+# 「watashi wa nguyen thi lan desu」「from: takahashi mio」 (checked: romaji words)
+_ROMAJI_WORD = r"(?!desu\b|and\b|no\b|to\b|ga\b|wa\b)[a-z]{2,}"
+_ROMAJI_VERB = re.compile(r"(?:masu|mashita|masen|mashou|nai|tai|desu|deshita|mashite)$")
+_ROMAJI_CUED = re.compile(r"(?:^|(?<=[ .,!?\n]))(?i:namae wa|watashi wa|watashi no namae wa"
+                          r"|boku wa|from:)[ ]?"
+                          rf"(?P<n>{_ROMAJI_WORD}(?:[ ]{_ROMAJI_WORD}){{1,2}})"
+                          r"(?=[ ]?(?:[,.!?\n]|$)|[ ](?:desu|to moushimasu|to iimasu|and|here)\b)")
 # A word of romanized Japanese (or of a name written so): syllables only.
 _ROMAJI_SYLLABLES = re.compile(r"(?:(?:[kgsztdnhbpmrfjwy]|sh|ch|ts|[kgnhbpmr]y)?[aiueo]"
                                r"|n(?![aiueoy]))+", re.IGNORECASE)
@@ -268,6 +279,11 @@ _CHINESE_WORD = re.compile(CHINESE.pattern + "|[了我很你他她吧呀啊]")
 # Pronouns a clause can go on with (…ですが、こちらでは): not a child's name.
 _PRONOUN_KANA = re.compile(r"^(?:こちら|そちら|あちら|どちら|こっち|そっち|あっち|どっち|ここ|そこ"
                            r"|あそこ|どこ|これ|それ|あれ|どれ|みんな|みなさん)")
+_QUOTE_OPENS = re.compile(rf"[「『](?:おい|ねえ|ほら|ちょっと)?[、 ]?(?P<n>{_NAME})"
+                          r"(?=[、!！]|より[」』])")
+_QUOTE_CALLED = re.compile(rf"[「『](?:おい|ねえ|ほら)[、 ]?(?P<n>{_NAME})(?=[」』])")
+_CHAT_LINE = re.compile(rf"(?:^|(?<=\n))(?P<n>{_NAME})[:：](?=[^\n]{{2,}})")
+_SUDACHI_NAMED = (_QUOTE_OPENS, _QUOTE_CALLED, _CHAT_LINE)
 _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # after a label: 名前は…, 名義：…, 氏名 …, 送信者 …
     # (not a placeholder: 「［氏名］煤气味」 is a masked text, not a label)
@@ -411,6 +427,18 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_ROMAJI_INTRO, False),
     # lower case, then 'here': 「hello, hiroshi tanaka here」
     (_ROMAJI_HERE, False),
+    (_ROMAJI_CUED, False),
+    # a form's reading line: 「よみ　とだ　たいぞう」「読み：ナカノ ユキ」
+    (re.compile(rf"(?:^|(?<=\n))[ ]?(?:よみ|読み|ヨミ|よみがな|ヨミガナ|読み仮名)(?:[:：]|[ ])[ ]?"
+                rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
+    # the opening of quoted speech, a tagged name called or signing: 「美月、早く…」
+    # 「おい、典子」「矢島より」
+    # (each word one Sudachi itself tags a name: checked in `_positional`)
+    (_QUOTE_OPENS, False),
+    (_QUOTE_CALLED, False),
+    # a chat log copied in: a tagged name opening a line, a colon, then what was said
+    # (「澄子：ごみの日いつだっけ？」; not 邮箱：, Endereço:, 振込先名義：)
+    (_CHAT_LINE, False),
     # a Chinese name opening a contact line: 「李明、电话…」
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})"
                 r"(?=[、，,][ ]?(?:电话|電話|手机|手機|邮箱|郵箱|地址|住所|tel|TEL|[0-9+]))"),
@@ -589,7 +617,9 @@ _NOT_A_NAME = frozenset({"何", "なに", "なん", "どこ", "だれ", "誰", "
                          "ここ", "そこ", "それ", "これ", "あれ", "大丈夫", "まだ", "もう",
                          "ありがとう", "りょうかい", "りょーかい", "おっけー", "はーい",
                          # an honorific alone (母ちゃんの, 父さんが): the word it follows is who
-                         "ちゃん", "さん", "くん", "さま", "様", "ちゃま", "たん"})
+                         "ちゃん", "さん", "くん", "さま", "様", "ちゃま", "たん",
+                         # kana dishes the dictionary's other entries list as names
+                         "ちゃんぽん", "ちゃんこ"})
 
 
 @dataclass(frozen=True)
@@ -687,6 +717,8 @@ class NameFinder:
                  if not _named_after(text, s, e) and not _PLACE_SUFFIX.match(text, e)}
         spans |= set(self._spelled_after(text, spans))
         spans = _without_kin(text, spans)
+        spans = {(s, e) for s, e in spans if not _PET_BEFORE.search(text, max(0, s - 12), s)
+                 and not (_CARRIER.fullmatch(text, s, e) and _HONORIFIC.match(text[e:e + 3]))}
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
         spans |= set(_repeats(text, names, blocked))
@@ -806,7 +838,13 @@ class NameFinder:
             return self._kana_given_name(name)
         if pattern is _OWN_LINE:
             return not _chinese(name)
-        if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE):
+        if pattern in _SUDACHI_NAMED:
+            toks = [t for t in self.tokens(name) if t.surface.strip()]
+            return bool(toks) and all(t.person in {"姓", "名"} and not t.looked_up
+                                      for t in toks)
+        if pattern is _ROMAJI_CUED and any(_ROMAJI_VERB.search(w) for w in name.split()):
+            return False  # 「namae wa kaite arimasu」: a sentence in romaji, no name
+        if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE, _ROMAJI_CUED):
             return _romaji_name(name)
         if pattern in _SURNAME_SLOTS:
             return self._nameable(name, "姓") and name not in self.not_names
@@ -1285,6 +1323,23 @@ _KIN_WORD = re.compile(
     r"|じいじ|ばあば|ジイジ|バアバ|じぃじ|ばぁば)")
 
 
+# The people around a resident named by their role in kana (けあまねさん, じちかいちょうさん,
+# みんせいいいんさん) and the house next door (となりの): the dictionary finds names inside them.
+_ROLE_KANA = re.compile(
+    r"(?:(?<=^)|(?<=[^ぁ-ゖァ-ヺー])|(?<=の))"
+    r"(?:(?:けあまね|けあまねーじゃー|じちかいちょう|じちかい|ちょうないかいちょう|みんせいいいん"
+    r"|ほけんし|かんごし|へるぱー|かんりにん|はんちょう|おおや|たんにん|しちょう|ゆうびんや"
+    r"|はいたつ|おまわり|けいさつ|ほいくし|せんせい|いしゃ|はいしゃ)(?:さん|さま|ちゃん)"
+    r"|お?となり(?=の|に|で|は|が|、|[ ]))")
+# Carriers residents call by name with さん (ヤマトさんに頼んだ): a company, no person.
+_CARRIER = re.compile(r"ヤマト|クロネコ|佐川急便|西濃|セイノー|日通|福山通運")
+# A pet's name (うちの犬のポチ, インコのピーちゃん, 犬の名前はコタロウ): no personal data.
+_PET_BEFORE = re.compile(
+    r"(?:犬|いぬ|イヌ|わんこ|ワンコ|愛犬|猫|ねこ|ネコ|愛猫|にゃんこ|インコ|オウム|文鳥|小鳥|鳥"
+    r"|ハムスター|うさぎ|ウサギ|兎|金魚|メダカ|亀|カメ|フェレット|ペット)"
+    r"の(?:(?:名前|なまえ)(?:は|が|:)?)?[ ]?[「『]?$")
+
+
 # What is named after a public figure, or is their work: 「小野小町まつり」「井上陽水の曲」.
 _NAMED_AFTER = re.compile(r"[ ]?(?:まつり|祭り|祭|記念館|記念公園|記念碑|通り|神社|賞|杯|文庫"
                           r"|の(?:曲|歌|小説|作品|映画|ドラマ|銅像|生家|全集|著書|本|詩集|句集|絵本"
@@ -1757,6 +1812,7 @@ def _repeats(text: str, names: set[str],
 def _without_kin(text: str, spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """`spans` with every family word cut out (芳子おばあ → 芳子; うちのばあちゃん → nothing)."""
     kin = [(m.start(), m.end()) for m in _KIN_WORD.finditer(text)]
+    kin += [(m.start(), m.end()) for m in _ROLE_KANA.finditer(text)]
     if not kin:
         return spans
     out: set[tuple[int, int]] = set()

@@ -297,8 +297,10 @@ _POSTAL = (re.compile(r"〒[ ]?[0-9]{3}[ \-]?[0-9]{4}(?![0-9])"),
 
 _NUM = "(?:[0-9]+|[一二三四五六七八九十]+)"
 # A building and room after the house number: 「グリーンハイツ203号室」「メゾン若葉 305」「-402」,
-# 「グランシティ南 A棟 812」「サンハイツ西が丘 2階B号室」「ひまわり荘5号」.
+# 「グランシティ南 A棟 812」「サンハイツ西が丘 2階B号室」「ひまわり荘5号」; kana may end the name
+# right before the room (「ハイツみどり 301」「コーポさくら 102」).
 _BUILDING_WORD = (r"(?:[ァ-ヴA-Za-z][ァ-ヴー・A-Za-z一-龥々がヶノ]{1,15}"
+                  r"(?:[ぁ-ゖ]{1,5}(?=[ ]?[0-9]))?"
                   r"|[一-龥々ヶがぁ-んァ-ヴー]{1,10}"
                   r"(?:荘|寮|団地|住宅|ビル|棟|館|ハイツ|マンション|コーポ|ハウス))")
 _BUILDING = rf"{_BUILDING_WORD}(?:[ ]{_BUILDING_WORD}){{0,2}}"
@@ -389,6 +391,14 @@ def _is_house_number(place: str, dashed: str | None, before: str) -> bool:
     return bool(_CITY_AND_DISTRICT.search(place)) and not _OFFICE_END.search(place)
 
 
+# A flat in a housing estate, by block and door without a house number: 「市営住宅12棟305号」
+# 「東町5丁目の県営団地 3号棟 201号室」 (the district before it, when said, goes with it).
+_ESTATE = re.compile(r"(?:[一-龥々ヶがァ-ヴー]{1,6}[0-9]{1,2}丁目の?[ ]?)?"
+                     r"(?:市営|県営|都営|府営|道営|町営|村営|公営|UR|公社)?[一-龥々ァ-ヴー]{0,8}"
+                     r"(?:住宅|団地)[ ]?[0-9A-Za-z]{1,3}(?:号棟|棟)[ ]?(?:の[ ]?)?[0-9]{1,4}"
+                     r"(?:号室|号|室)?(?![0-9])")
+
+
 def addresses(text: str) -> list[Hit]:
     """A place name followed by a house-level number (…丁目…番…号, …番地, N-N-N), and
     romaji addresses (2-18-6 Minatomachi).
@@ -409,6 +419,8 @@ def addresses(text: str) -> list[Hit]:
         office = not m.group("room") and _beside_office(text, start, m.end())
         if _is_house_number(place, m.group("dashed"), before) and not office:
             out.append(Hit("address", start, m.end()))
+    out += [Hit("address", m.start(), m.end()) for m in _ESTATE.finditer(text)
+            if not any(h.start <= m.start() and m.end() <= h.end for h in out)]
     return out + _romaji_addresses(text)
 
 
@@ -481,8 +493,13 @@ _D = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _ERA_YEAR = r"(?:[0-9]{1,2}|元)"
 _ERA_ASIDE = rf"(?:\([ ]?{_ERA}[ ]?{_ERA_YEAR}[ ]?年?[ ]?\)[ ]?)?"
 _Y4_ASIDE = r"(?:\([ ]?(?:18|19|20)[0-9]{2}[ ]?年?[ ]?\)[ ]?)?"
-_DATE = (rf"(?<![0-9\-/.])(?:{_ERA}[ ]?{_ERA_YEAR}[ ]?年[ ]?{_Y4_ASIDE}{_M}[ ]?月[ ]?{_D}[ ]?日"
-         rf"|{_Y4}[ ]?年[ ]?{_ERA_ASIDE}{_M}[ ]?月[ ]?{_D}[ ]?[日号號]"
+# The era's first year said in words (平成の最初の年); の between the year and the month
+# (2015年の7月7日, 平成十年の十月十日).
+_ERA_FIRST = r"の(?:最初|はじめ|始め|いちばん最初)の年"
+_YEAR_OF = r"(?:の[ ]?)?"
+_DATE = (rf"(?<![0-9\-/.])(?:{_ERA}(?:[ ]?{_ERA_YEAR}[ ]?年|{_ERA_FIRST})[ ]?{_YEAR_OF}{_Y4_ASIDE}"
+         rf"{_M}[ ]?月[ ]?{_D}[ ]?日"
+         rf"|{_Y4}[ ]?年[ ]?{_YEAR_OF}{_ERA_ASIDE}{_M}[ ]?月[ ]?{_D}[ ]?[日号號]"
          rf"|{_Y4}[ ]?년[ ]?{_M}[ ]?월[ ]?{_D}[ ]?일"
          rf"|(?:ngày[ ]?)?{_D}[ ]?tháng[ ]?{_M}[ ]?,?[ ]?năm[ ]?{_Y4}"
          rf"|(?<![0-9])[0-9]{{2}}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
@@ -490,7 +507,7 @@ _DATE = (rf"(?<![0-9\-/.])(?:{_ERA}[ ]?{_ERA_YEAR}[ ]?年[ ]?{_Y4_ASIDE}{_M}[ ]?
          rf"|{_MONTH_OTHER}[ ]?{_D},?[ ]?{_Y4}(?![0-9])"
          rf"|(?:{_Y4}|{_ERA}(?:[0-9]{{1,2}}|元))[/.\-]{_M}[/.\-]{_D}(?![0-9])"
          rf"|(?:{_D}[/.\-]{_M}|{_M}[/.\-]{_D})[/.\-]{_Y4}(?![0-9])"
-         rf"|{_D}(?:st|nd|rd|th)?[ ]?{_MONTH},?[ ]?{_Y4}(?![0-9])"
+         rf"|{_D}(?:st|nd|rd|th)?[ ]?(?:of[ ])?{_MONTH},?[ ]?{_Y4}(?![0-9])"
          rf"|{_MONTH}[ ]?{_D}(?:st|nd|rd|th)?,?[ ]?{_Y4}(?![0-9]))")
 _BIRTH_AFTER = r"(?:生まれ|うまれ|生(?![一-龥])|誕生|出生|에[ ]?태어|생(?![가-힣])|생입|생이)"
 _BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", re.IGNORECASE),
