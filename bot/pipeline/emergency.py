@@ -117,6 +117,7 @@ class Rule:
     drop: int
     clause: bool = False
     most: Tier | None = None  # a cap instead of a drop: certain becomes this, possible stays
+    kinds: tuple[str, ...] = ()  # the kinds it lowers; empty: every kind
 
     def lowers(self, folded: str, where: tuple[int, int] | None,
                words: tuple[int, int] | None = None) -> bool:
@@ -275,8 +276,14 @@ class EmergencyDetector:
                 raise ValueError(f"{path}: {name} の defer_to に未知の種類: {', '.join(unknown)}")
         rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec.get("drop", 0)),
                            spec.get("scope", "message") == "clause",
-                           Tier[str(spec["most"]).upper()] if "most" in spec else None)
+                           Tier[str(spec["most"]).upper()] if "most" in spec else None,
+                           tuple(str(k) for k in spec.get("kinds", ())))
                       for name, spec in data.get("rules", {}).items())
+        for rule in rules:
+            unknown = [k for k in rule.kinds if k not in kinds]
+            if unknown:
+                raise ValueError(f"{path}: 規則 {rule.name} の kinds に未知の種類: "
+                                 f"{', '.join(unknown)}")
         similarity = dict(data.get("similarity", {}))
         thresholds = Thresholds(**{**similarity, "weak_languages": tuple(
             similarity.get("weak_languages", ()))})
@@ -296,7 +303,8 @@ class EmergencyDetector:
         if found is None:
             return None
         tier, kind, reason, evidence = found
-        rules = self._rules(folded, evidence, tier if not kind.support else Tier.POSSIBLE)
+        rules = self._rules(folded, evidence, tier if not kind.support else Tier.POSSIBLE,
+                            kind.name)
         lowered = tier - sum(r.drop for r in rules if r.most is None)
         for r in rules:
             if r.most is not None:
@@ -397,7 +405,8 @@ class EmergencyDetector:
         word = "おそれ" if tier is Tier.CERTAIN else "可能性"
         return tier, kind, f"緊急の{word}（{kind.label}）: 「{exemplar}」に近い", evidence
 
-    def _rules(self, folded: str, evidence: dict[str, Any], tier: Tier) -> list[Rule]:
+    def _rules(self, folded: str, evidence: dict[str, Any], tier: Tier,
+               kind: str) -> list[Rule]:
         """The rules that lower this alarm; a clause rule is read from the evidence's clause
         on only when the evidence alone is certain (a weak cue is still lowered by a question
         anywhere in the message) and its kind is no support kind (a question about DV beside
@@ -406,7 +415,8 @@ class EmergencyDetector:
         said = evidence.get("match") if evidence.get("by") == "phrase" else None
         at = folded.find(said) if isinstance(said, str) and said else -1
         words = (at, at + len(said)) if isinstance(said, str) and at >= 0 else None
-        hits = [r for r in self.rules if r.lowers(folded, where, words)]
+        hits = [r for r in self.rules
+                if (not r.kinds or kind in r.kinds) and r.lowers(folded, where, words)]
         if hits:
             evidence["lowered_by"] = [r.name for r in hits]
         return hits

@@ -611,7 +611,9 @@ _KANA_NOUNS = frozenset("""こと もの ため ほう ぶん ところ とこ �
     うで かみ くち はら あたま せなか""".split())
 # Kana no name opens with (っちゃ of 母っちゃ, a dialect word for mother).
 _NEVER_FIRST = frozenset("っゃゅょぁぃぅぇぉゎんーッャュョァィゥェォヮ")
-_KANA_ENDINGS = re.compile(r"(?:ます|です|さい|ました|ない|たい|って|ので|から|けど|よね|ません)$")
+# (and the same in katakana, as the elderly write a whole message: 「ツマガ　タオレテ　オキマセン」)
+_KANA_ENDINGS = re.compile(r"(?:ます|です|さい|ました|ない|たい|って|ので|から|けど|よね|ません"
+                           r"|マス|デス|マシタ|マセン|ナサイ|クダサイ)$")
 _NOT_A_NAME = frozenset({"何", "なに", "なん", "どこ", "だれ", "誰", "どなた", "いつ", "よろしく",
                          "以上", "宜しく", "必要", "不要", "本人", "代理", "代理人", "同じ", "あと",
                          "ここ", "そこ", "それ", "これ", "あれ", "大丈夫", "まだ", "もう",

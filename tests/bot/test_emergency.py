@@ -94,6 +94,24 @@ def tier(text: str) -> Tier:
     ("うちのハムスターが戻ってこない、どこか届けるところある？", Tier.NONE),  # an animal
     ("おばが倒れたのは先月で、今は退院して介護保険の話", Tier.NONE),
     ("頭ぶつけたけど平気そう", Tier.NONE),                        # fine now
+    # batch 13's shapes, written again for this test
+    ("祖父ガ居間デ倒レ、呼ンデモ返事ガ御座イマセン", Tier.CERTAIN),  # old-fashioned writing
+    ("もしもし隣の家から火が出てるんです", Tier.CERTAIN),           # a call, not a もし
+    ("💊💊 ぜんぶのんだ", Tier.CERTAIN),
+    ("しにたぃ", Tier.CERTAIN),                                    # a small ぃ typed
+    ("公園で息子の姿が見えなくなった", Tier.CERTAIN),
+    ("知らない男が玄関のドアを何度も叩いてる", Tier.CERTAIN),
+    ("変な男がずっとついてきてる", Tier.CERTAIN),
+    ("地震でうちがつぶれた", Tier.CERTAIN),
+    ("相談があります。もう今夜で全部終わりにしようと思う", Tier.CERTAIN),
+    ("ろうそくに火がついたらどのくらいもつ？", Tier.NONE),         # meant to be lit
+    ("ろうそくに火がついたらカーテンに燃え移った", Tier.CERTAIN),
+    ("家が燃える夢を見た、ところで粗大ごみは", Tier.NONE),
+    ("煙の少ない線香はどこで買える？", Tier.NONE),
+    ("死ぬかと思うくらい坂がきつい、バス停増やしてほしい", Tier.NONE),
+    ("虐待防止月間のイベント", Tier.NONE),
+    ("子どもがいない家の前でどなり声", Tier.NONE),                # no child there
+    ("子どものいない家から煙が出てる", Tier.CERTAIN),             # still a fire
 ])
 def test_tiers(text, expected):
     assert tier(text) is expected
@@ -270,8 +288,8 @@ def test_a_kind_defers_to_a_kind_whose_phrase_is_also_said():
 
 
 def test_an_unknown_kind_to_defer_to_is_refused(tmp_path):
-    text = PATH.read_text(encoding="utf-8").replace("defer_to: [suicide, disaster]",
-                                                    "defer_to: [suicide, flood]", 1)
+    text = PATH.read_text(encoding="utf-8").replace("defer_to: [suicide, disaster, violence]",
+                                                    "defer_to: [suicide, flood, violence]", 1)
     path = tmp_path / "emergency.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="flood"):
@@ -324,3 +342,20 @@ def test_what_happens_often_or_long_ago_is_not_happening_now():
     assert tier("貧血でよく倒れるので献血は無理？") is Tier.NONE
     alarm = GATE.detect("よく見たら父が倒れてた")  # よく as "looking closely": not lowered
     assert alarm is not None and "past" not in alarm.evidence.get("lowered_by", [])
+
+
+def test_numbers_of_batch_13_shapes():
+    # a beating that bleeds is violence's (110), an adult screaming 「やめて」 too, a house
+    # brought down by a quake the disaster's
+    assert GATE.detect("夫に殴られて鼻血が止まらない").kind.name == "violence"
+    assert GATE.detect("隣で女の人が「やめて」って叫んでて、物が割れる音").kind.name == "violence"
+    assert GATE.detect("だれかたすけて 地震でいえつぶれた").kind.name == "disaster"
+
+
+def test_a_rule_for_some_kinds_only(tmp_path):
+    text = PATH.read_text(encoding="utf-8").replace(
+        "kinds: [missing, child_abuse]", "kinds: [missing, nosuchkind]")
+    bad = tmp_path / "emergency.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="nosuchkind"):
+        EmergencyDetector.load(bad)
