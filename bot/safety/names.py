@@ -719,12 +719,34 @@ class NameFinder:
                  if not _named_after(text, s, e) and not _PLACE_SUFFIX.match(text, e)}
         spans |= set(self._spelled_after(text, spans))
         spans = _without_kin(text, spans)
+        spans = {(s, e) for s, e in spans if not self._katakana_sentence(_line(text, s, e))}
         spans = {(s, e) for s, e in spans if not _PET_BEFORE.search(text, max(0, s - 12), s)
                  and not (_CARRIER.fullmatch(text, s, e) and _HONORIFIC.match(text[e:e + 3]))}
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
         spans |= set(_repeats(text, names, blocked))
         return _disjoint(spans)
+
+    def _katakana_sentence(self, span: str) -> bool:
+        """Japanese written in katakana, as on an old phone (ツマ オフロデ ウゴカナイ): katakana
+        words, one of them a word the dictionary knows followed by its particle or ending
+        (おふろ+で, うごか+ない, たおれ+た) — a sentence, not a foreign name on its own line."""
+        words = [w for w in re.split(r"[ ・。、！？!?]", span) if w]
+        if len(words) < 2 or not all(re.fullmatch(r"[ァ-ヴー]+", w) for w in words):
+            return False
+        for word in words:
+            if len(word) < 3:
+                continue
+            toks = list(self._tokenizer().tokenize(_to_hiragana(word)))
+            if len(toks) < 2:
+                continue
+            head, last = toks[0], toks[-1]
+            if (last.part_of_speech()[0] in {"助詞", "助動詞", "形容詞"}
+                    and not head.is_oov()
+                    and head.part_of_speech()[0] in {"名詞", "動詞", "形容詞", "接頭辞"}
+                    and head.part_of_speech()[1:3] != ("固有名詞", "人名")):
+                return True
+        return False
 
     def _spelled_after(self, text: str,
                        spans: set[tuple[int, int]]) -> Iterator[tuple[int, int]]:
@@ -1841,3 +1863,15 @@ def _disjoint(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
+
+
+def _to_hiragana(word: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in word)
+
+
+def _line(text: str, start: int, end: int) -> str:
+    """The line of `text` that holds the span [start, end)."""
+    head = text.rfind("\n", 0, start) + 1
+    tail = text.find("\n", end)
+    return text[head:tail if tail >= 0 else len(text)]
+

@@ -25,3 +25,30 @@ def test_masking_never_hides_an_emergency(pipeline):
 
     changed = [(t, pii.mask(t).text) for t in emergencies if tier(t) != tier(pii.mask(t).text)]
     assert changed == []
+
+
+# Japanese written all in katakana, as on an old phone: each word was read as part of a
+# foreign name on its own line, and the whole message became ［氏名］.
+KATAKANA_EMERGENCIES = [
+    "ツマ　オフロデ　ウゴカナイ",
+    "ジイチャン　タオレタ　ヘンジナイ",
+    "トナリノ　イエ　ケムリ　デテル",
+    "ムスメガ　カエッテコナイ　ヨルニナッテモ",
+    "オットガ　イキヲ　シテイマセン",
+]
+
+
+@pytest.mark.parametrize("text", KATAKANA_EMERGENCIES)
+def test_japanese_in_katakana_is_not_masked_and_reaches_the_gate(pipeline, text):
+    assert pii.mask(text).text == text
+    alarm = pipeline.screen(text).alarm
+    assert alarm is not None and alarm.certain, text
+
+
+@pytest.mark.parametrize("text, name", [
+    ("グエン ティ マイ", "ティ マイ"),
+    ("タナカ　ハナコ", "ハナコ"),
+    ("マリア　サントス　デス　ヨロシク", "サントス"),
+])
+def test_katakana_names_on_their_own_line_are_still_masked(text, name):
+    assert name not in pii.mask(text).text
