@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from bot.retrieval.language import CHINESE, KANA
 from ingest.readings import kana_heavy
-from ingest.text import SudachiPerThread, sentences, sudachi_dictionary
+from ingest.text import SudachiPerThread, fold_kana, sentences, sudachi_dictionary
 
 _HONORIFIC = re.compile(r"^[ ]?(?:さん|さま|様|サマ|君|くん|ちゃん(?!ぽん|ねる)"
                         r"|さ[ーぁ~〜]+ん|ちゃ[ーぁ~〜]+ん"
@@ -685,9 +685,9 @@ class NameFinder:
         if pos[0] != "名詞" or pos[1:3] == ("固有名詞", "人名") or surface in self.not_names:
             return pos
         if pos[1] == "固有名詞":
-            kinds = self._name_kinds(surface)
+            kinds = _name_kinds(surface)
         elif re.fullmatch(r"[ぁ-ゖ]{3,6}", surface) and surface not in _NOT_A_NAME:
-            kinds = self._name_kinds(_to_katakana(surface))
+            kinds = _name_kinds(_to_katakana(surface))
         else:
             return pos
         if not kinds:
@@ -696,11 +696,6 @@ class NameFinder:
         if kind == "一般" and pos[1] != "固有名詞":
             kind = "姓"  # はやし: a hiragana surname the dictionary has only as ハヤシ
         return ("名詞", "固有名詞", "人名", kind, *pos[4:])
-
-    def _name_kinds(self, word: str) -> set[str]:
-        """The person-name kinds (姓, 名, 一般) the dictionary lists `word` as."""
-        return {m.part_of_speech()[3] for m in sudachi_dictionary().lookup(word)
-                if m.part_of_speech()[1:3] == ("固有名詞", "人名")}
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every personal name in `text` (already folded), sorted."""
@@ -737,7 +732,7 @@ class NameFinder:
         for word in words:
             if len(word) < 3:
                 continue
-            toks = list(self._tokenizer().tokenize(_to_hiragana(word)))
+            toks = list(self._tokenizer().tokenize(fold_kana(word)))
             if len(toks) < 2:
                 continue
             head, last = toks[0], toks[-1]
@@ -795,7 +790,7 @@ class NameFinder:
                         and not text[m.end("kin"):m.start("n")].strip()):
                     continue  # 息子達の: one character joined to the family word, not a name
                 if pattern is _OURS and (re.fullmatch(_FAMILY_WORDS, name) or not (
-                        "名" in self._name_kinds(_to_katakana(name)) | self._name_kinds(name)
+                        "名" in _name_kinds(_to_katakana(name)) | _name_kinds(name)
                         or self._unknown_kana(name)
                         or (re.fullmatch(r"[一-龥々]{1,2}", name) and self._nameable(name)
                             and name not in _PERSON_WORDS))):
@@ -812,7 +807,7 @@ class NameFinder:
                 kin = kin or (pattern is _COPULA and self._unknown_kana(name)
                               and _GREETING_NEXT.match(text, m.end("n")) is not None)
                 kin = kin or (pattern is _COPULA and re.fullmatch(r"[ァ-ヴ][ァ-ヴー]{1,6}", name)
-                              is not None and bool(self._name_kinds(name))
+                              is not None and bool(_name_kinds(name))
                               and not self._loanword_compound(name))
                 # a signature or a name ending the message, in hiragana (りん, ―― つじ)
                 sign = pattern in _KANA_SIGNED or (pattern is _MESSAGE_END and "より" in (
@@ -832,7 +827,7 @@ class NameFinder:
                     pattern in _KINS and kin and self._hiragana_name(name))
                 if weak and (_sentence_not_name(name) or (
                         re.fullmatch(r"[ぁ-ゖー]+", name) and kana_heavy(text)
-                        and not (signed or self._name_kinds(_to_katakana(name)) & {"姓", "名"}))):
+                        and not (signed or _name_kinds(_to_katakana(name)) & {"姓", "名"}))):
                     continue  # 「我家厨房着火了」 on a line; 「こうえん の ゆうぐ」 ends a search
                 yield start, start + len(name)
 
@@ -843,7 +838,7 @@ class NameFinder:
         katakana spelling as a name."""
         for part in name.split():
             if not re.fullmatch(r"[ぁ-ゖー]{2,10}", part) or (
-                    self._name_kinds(_to_katakana(part)) & {"姓", "名"}):
+                    _name_kinds(_to_katakana(part)) & {"姓", "名"}):
                 continue
             toks = self.tokens(part)
             if any(t.person for t in toks):
@@ -874,9 +869,9 @@ class NameFinder:
             return self._nameable(name, "姓") and name not in self.not_names
         if pattern is _CLAUSE_KANA:
             return not _KANA_ENDINGS.search(name) and not _PRONOUN_KANA.match(name) and (
-                self._unknown_kana(name) or bool(self._name_kinds(_to_katakana(name)) & {"名"}))
+                self._unknown_kana(name) or bool(_name_kinds(_to_katakana(name)) & {"名"}))
         if pattern is _KANA_SURNAME_SAN:
-            return "姓" in self._name_kinds(_to_katakana(name))
+            return "姓" in _name_kinds(_to_katakana(name))
         if pattern is _WHO_KATAKANA:
             return self._personal(name)
         return True
@@ -1051,7 +1046,7 @@ class NameFinder:
         if (word in _NOT_A_NAME or word in _PERSON_WORDS or word in self.not_names
                 or re.fullmatch(_RELATIVES, word)):
             return False
-        kinds = self._name_kinds(_to_katakana(word) if re.fullmatch(r"[ぁ-ゖ]+", word) else word)
+        kinds = _name_kinds(_to_katakana(word) if re.fullmatch(r"[ぁ-ゖ]+", word) else word)
         if re.fullmatch(r"[ぁ-ゖ]+", word):
             return bool(kinds & {"姓", "名"}) and not _KANA_ENDINGS.search(word)
         if re.fullmatch(r"[ァ-ヴー]+", word):
@@ -1132,7 +1127,7 @@ class NameFinder:
         # りん: a hiragana word the dictionary knows as a name in katakana (リン). Not one
         # whose katakana spelling is merely unknown: ヨヤク and ホイクエン are unknown too.
         return re.fullmatch(r"[ぁ-ゖー]{2,6}", name) is not None and name not in _NOT_A_NAME and (
-            bool(self._name_kinds(_to_katakana(name)) & {"姓", "名"}))
+            bool(_name_kinds(_to_katakana(name)) & {"姓", "名"}))
 
     def _kana_names(self, name: str) -> bool:
         """Hiragana the dictionary lists as a surname or given name in itself, in katakana or in
@@ -1141,7 +1136,7 @@ class NameFinder:
             return False
         forms = {name, _to_katakana(name)} | {
             e.normalized_form() for e in sudachi_dictionary().lookup(name)}
-        return any(self._name_kinds(f) & {"姓", "名"} for f in forms)
+        return any(_name_kinds(f) & {"姓", "名"} for f in forms)
 
     def _loanword_compound(self, word: str) -> bool:
         """A katakana word Sudachi cannot read that is two ordinary words the dictionary
@@ -1155,7 +1150,7 @@ class NameFinder:
         """The last part of a spaced kana name is a given name the dictionary lists (ユイ)."""
         parts = name.split()
         return len(parts) == 2 and not _KANA_ENDINGS.search(parts[0]) and (
-            "名" in self._name_kinds(_to_katakana(parts[1])))
+            "名" in _name_kinds(_to_katakana(parts[1])))
 
     def _kana_spells_name(self, name: str) -> bool:
         """Hiragana whose katakana spelling Sudachi reads as names only (おかだたくや →
@@ -1163,7 +1158,7 @@ class NameFinder:
         if not re.fullmatch(r"[ぁ-ゖー]{3,12}", name) or name in _NOT_A_NAME:
             return False
         kata = _to_katakana(name)
-        if any("姓" in self._name_kinds(kata[:i]) and "名" in self._name_kinds(kata[i:])
+        if any("姓" in _name_kinds(kata[:i]) and "名" in _name_kinds(kata[i:])
                for i in range(2, len(kata) - 1)):
             return True  # サカイ + ユウマ, read by Sudachi as one unknown word
         toks = [t for t in self.tokens(kata) if t.pos[0] not in _BOUNDARY_POS]
@@ -1212,11 +1207,11 @@ class NameFinder:
             # birth order is said to be, a given name the dictionary lists (上の子が蓮、…)
             return (kin in _BIRTH_ORDER and after in {"、", "。", "で"}
                     and re.fullmatch(r"[一-龥々]{1,3}", name) is not None
-                    and "名" in self._name_kinds(name))
+                    and "名" in _name_kinds(name))
         if re.fullmatch(r"[ァ-ヴ][ァ-ヴー]{1,7}", name):
             # お兄ちゃんのマテウス; 祖母のハツが: a short katakana word the dictionary also
             # lists as a person's name (not 母のケアが)
-            return self._personal(name) or (len(name) <= 4 and bool(self._name_kinds(name)))
+            return self._personal(name) or (len(name) <= 4 and bool(_name_kinds(name)))
         if not joint and kin in _BIRTH_ORDER and re.fullmatch(r"[一-龥々]{1,3}", name):
             return True  # 長女心春、次女芽依: a birth order is followed by a name
         entries = {p for e in sudachi_dictionary().lookup(name) for p in e.part_of_speech()[:2]}
@@ -1278,7 +1273,7 @@ class NameFinder:
         with `any_word`, whether it has it as any word at all."""
         if any_word:
             return bool(sudachi_dictionary().lookup(word))
-        kinds = self._name_kinds(word)
+        kinds = _name_kinds(word)
         return bool(kinds) and (kind is None or kind in kinds)
 
     def _proper(self, word: str) -> bool:
@@ -1558,7 +1553,7 @@ def _surname_before(toks: list[Token], i: int) -> int:
             and toks[i - 1].pos[1] == "固有名詞"
             and re.fullmatch(r"[ぁ-ゖ]{2,5}", toks[i - 1].surface)
             and re.fullmatch(r"[ぁ-ゖ]{2,5}", toks[i].surface)
-            and "姓" in _surname_kinds(_to_katakana(toks[i - 1].surface))):
+            and "姓" in _name_kinds(_to_katakana(toks[i - 1].surface))):
         return i - 1
     return i
 
@@ -1572,7 +1567,8 @@ def _glued_word(before: Token, chunk: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _surname_kinds(word: str) -> frozenset[str]:
+def _name_kinds(word: str) -> frozenset[str]:
+    """The person-name kinds (姓, 名, 一般) the dictionary lists `word` as."""
     return frozenset(m.part_of_speech()[3] for m in sudachi_dictionary().lookup(word)
                      if m.part_of_speech()[1:3] == ("固有名詞", "人名"))
 
@@ -1863,10 +1859,6 @@ def _disjoint(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
-
-
-def _to_hiragana(word: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in word)
 
 
 def _line(text: str, start: int, end: int) -> str:
