@@ -1838,10 +1838,9 @@ def _without_kin(text: str, spans: set[tuple[int, int]]) -> set[tuple[int, int]]
     out: set[tuple[int, int]] = set()
     for start, end in spans:
         pieces = [(start, end)]
-        for k_s, k_e in kin:
-            pieces = [p for s, e in pieces
-                      for p in ((s, min(e, k_s)), (max(s, k_e), e)) if s < k_e and k_s < e
-                      ] + [(s, e) for s, e in pieces if not (s < k_e and k_s < e)]
+        for k_s, k_e in kin:  # a piece the word overlaps keeps what lies either side of it
+            pieces = [part for s, e in pieces
+                      for part in ([(s, k_s), (k_e, e)] if s < k_e and k_s < e else [(s, e)])]
         for s, e in pieces:
             lead = len(text[s:e]) - len(text[s:e].lstrip())
             word = text[s + lead:e].rstrip().removesuffix("の").rstrip()
