@@ -233,6 +233,13 @@ def _among(sims: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
 _CLAUSE_END = re.compile(r"[。．！？!?\n]+|[、,]\s*|\s{2,}|　")
 
 
+def _known_kinds(names: tuple[str, ...], kinds: dict[str, Kind], where: str) -> None:
+    """Stop the load when `names` lists a kind the file does not define."""
+    unknown = [k for k in names if k not in kinds]
+    if unknown:
+        raise ValueError(f"{where} に未知の種類: {', '.join(unknown)}")
+
+
 def clauses(text: str, shortest: int = 6, most: int = 6) -> list[str]:
     """The message, then its clauses of `shortest` characters or more (at most `most`)."""
     parts = [p.strip() for p in _CLAUSE_END.split(text) if len(p.strip()) >= shortest]
@@ -271,19 +278,14 @@ class EmergencyDetector:
             kana_cues[name] = pattern(spec.get("kana_cues", []))
             by_kind[name] = [str(t) for t in spec.get("exemplars", [])]
         for name, kind in kinds.items():
-            unknown = [k for k in kind.defer_to if k not in kinds]
-            if unknown:
-                raise ValueError(f"{path}: {name} の defer_to に未知の種類: {', '.join(unknown)}")
+            _known_kinds(kind.defer_to, kinds, f"{path}: {name} の defer_to")
         rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec.get("drop", 0)),
                            spec.get("scope", "message") == "clause",
                            Tier[str(spec["most"]).upper()] if "most" in spec else None,
                            tuple(str(k) for k in spec.get("kinds", ())))
                       for name, spec in data.get("rules", {}).items())
         for rule in rules:
-            unknown = [k for k in rule.kinds if k not in kinds]
-            if unknown:
-                raise ValueError(f"{path}: 規則 {rule.name} の kinds に未知の種類: "
-                                 f"{', '.join(unknown)}")
+            _known_kinds(rule.kinds, kinds, f"{path}: 規則 {rule.name} の kinds")
         similarity = dict(data.get("similarity", {}))
         thresholds = Thresholds(**{**similarity, "weak_languages": tuple(
             similarity.get("weak_languages", ()))})
