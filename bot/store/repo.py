@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Row, Table, bindparam, case, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from bot.store.models import (
     AuditLog,
@@ -110,8 +111,9 @@ def store_turn(s: Session, conv: Conversation, messages: list[Message]) -> None:
         s.expunge(conv)
         conv.created_at = conv.created_at or at
         conv.updated_at = at
-        conv.channel = conv.channel or "web"
-        conv.negative_feedback = conv.negative_feedback or 0
+        for c in _CONVERSATIONS.columns:  # what a flush would fill in: the model's defaults
+            if getattr(conv, c.key) is None and isinstance(c.default, ScalarElementColumnDefault):
+                setattr(conv, c.key, c.default.arg)
         conn.execute(_INSERT_CONVERSATION, {c.key: getattr(conv, c.key)
                                             for c in _CONVERSATIONS.columns})
         make_transient_to_detached(conv)
