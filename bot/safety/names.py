@@ -121,7 +121,7 @@ _END_AHEAD = (r"(?=[ ]?(?:です|でございます|だよ|と申し|と申す|�
               r"|っていい|$|[。、,.!?！？\n()（）」』]|様|さま|さん|宛"
               r"|(?<=[A-Za-zァ-ヴー一-龥々])(?:で|に|を|も))|[ ])")
 # A greeting glued to the name is a boundary too (すみませんもりたといいます, どうものむらです).
-_PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「（(:：])|(?<=[。、,.!?！？\n「（(:：][ ])"
+_PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「『（(:：])|(?<=[。、,.!?！？\n「『（(:：][ ])"
                  r"|(?<=すみません)|(?<=すいません)|(?<=どうも)|(?<=こんにちは)|(?<=こんにちわ)"
                  r"|(?<=はじめまして))")
 _RELATIVES = (r"(?:お兄ちゃん|お姉ちゃん|兄ちゃん|姉ちゃん|おばあちゃん|おじいちゃん|孫娘|孫息子"
@@ -140,7 +140,7 @@ _BIRTH_ORDER = {"長男", "長女", "次男", "次女", "三男", "三女", "上
 # A list of the household, one member after the other: 「父:勝⏎母:京子」「夫健二 妻理恵」
 # 「兄隼人・姉彩花」, or the phone beside the name 「姉恵美090-…」 (only with the family word
 # set beside the name or a colon: 「子どもがけがしそう」 ends a sentence)
-_HOUSEHOLD_NEXT = (rf"[ ]?(?:\n|$)|・|[ ](?={_RELATIVES})"
+_HOUSEHOLD_NEXT = (rf"[ ]?(?:\n|$|/)|・|[ ](?={_RELATIVES})"
                    r"|[ ]?(?:\+81|0[0-9]{1,4}[- ]?[0-9])")
 _KIN_NEXT = (r"[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|だけ|って|\(|（)|[ ][0-9]"
              r"|[ ]?(?:小|中|高)[1-6](?![0-9])|[ ]?[0-9]{1,2}(?:歳|さい|才)"
@@ -148,7 +148,7 @@ _KIN_NEXT = (r"[ ]?(?:が|は|を|に|も|と|の|、|。|です|さん|だけ|�
 _KIN = re.compile(rf"(?P<kin>(?:{_RELATIVES}|{_KANA_RELATIVES})(?:の子(?![どども供育]))?)"
                   rf"(?:の|は|が|、|・|:)?[ ]?(?P<n>{_NAME})"
                   rf"(?={_KIN_NEXT})")
-_KIN_LISTED = re.compile(rf"(?P<kin>{_RELATIVES})(?::)?[ ]?(?P<n>{_NAME})"
+_KIN_LISTED = re.compile(rf"(?P<kin>{_RELATIVES})(?:[:/])?[ ]?(?P<n>{_NAME})"
                          rf"(?={_HOUSEHOLD_NEXT}|{_KIN_NEXT})")
 # A surname alone as the first words of a message or line, before 「です、」 (林です、先日…):
 # one character is enough there, where 「東です」 after 出口は is a direction.
@@ -163,7 +163,7 @@ _OPENING = re.compile(rf"(?:^|(?<=\n))[ ]?(?:{_GREETING}[、。,!！ ]?[ ]?)?"
 # counts there only if it is one name, not as after a label.
 _GREETING_NEXT = re.compile(r"[ ]?です[。、!！ ]*(?:いつも|お世話|よろしく|お疲れ|先日は|先ほどは)")
 _COPULA = re.compile(rf"{_PLACE_BEFORE}(?P<n>{_NAME})"
-                     r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n]|$|けど|が[、,]))")
+                     r"(?=[ ]?(?:です|でございます)(?:[。、,.!?！？\n」』]|$|けど|が[、,]))")
 # 我是 / 我姓 / 저는 are said of more than names (我是学生, 저는 학생입니다): what follows is a
 # name when a common surname opens it, and that is check enough.
 _SURNAMED_CHINESE = re.compile(rf"我是(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})(?=[，,。.、 ]|$)")
@@ -182,6 +182,10 @@ _KIN_CHINESE = re.compile(
 _OURS = re.compile(r"(?:うちの|ウチの|我が家の)(?:子[ ]?(?![どども供はがもをにとのへ]))?"
                    r"(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,2}(?=、))"
                    r"(?=が|は|も|を|に|と|、|ちゃん|くん)")
+# A child named between spaces before its age: 「うちの子 こはる 3さい です」「娘 りん 5歳」.
+_OURS_AGED = re.compile(r"(?:うちの子|うちのこ|ウチの子|我が家の子|娘|息子|むすめ|むすこ)[ ]"
+                        r"(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,3})[ ]"
+                        r"(?=[0-9]{1,2}[ ]?(?:歳|さい|才|か月|ヶ月|カ月))")
 _BY_SURNAME = (_SURNAMED_CHINESE, _SURNAME_CHINESE, _SURNAMED_KOREAN, _KIN_CHINESE)
 # Slots where the word must also be a surname the dictionary lists (checked in `_positional`):
 # 私西村が (a surname joined to 私; not 私自身が); 「先ほど電話した大橋です。」「班長をしている
@@ -207,7 +211,12 @@ _THIS_SIDE_SURNAME = re.compile(r"(?:こちら|こっち|当方)(?:は|、)?(?P<
 _GREETED_OF = re.compile(r"(?:お世話になっております|お世話になります|お疲れ様です|お疲れさまです"
                          r"|いつもありがとうございます)[。、!！ ]*[^。\n]{0,30}の"
                          r"(?P<n>[一-龥々]{2,3})(?=です[。、]|でございます)")
-_SURNAME_SLOTS = (_JOINED_TO_I, _DESCRIBED_SURNAME, _THIS_SIDE_SURNAME, _GREETED_OF)
+# 「先日お電話した三浦の件で」: the writer, described by how they reached the city before
+_CALLED_BEFORE = re.compile(r"(?:お?電話|ご?連絡|ご?相談|メール|お問い合わせ|問い合わせ|申請|来庁)"
+                            r"(?:を)?(?:した|しました|いたしました|させていただいた|差し上げた)[ ]?"
+                            r"(?P<n>[一-龥々]{1,3})(?=の件|です|と申し|でございます)")
+_SURNAME_SLOTS = (_JOINED_TO_I, _DESCRIBED_SURNAME, _THIS_SIDE_SURNAME, _GREETED_OF,
+                  _CALLED_BEFORE)
 _PHONE_IN_BRACKETS = (r"[ ]?(?=\([ ]?(?:携帯|けいたい|ケータイ|電話|でんわ|TEL|Tel|tel|自宅|☎"
                       r"|\+?[0-9]{2,}))")
 _BEFORE_PHONE = re.compile(
@@ -242,6 +251,7 @@ _ROMAJI_SYLLABLES = re.compile(r"(?:(?:[kgsztdnhbpmrfjwy]|sh|ch|ts|[kgnhbpmr]y)?
 # message (「…以上です。／坂本」「…壊れてます ― Tom」), a closing word before the name ending
 # it (「Thanks, Priya」「Thank you so much,⏎Carlos」「以上、菊地でした」).
 _DASHED_LINE = re.compile(rf"(?:^|(?<=\n))[ ]?[-―—–─~〜]+[ ]?(?P<n>{_NAME})[ ]?(?=\n|$)")
+_RULED_OFF = re.compile(rf"(?:^|(?<=\n))[ ]?[-―—–─~〜_=]{{2,}}[ ]?\n[ ]?(?P<n>{_NAME})[ ]?$")
 _SLASHED_END = re.compile(rf"[／/][ ]?(?P<n>{_NAME})[ ]?$")
 _DASHED_END = re.compile(rf"(?<=[ 。.!！])[-―—–]+[ ]?(?P<n>{_NAME})[ ]?$")
 _CLOSED = re.compile(
@@ -268,7 +278,22 @@ _GREETED_NAME = re.compile(
     r"|っていい|って言い)(?:[^\w]|$|ます|ました))")
 # Where a hiragana word is a name when the dictionary knows it as one in any spelling (りん,
 # つじ → 辻, しおり): a signature, a greeting's 「…です」, a name ending the message.
-_KANA_SIGNED = (_DASHED_LINE, _SLASHED_END, _DASHED_END, _CLOSED, _GREETED_NAME)
+_KANA_SIGNED = (_DASHED_LINE, _RULED_OFF, _SLASHED_END, _DASHED_END, _CLOSED, _GREETED_NAME)
+# A handle in romaji alone on the last line, after a Japanese closing or a blank line
+# (「…ありがとうございました。⏎⏎miho.k」「よろしくお願いします⏎t.yamada」).
+_HANDLE_SIGNED = re.compile(
+    r"(?:(?:ありがとうございました|ありがとうございます|よろしくお願いします|よろしくお願いいたします"
+    r"|お願いします|失礼します|以上です)[。!！]?[ ]?\n|\n[ ]?\n)[ ]?"
+    r"(?P<n>[A-Za-z]{1,12}(?:[._][A-Za-z]{1,12})?)[ ]?$")
+_ROMAJI_SAID = frozenset("arigatou arigato yoroshiku onegai douzo doumo hai iie ok ne".split())
+# A chat display name set between emoji or marks, as residents sign on LINE (🌸ゆみこ🌸です,
+# ☆Yuki☆ですが, ＊さとみ＊より, 👶あかり&そうた👦のママです), or said to be one
+# (はるか🐰 って名前で).
+_DECOR = r"[\u2600-\u27BF\U0001F300-\U0001FAFF*☆★♪♡♥◆◇●○■□✿❀⭐]"
+_DECORATED = re.compile(
+    rf"(?:^|(?<=\n))[ ]?(?P<open>{_DECOR}+)?[ ]?"
+    rf"(?P<list>{_NAME_UNSPACED}(?:[ ]?&[ ]?{_NAME_UNSPACED})?)[ ]?{_DECOR}+[ ]?"
+    r"(?P<then>です|でーす|だよ|より|っす|の(?:ママ|パパ|母|父|妻|夫)|って名前|という名前)")
 _OPENS_BRACKET = re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_NAME})[ ]?(?=\()")
 _OWN_LINE = re.compile(rf"(?:^|(?<=\n))[ ]?(?:[-―—ー─~〜]+[ ]?)?(?P<n>{_NAME})[ ]?(?:より)?[ ]?"
                        r"(?=\n|$)")
@@ -349,6 +374,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[{_KOREAN_SURNAMES}][가-힣]{{2}})[ ]?(?=\n|$)"),
      False),
     (_DASHED_LINE, False),
+    (_RULED_OFF, True),
     (re.compile(r"(?:我叫|我的名字是)(?P<n>[一-龥]{2,4})(?=[，,。.、 ]|$)"), False),
     (_SURNAMED_CHINESE, False),
     (_SURNAME_CHINESE, False),
@@ -420,7 +446,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # must be one the dictionary lists (checked in `_positional`)
     (_SPACED_KANA_INTRO, False),
     # a title before a Latin name: 「Ms. Chen Yu」「Mr Tanaka」
-    (re.compile(rf"(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Mx|Dr|Sr|Sra|Srta)\.?[ ]"
+    (re.compile(rf"(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Mx|Dr|Sr|Sra|Srta|MR|MS|MRS|MISS|DR)\.?[ ]"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{0,3}})(?![A-Za-z])"), False),
     # romaji in any case at the start of a message or line, before desu / です:
     # 「TANAKA hiroshi desu」「sakamoto yuiです」 (checked in `_positional`: romaji words)
@@ -443,11 +469,13 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>[{_CHINESE_SURNAMES}][一-龥]{{1,2}})"
                 r"(?=[、，,][ ]?(?:电话|電話|手机|手機|邮箱|郵箱|地址|住所|tel|TEL|[0-9+]))"),
      False),
-    # katakana parts joined by ・ before です / と申します / さん, wherever they stand:
-    # 「来たラム・バハドゥル・タパといいます」「出身のイ・ソヨンです」
-    (re.compile(r"(?<![ァ-ヴー・])(?P<n>[ァ-ヴ][ァ-ヴー]{0,7}(?:・[ァ-ヴ][ァ-ヴー]{0,7}){1,3})"
+    # katakana parts joined by ・ or ＝ before です / と申します / さん / ちゃん, or a nationality
+    # or an age in brackets, wherever they stand: 「来たラム・バハドゥル・タパといいます」
+    # 「出身のイ・ソヨンです」「ホセ＝ルイス・ロペス（ペルー国籍）」「アンナ＝リサちゃん」
+    (re.compile(r"(?<![ァ-ヴー・=])(?P<n>[ァ-ヴ][ァ-ヴー]{0,7}(?:[・=][ァ-ヴ][ァ-ヴー]{0,7}){1,3})"
                 r"(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い|って言い|っていい"
-                r"|さん|様))"),
+                r"|さん|様|ちゃん|くん|君"
+                r"|\([^()\n0-9０-９]{1,8}(?:国籍|出身|人)\)|\([0-9]{1,2}(?:歳|さい|才)?\)))"),
      False),
     (_SLASHED_END, False),
     (_DASHED_END, False),
@@ -474,6 +502,10 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # 「英語表記はTakahashi Renで」「名前はNGUYEN THI HOAで」
     (re.compile(rf"(?<=[ぁ-ゖァ-ヴー一-龥々、。「(:])"
                 rf"(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})(?=[ ]?(?:で|を|に|も))"), False),
+    # 「ローマ字で KOBAYASHI AYANE と書けば」: a Latin name said to be how a name is spelled
+    (re.compile(rf"(?:ローマ字|アルファベット)(?:で|だと|では|表記は|表記で|表記だと|の綴りは"
+                rf"|のつづりは)[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})(?![A-Za-z])"),
+     False),
     (_JOINED_TO_I, False),
     (_CLAUSE_KANA, False),
     (_KANA_SURNAME_SAN, False),
@@ -481,6 +513,8 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_DESCRIBED_SURNAME, False),
     (_GREETED_OF, False),
     (_THIS_SIDE_SURNAME, False),
+    (_CALLED_BEFORE, False),
+    (_OURS_AGED, False),
 )
 _KINS = (_KIN, _KIN_LISTED)
 _NEXT_MEMBER = re.compile(rf"[ ](?={_RELATIVES})")
@@ -512,12 +546,12 @@ _HOUSEHOLD = re.compile(r"(?<![一-龥々])(?P<n>[一-龥々]{2,3})(?P<h>(?:様|
 _LIST_WORD = r"(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,5}?|[ァ-ヴ][ァ-ヴー]{1,7})"
 _NAME_LIST = re.compile(
     r"(?:(?P<group>(?:双子|ふたご|子ども|子供|こども|孫|兄弟|姉妹|きょうだい|参加者|申込者|申請者"
-    r"|メンバー|対象者|対象児童)(?:は|の|:|[0-9二三四五]人[ ]?\()[ ]?)"
+    r"|メンバー|対象者|対象児童)(?:は|の|:|(?::[ ]?)?[0-9二三四五](?:人|名)[ ]?\()[ ]?)"
     r"|(?:^|(?<=[。、!！?？\n「(:])))"
-    rf"(?P<list>{_LIST_WORD}(?:[ ]?(?:と|、|・)[ ]?{_LIST_WORD}){{1,4}})"
+    rf"(?P<list>{_LIST_WORD}(?:[ ]?(?:と|、|・|/)[ ]?{_LIST_WORD}){{1,4}})"
     r"(?=[ ]?(?:(?P<count>の?[ ]?(?:(?:二|2|ふた|三|3|四|4|五|5)人|兄弟|姉妹|きょうだい|双子"
     r"|ふたご|年子))|の|が|は|を|も|\)))")
-_LIST_SPLIT = re.compile(r"[ ]?(?:、|・)[ ]?")
+_LIST_SPLIT = re.compile(r"[ ]?(?:、|・|/)[ ]?")
 # Latin names joined by and / e / y / và after a word for children, or before 'are my …'.
 _LATIN_LIST = re.compile(
     rf"(?:(?i:kids|children|my kids|my children|sons|daughters)[:]?[ ]|^|(?<=[\n]))"
@@ -578,8 +612,8 @@ _PERSON_CONTEXT: tuple[tuple[re.Pattern[str], bool], ...] = (
                 r"|や(?:けど|ねん|で|から))"), True),
     # レ・ヴァン・ハイ, ブイ・ティ・トゥー: three or four short katakana parts; チェ・ミンス:
     # two, the first a surname (checked in `_in_context`)
-    (re.compile(r"(?<![ァ-ヴー・])(?P<n>[ァ-ヴ][ァ-ヴー]{0,3}(?:・[ァ-ヴ][ァ-ヴー]{0,4}){1,3})"
-                r"(?![ァ-ヴー・])"), False),
+    (re.compile(r"(?<![ァ-ヴー・=])(?P<n>[ァ-ヴ][ァ-ヴー]{0,3}(?:[・=][ァ-ヴ][ァ-ヴー]{0,4}){1,3})"
+                r"(?![ァ-ヴー・=])"), False),
 )
 # Words that stand where a name would and are not one (お兄ちゃん, 担任先生, 子どもの母).
 _PERSON_WORDS = frozenset({
@@ -621,7 +655,10 @@ _NOT_A_NAME = frozenset({"何", "なに", "なん", "どこ", "だれ", "誰", "
                          # an honorific alone (母ちゃんの, 父さんが): the word it follows is who
                          "ちゃん", "さん", "くん", "さま", "様", "ちゃま", "たん",
                          # kana dishes the dictionary's other entries list as names
-                         "ちゃんぽん", "ちゃんこ"})
+                         "ちゃんぽん", "ちゃんこ",
+                         # what a resident writes where a name would go when there is none
+                         "未定", "不明", "秘密", "ひみつ", "内緒", "ないしょ", "なし", "無し",
+                         "匿名", "未記入", "空欄", "非公開"})
 
 
 @dataclass(frozen=True)
@@ -706,6 +743,7 @@ class NameFinder:
         spans |= set(_untagged(text, toks)) | set(_english(text))
         spans |= set(_narrative(text, toks)) | set(self._name_runs(toks))
         spans |= set(self._positional(text)) | set(self._in_context(text))
+        spans |= set(self._decorated(text)) | set(self._handle(text))
         blocked = self._blocked(text)  # once: a long message may hold many names
         spans = {s for s in (self._trim(text, s, blocked) for s in spans) if s is not None}
         spans |= set(self._households(text)) | set(self._listed(text))
@@ -714,13 +752,69 @@ class NameFinder:
                  if not _named_after(text, s, e) and not _PLACE_SUFFIX.match(text, e)}
         spans |= set(self._spelled_after(text, spans))
         spans = _without_kin(text, spans)
-        spans = {(s, e) for s, e in spans if not self._katakana_sentence(_line(text, s, e))}
+        spans = {self._with_surname(text, s, e) for s, e in spans}
+        spans = {(s, e) for s, e in spans if not self._katakana_sentence(_line(text, s, e))
+                 and not _thing_not_person(text, s, e)}
         spans = {(s, e) for s, e in spans if not _PET_BEFORE.search(text, max(0, s - 12), s)
                  and not (_CARRIER.fullmatch(text, s, e) and _HONORIFIC.match(text[e:e + 3]))}
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
         spans |= set(_repeats(text, names, blocked))
         return _disjoint(spans)
+
+    def _decorated(self, text: str) -> Iterator[tuple[int, int]]:
+        """Display names between emoji or marks (`_DECORATED`): a mark before the name, or
+        「って名前」 after it; each word must look like a name in its script."""
+        for m in _DECORATED.finditer(text):
+            if not m["open"] and not m["then"].endswith("名前"):
+                continue
+            at = m.start("list")
+            words = [w.strip() for w in m["list"].split("&")]
+            found = []
+            for word in words:
+                start = text.find(word, at)
+                at = start + len(word)
+                if self._display_name(word):
+                    found.append((start, at))
+            if len(found) == len(words):
+                yield from found
+
+    def _handle(self, text: str) -> Iterator[tuple[int, int]]:
+        """A signature's handle (`_HANDLE_SIGNED`): romaji syllables, an initial aside
+        (miho.k, t.yamada), no English word."""
+        m = _HANDLE_SIGNED.search(text)
+        if m is None:
+            return
+        parts = re.split(r"[._]", m["n"])
+        words = [p for p in parts if len(p) > 1]
+        if (words and all(_ROMAJI_SYLLABLES.fullmatch(p) and p.lower() not in _LATIN_STOP
+                          and p.lower() not in _ROMAJI_SAID and not _ROMAJI_VERB.search(p.lower())
+                          for p in words) and sum(map(len, words)) >= 3):
+            yield m.start("n"), m.end("n")
+
+    def _display_name(self, word: str) -> bool:
+        if word in _NOT_A_NAME or word in self.not_names or word in _PERSON_WORDS:
+            return False
+        if re.fullmatch(r"[ぁ-ゖー]{2,6}", word):
+            return not _kana_noun(word) and (self._personal(word) or self._kana_names(word)
+                                             or self._unknown_kana(word))
+        if re.fullmatch(r"[A-Za-z]{2,12}", word):
+            return word.lower() not in _LATIN_STOP and (
+                _ROMAJI_SYLLABLES.fullmatch(word) is not None or word.istitle())
+        return self._looks_like_name(word)
+
+    def _with_surname(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """A kanji given name found alone after a word the dictionary lists as a surname and
+        one space (宮内 清 殿: Sudachi read 宮内 as a common noun there): the full name."""
+        m = re.search(r"(?<![一-龥々])([一-龥々]{1,3})[ ]$", text[max(0, start - 5):start])
+        given = re.match(r"[一-龥々]{1,2}(?![一-龥々ぁ-ゖァ-ヴ])", text[start:end])
+        if m is None or given is None or "名" not in _name_kinds(given.group(0)):
+            return start, end
+        word = m.group(1)
+        if (word in self.not_names or word in _PERSON_WORDS or re.fullmatch(_RELATIVES, word)
+                or "姓" not in _name_kinds(word)):
+            return start, end
+        return start - len(m.group(0)), end
 
     def _katakana_sentence(self, span: str) -> bool:
         """Japanese written in katakana, as on an old phone (ツマ オフロデ ウゴカナイ): katakana
@@ -812,6 +906,10 @@ class NameFinder:
                 # a signature or a name ending the message, in hiragana (りん, ―― つじ)
                 sign = pattern in _KANA_SIGNED or (pattern is _MESSAGE_END and "より" in (
                     m["signed"], m["n"].strip()[-2:]))
+                # a romanized name alone under a signature's rule (――――⏎KAORI)
+                kin = kin or (sign and re.fullmatch(r"[A-Za-z]{3,12}", name) is not None
+                              and name.lower() not in _LATIN_STOP
+                              and _ROMAJI_SYLLABLES.fullmatch(name) is not None)
                 kin = kin or ((weak or sign) and re.fullmatch(r"[ぁ-ゖー]{2,6}", name) is not None
                               and not _kana_noun(name)
                               and (self._personal(name) or (sign and self._kana_names(name))))
@@ -874,6 +972,10 @@ class NameFinder:
             return "姓" in _name_kinds(_to_katakana(name))
         if pattern is _WHO_KATAKANA:
             return self._personal(name)
+        if pattern is _OURS_AGED:
+            return not (name in _PERSON_WORDS or _kana_noun(name) or _adverbial(name)
+                        or _KANA_ENDINGS.search(name)) and (
+                not re.fullmatch(r"[一-龥々]+", name) or self._name_or_unknown(name))
         return True
 
     def _in_context(self, text: str) -> Iterator[tuple[int, int]]:
@@ -1310,6 +1412,43 @@ _NOT_GIVEN_POS = frozenset({"接尾辞", "助詞", "助動詞", "動詞"})
 
 
 @lru_cache(maxsize=8192)
+def _loanword(word: str) -> bool:
+    """A katakana word of three letters or more the dictionary has as a common noun and as
+    no surname or given name (ワーク, バランス: the dictionary's 人名・一般 entry aside)."""
+    entries = sudachi_dictionary().lookup(word)
+    return (len(word) >= 3 and any(m.part_of_speech()[1] == "普通名詞" for m in entries)
+            and not any(m.part_of_speech()[2:4] in {("人名", "姓"), ("人名", "名")}
+                        for m in entries))
+
+
+def _thing_not_person(text: str, start: int, end: int) -> bool:
+    """What a name rule took that names no person: a word that answers for a missing name
+    (名前は未定です); katakana loanwords joined by ・ or ＝ that the dictionary knows joined as
+    a thing (ワーク・ライフ・バランス, ペット・ボトル — not ローズ・ミラー, whose parts are words
+    too); a Latin run holding an acronym — capitals without a vowel (QR CODE, JR EAST; a name
+    always has one, 'NG' aside); an animal in katakana before ちゃん that the dictionary has
+    only as a common noun (ネコちゃん, as ワンちゃん; not ミナちゃん or パンダちゃん, which it
+    also lists as a name)."""
+    span = text[start:end]
+    if span in _NOT_A_NAME:
+        return True
+    parts = re.split(r"[・=]", span)
+    if (len(parts) >= 2 and all(re.fullmatch(r"[ァ-ヴー]+", p) and _loanword(p) for p in parts)
+            and _thing_word("".join(parts))):
+        return True
+    if re.fullmatch(r"[A-Za-z][A-Za-z .'\-]*", span) and any(
+            re.fullmatch(r"[B-DF-HJ-NP-TV-XZ]{2,5}", w) and w != "NG" for w in span.split()):
+        return True
+    return (re.fullmatch(r"[ァ-ヴー]{2,6}", span) is not None and _common_noun(span)
+            and text.startswith("ちゃん", end))
+
+
+def _thing_word(word: str) -> bool:
+    """The dictionary lists `word`, and never as a person's name."""
+    entries = sudachi_dictionary().lookup(word)
+    return bool(entries) and not any(m.part_of_speech()[2] == "人名" for m in entries)
+
+
 def _common_noun(word: str) -> bool:
     """Every entry the dictionary has for `word` is a common noun (バス, not ジョン)."""
     entries = sudachi_dictionary().lookup(word)
@@ -1362,16 +1501,23 @@ _PET_BEFORE = re.compile(
 # What is named after a public figure, or is their work: 「小野小町まつり」「井上陽水の曲」.
 _NAMED_AFTER = re.compile(r"[ ]?(?:まつり|祭り|祭|記念館|記念公園|記念碑|通り|神社|賞|杯|文庫"
                           r"|の(?:曲|歌|小説|作品|映画|ドラマ|銅像|生家|全集|著書|本|詩集|句集|絵本"
-                          r"|伝記|名言|句碑|歌碑|碑))")
+                          r"|伝記|名言|句碑|歌碑|碑"
+                          r"|[一-龥ァ-ヴー]{0,4}(?:イベント|展示|展覧会|企画展|特別展|原画展|写真展"
+                          r"|回顧展|講演会|コンサート|ライブ|ショー|スタンプラリー|コラボ|グッズ"
+                          r"|マンホール|パネル)))")
 
 
 def _named_after(text: str, start: int, end: int) -> bool:
-    """A full name in kanji (three characters or more) before 「まつり」「記念館」「の曲」…: a
-    public figure or a thing named after one, not a resident."""
+    """A full name (three characters or more, kanji or a kanji surname before a kana given
+    name) before 「まつり」「記念館」「の曲」「の展示」「のイベント」…: a public figure, a
+    character or a thing named after one (美空ひばりの歌, 鬼太郎のイベント), not a resident.
+    A character may keep its ちゃん/くん (ちびまる子ちゃんのスタンプラリー)."""
     inside = re.search(rf"(?:{_NAMED_AFTER.pattern})$", text[start:end])
     end = start + inside.start() if inside else end  # a line that is all of it: 小野小町まつり
-    return (re.fullmatch(r"[一-龥々]{3,6}", text[start:end]) is not None
-            and _NAMED_AFTER.match(text, end) is not None)
+    called = re.match(r"ちゃん|くん", text[end:end + 3])
+    return (re.fullmatch(r"[一-龥々]{3,6}|[一-龥々]{2,3}[ぁ-ゖ]{2,4}"
+                         r"|(?=.*[一-龥々])[ぁ-ゖ一-龥々]{3,6}", text[start:end]) is not None
+            and _NAMED_AFTER.match(text, end + (called.end() if called else 0)) is not None)
 
 
 def _kana_noun(word: str) -> bool:

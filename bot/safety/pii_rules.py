@@ -139,9 +139,12 @@ def emails(text: str) -> list[Hit]:
 # --- digit runs (My Number, phones) -------------------------------------------------------
 # Groups of digits joined by what residents type between them: - . ・ / _ ~ space, a dash
 # with spaces around it (090 – 1234), parentheses, 「の」 (〇九〇の一二三四…), and a line break
-# after a separator (090-⏎4417-…). Hidden characters and dash look-alikes are folded away
-# already.
-_JOIN = r"(?:[ ]?[\-./・_~〜‐–—―−ー][ ]?\n?|[ ]?[()][ ]?|[ ]|の)"
+# after a separator (090-⏎4417-…) or before a last group of four (090 2233⏎4455), and a
+# spoken filler between groups (070の、えーと、6621の…). Hidden characters and dash look-alikes
+# are folded away already.
+_FILLER = r"(?:[、,]?[ ]?(?:えーと|えっと|えーっと|えー|あのー|あの)[、,]?[ ]?)"
+_JOIN = (rf"(?:[ ]?[\-./・_~〜‐–—―−ー][ ]?\n?|[ ]?[()][ ]?|[ ]|の{_FILLER}?|{_FILLER}"
+         r"|[ ]?\n(?=[0-9]{4}(?![0-9])))")
 _DIGIT_RUN = re.compile(rf"""
     (?:(?<![0-9A-Za-z+\-./(])|(?<=[Tt][Ee][Ll]))
     (?P<run>(?:\(\+[ ]?81\)[ \-]?|\+[ ]?81[ \-]?(?:\(0\)[ \-]?)?|\+[ ]?[1-9][0-9]{{0,2}}[ \-]
@@ -259,6 +262,34 @@ def _labelled_phone(text: str, start: int, end: int, digits: str) -> bool:
         return True  # 010-1234-5678, or any number dialled with a country code
     return 10 <= len(digits.lstrip("+")) <= 13 and bool(
         _PHONE_LABEL.search(text[max(0, start - 24):start]))
+
+
+# Digits spelled in kana, as voice input or the elderly write a number (ぜろきゅうぜろ …,
+# ゼロハチゼロ、ヨンヨンニーイチ …): longest readings first.
+_KANA_DIGIT_WORDS = (("0", "ぜろ|ゼロ|れい|レイ|まる|マル"), ("1", "いち|イチ"),
+                     ("2", "にい|にー|ニイ|ニー|に|ニ"), ("3", "さん|サン"),
+                     ("4", "よん|ヨン|し|シ"),
+                     ("5", "ごお|ごー|ゴオ|ゴー|ご|ゴ"), ("6", "ろく|ロク"),
+                     ("7", "なな|ナナ|しち|シチ"), ("8", "はち|ハチ"),
+                     ("9", "きゅう|きゅー|キュウ|キュー|く|ク"))
+_KANA_DIGIT = "(?:" + "|".join(w for _, w in _KANA_DIGIT_WORDS) + ")"
+_KANA_DIGIT_OF = {w: d for d, words in _KANA_DIGIT_WORDS for w in words.split("|")}
+_KANA_NUMBER = re.compile(rf"(?:ぜろ|ゼロ|れい|レイ|まる|マル)"
+                          rf"(?:[ 、,・の\-]?{_KANA_DIGIT}){{9,12}}")
+_KANA_DIGIT_TOKEN = re.compile(_KANA_DIGIT)
+
+
+def kana_phones(text: str, allow: frozenset[str] = frozenset()) -> list[Hit]:
+    """A phone number whose digits are spelled in kana, ten or eleven of them in a row."""
+    out = []
+    for m in _KANA_NUMBER.finditer(text):
+        words = list(_KANA_DIGIT_TOKEN.finditer(text, m.start(), m.end()))
+        digits = "".join(_KANA_DIGIT_OF[w.group(0)] for w in words)
+        for n in (11, 10):  # a word after the number may read as a digit (…ろく し…)
+            if len(digits) >= n and is_phone(digits[:n]) and digits[:n] not in allow:
+                out.append(Hit("phone", m.start(), words[n - 1].end()))
+                break
+    return out
 
 
 def phones(text: str, allow: frozenset[str] = frozenset()) -> list[Hit]:
@@ -399,6 +430,13 @@ _ESTATE = re.compile(r"(?:[一-龥々ヶがァ-ヴー]{1,6}[0-9]{1,2}丁目の?[
                      r"(?:号室|号|室)?(?![0-9])")
 
 
+# An address in kana, as children, voice input and the elderly write it: a district's 丁目 in
+# kana with the house number after it (みなみまち 2ちょうめ 7の3, ひがしまち 3ちょうめ 4ばん 8ごう).
+_KANA_ADDRESS = re.compile(r"(?:[ぁ-ゖ]{1,6}(?:まち|ちょう|だい|おか|むら)[ ]?)?"
+                           r"[0-9]{1,2}[ ]?ちょうめ[ ]?(?:の[ ]?)?[0-9]{1,4}[ ]?"
+                           r"(?:ばんち|ばん|の|-)[ ]?(?:[0-9]{1,4}(?:[ ]?ごう)?)?")
+
+
 def addresses(text: str) -> list[Hit]:
     """A place name followed by a house-level number (…丁目…番…号, …番地, N-N-N), and
     romaji addresses (2-18-6 Minatomachi).
@@ -419,7 +457,8 @@ def addresses(text: str) -> list[Hit]:
         office = not m.group("room") and _beside_office(text, start, m.end())
         if _is_house_number(place, m.group("dashed"), before) and not office:
             out.append(Hit("address", start, m.end()))
-    out += [Hit("address", m.start(), m.end()) for m in _ESTATE.finditer(text)
+    out += [Hit("address", m.start(), m.end())
+            for pattern in (_ESTATE, _KANA_ADDRESS) for m in pattern.finditer(text)
             if not any(h.start <= m.start() and m.end() <= h.end for h in out)]
     return out + _romaji_addresses(text)
 
@@ -506,6 +545,7 @@ _DATE = (rf"(?<![0-9\-/.])(?:{_ERA}(?:[ ]?{_ERA_YEAR}[ ]?年|{_ERA_FIRST})[ ]?{_
          rf"|{_D}[ ]?(?:de[ ]?)?{_MONTH_OTHER}[ ]?(?:de[ ]?|del[ ]?)?{_Y4}(?![0-9])"
          rf"|{_MONTH_OTHER}[ ]?{_D},?[ ]?{_Y4}(?![0-9])"
          rf"|(?:{_Y4}|{_ERA}(?:[0-9]{{1,2}}|元))[/.\-]{_M}[/.\-]{_D}(?![0-9])"
+         rf"|(?:{_Y4}|{_ERA}[ ]?{_ERA_YEAR})[ ]?年[ ]?(?:の[ ]?)?{_M}/{_D}(?![0-9/])"
          rf"|(?:{_D}[/.\-]{_M}|{_M}[/.\-]{_D})[/.\-]{_Y4}(?![0-9])"
          rf"|{_D}(?:st|nd|rd|th)?[ ]?(?:of[ ])?{_MONTH},?[ ]?{_Y4}(?![0-9])"
          rf"|{_MONTH}[ ]?{_D}(?:st|nd|rd|th)?,?[ ]?{_Y4}(?![0-9]))")
@@ -580,7 +620,7 @@ _VALUE = (r"第?[ ]?(?:[A-Za-z]{1,3}[ \-]?)?[0-9][0-9A-Za-z]*"
           r"(?![0-9A-Za-z]|[ ]?[年月日歳才円人時分件回個枚台階%])")
 # Between a label and its value: No., 番号, は, :, →, is, là … and an opening bracket.
 _LABEL_SEP = (r"(?:[ ]?(?:No|NO|no|Nr|Num|num|#)\.?)?(?:[ ]?(?:の)?番号)?[ ]?"
-              r"(?:は|が|:|=|→|⇒|->|>|is|là|é|:|です|은|는|이|가)?[ ]?[(\[【「<]?[ ]?")
+              r"(?:は|が|:|=|→|⇒|->|>|is|là|é|:|です|은|는|이|가|、|,)?[ ]?[(\[【「<]?[ ]?")
 _INSURANCE_LABELS = (
     r"被保険者(?:証)?(?:の)?(?:番号|記号番号|no)|保険証(?:の)?(?:番号|記号番号)|記号番号|記号・番号"
     r"|基礎年金番号|年金番号|年金手帳(?:の番号)?|年金の番号|ねんきん番号|年金証書(?:の番号)?"
@@ -690,7 +730,7 @@ def id_numbers(text: str) -> list[Hit]:
 # digits (a hyphen before the last two, dots for blanks).
 _SERIAL = r"(?:[0-9]{1,2}-[0-9]{2}|[・.]{1,3}[ ]?[0-9]{1,3}|[0-9]{1,4})(?![0-9]|-[0-9])"
 _PLATE = re.compile(rf"""
-    (?:[一-龥]{{1,4}}|[ぁ-ん]{{2,4}})[ ]?
+    (?:[一-龥]{{1,4}}|(?<![ぁ-ん])(?!ちょうめ)[ぁ-ん]{{2,4}})[ ]?
     (?<![0-9])[0-9]{{2,3}}[ ]?[あ-ろわを][ ]?
     {_SERIAL}
 """, re.VERBOSE)
@@ -727,5 +767,6 @@ def structured(text: str, allow_phones: frozenset[str] = frozenset()) -> Iterato
     for detect in _BEFORE_PHONES:
         yield from detect(text)
     yield from phones(text, allow_phones)
+    yield from kana_phones(text, allow_phones)
     for detect in _AFTER_PHONES:
         yield from detect(text)
