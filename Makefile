@@ -7,6 +7,7 @@ PORT ?= 8000
 INDEX ?= data/index
 CORPUS ?= corpora/kazamino
 SECOND_TOWN ?= corpora/minamiura
+THIRD_TOWN ?= corpora/kitaoka
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
@@ -41,7 +42,8 @@ test: lint typecheck pytest eval
 # within their floors, the second fresh batch's test split (never tuned on) within its own, and
 # the safety gold's test split within eval/safety_floors.json. The second town (corpora/minamiura,
 # FAQ only, never tuned on) is gated over its own index with both of its gold files (the fresh
-# batch is all dev): the decision must carry over.
+# batch is all dev): the decision must carry over. So is the third town (corpora/kitaoka, an FAQ
+# written like a large city's: long titles, many siblings of one procedure), over its own index.
 eval: $(STAMP)
 	$(BIN)/madoguchi ingest $(CORPUS) --index data/eval-index --quiet
 	$(BIN)/madoguchi eval gate --split dev --index data/eval-index --quiet \
@@ -57,6 +59,9 @@ eval: $(STAMP)
 	$(BIN)/madoguchi eval gate --split dev --index data/eval-index-second-town --quiet \
 		--gold $(SECOND_TOWN)/gold.jsonl --floors eval/floors_minamiura.json \
 		--gold $(SECOND_TOWN)/gold_fresh.jsonl --floors eval/floors_minamiura_fresh.json
+	$(BIN)/madoguchi ingest $(THIRD_TOWN) --index data/eval-index-third-town --quiet
+	$(BIN)/madoguchi eval gate --split dev --index data/eval-index-third-town --quiet \
+		--gold $(THIRD_TOWN)/gold.jsonl --floors eval/floors_kitaoka.json
 	$(BIN)/madoguchi eval safety --gold $(CORPUS)/gold_safety.jsonl --split test \
 		--floors eval/safety_floors.json --quiet
 

@@ -73,24 +73,34 @@ def test_types_expectations_and_grades():
             assert r["relevant"] == {}, r["id"]
 
 
-def test_splits_are_stratified_by_type():
+def check_stratified(rows: list[dict]) -> None:
+    """Every type is split evenly between dev and test (at most one apart)."""
     per_type: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for r in records():
+    for r in rows:
         per_type[r["type"]][r["split"]] += 1
     for kind, splits in per_type.items():
         assert set(splits) <= {"dev", "test"}
         assert abs(splits["dev"] - splits["test"]) <= 1, kind
 
 
-def test_relevance_is_the_pooled_judgements():
-    qrels = read_qrels(QRELS)
-    _, changed = apply_qrels(records(), qrels)
+def check_pooled(gold: Path, rows: list[dict], qrels: dict[str, dict[str, int]],
+                 known: set[str]) -> None:
+    """`relevant` is what the qrels say, every poolable item was judged (ten documents or
+    more on average) and every judged document is an entry of the town."""
+    _, changed = apply_qrels(rows, qrels)
     assert changed == 0
-    judged = {i.id for i in load_gold(GOLD) if poolable(i)}
+    judged = {i.id for i in load_gold(gold) if poolable(i)}
     assert judged <= set(qrels)
     assert sum(len(v) for v in qrels.values()) >= 10 * len(judged)
-    known = {p.doc_id for p in corpus()[0]}
     assert {d for v in qrels.values() for d in v} <= known
+
+
+def test_splits_are_stratified_by_type():
+    check_stratified(records())
+
+
+def test_relevance_is_the_pooled_judgements():
+    check_pooled(GOLD, records(), read_qrels(QRELS), {p.doc_id for p in corpus()[0]})
 
 
 @pytest.mark.slow
