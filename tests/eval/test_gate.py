@@ -31,7 +31,7 @@ def test_unknown_metric_is_an_error():
 
 @pytest.mark.parametrize("name", ["floors.json", "floors_resident.json", "floors_foreign.json",
                                   "floors_minamiura.json", "floors_resident_fresh3.json",
-                                  "floors_minamiura_fresh.json"])
+                                  "floors_minamiura_fresh.json", "floors_kitaoka.json"])
 def test_the_repo_floors_files_are_valid(name):
     path = REPO_FLOORS.parent / name
     limits = load_limits(path)
