@@ -300,10 +300,22 @@ class EmergencyDetector:
         if not folded:
             return None
         reading, spans = self.views.read(folded)
-        found = self._phrase(folded, reading) or self._weigh(
-            self._cue(folded, reading, spans), self._similar(text))
-        if found is None:
-            return None
+        # Every phrase said is a piece of evidence; the one the rules lower least decides (the
+        # first in file order among equals): a question about an ambulance's cost before
+        # 「母が息苦しそうで唇が紫」 lowers the clause it is in, not the report after it.
+        candidates: list[Found | None] = [*self._phrases(folded, reading)] or [self._weigh(
+            self._cue(folded, reading, spans), self._similar(text))]
+        best: Alarm | None = None
+        for found in candidates:
+            alarm = self._lowered(folded, found) if found is not None else None
+            if alarm is not None and (best is None or alarm.tier > best.tier):
+                best = alarm
+                if best.certain:
+                    break
+        return best
+
+    def _lowered(self, folded: str, found: Found) -> Alarm | None:
+        """The alarm `found` gives once the rules have lowered it (None when they remove it)."""
         tier, kind, reason, evidence = found
         rules = self._rules(folded, evidence, tier if not kind.support else Tier.POSSIBLE,
                             kind.name)
@@ -330,17 +342,27 @@ class EmergencyDetector:
         """The short line put before a normal answer when an emergency is possible."""
         return self.possible_line + " " + " ／ ".join(alarm.contact_lines())
 
-    def _phrase(self, folded: str, reading: str) -> Found | None:
-        found = (self._match(folded, self.phrases, Tier.CERTAIN, "phrase")
-                 or self._match(reading, self.kana, Tier.CERTAIN, "phrase"))
-        if found is None:
-            return None
+    def _phrases(self, folded: str, reading: str) -> list[Found]:
+        """Every phrase match, the written text's before the reading's, each in file order of
+        its kind and then by place; a kind defers to a kind whose own phrase is also said."""
+        found = []
+        for view, patterns in ((folded, self.phrases), (reading, self.kana)):
+            for name, p in patterns.items():
+                found += [self._deferred(folded, reading, self._certain(name, m.group(0)))
+                          for m in p.finditer(view)]
+        return found
+
+    def _certain(self, name: str, said: str) -> Found:
+        kind = self.kinds[name]
+        return (Tier.CERTAIN, kind, f"緊急（{kind.label}）: 「{said}」",
+                {"by": "phrase", "match": said})
+
+    def _deferred(self, folded: str, reading: str, found: Found) -> Found:
         for other in found[1].defer_to:
             m = self.phrases[other].search(folded) or self.kana[other].search(reading)
             if m:
-                kind = self.kinds[other]
-                return (Tier.CERTAIN, kind, f"緊急（{kind.label}）: 「{m.group(0)}」",
-                        {"by": "phrase", "match": m.group(0), "deferred_from": found[1].name})
+                tier, kind, reason, evidence = self._certain(other, m.group(0))
+                return tier, kind, reason, {**evidence, "deferred_from": found[1].name}
         return found
 
     def _cue(self, folded: str, reading: str,

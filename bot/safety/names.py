@@ -866,6 +866,7 @@ class NameFinder:
 
     def _positional(self, text: str) -> Iterator[tuple[int, int]]:
         """Names found by where they stand (rule 5)."""
+        verbs = {(t.start, t.end) for t in self.tokens(text) if t.pos[0] in {"動詞", "形容詞"}}
         for pattern, weak in _POSITIONAL:
             for m in _matches(pattern, text):
                 name = _bare_name(m.group("n").strip())
@@ -873,6 +874,8 @@ class NameFinder:
                     name = re.sub(r"^([ぁ-ゖ]{2,6})[がはをにもとの][ ][ぁ-ゖ ]+$", r"\1", name)
                     name = _NEXT_MEMBER.split(name)[0]  # 夫浩二 妻真由美: one member each
                 start = m.start("n") + (len(m.group("n")) - len(m.group("n").lstrip()))
+                if any(b == start and e > start + len(name) for b, e in verbs):
+                    continue  # 息子が帰ってこない: the stem of the sentence's verb, not a name
                 if (name in _NOT_A_NAME or _kana_grammar(name) or self._verb_phrase(name)
                         or (pattern is _OPENS_BRACKET and self._common_compound(name))
                         or not self._slot_holds_name(pattern, name)):

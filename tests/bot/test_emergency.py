@@ -112,6 +112,35 @@ def tier(text: str) -> Tier:
     ("虐待防止月間のイベント", Tier.NONE),
     ("子どもがいない家の前でどなり声", Tier.NONE),                # no child there
     ("子どものいない家から煙が出てる", Tier.CERTAIN),             # still a fire
+    # batch 14's shapes, written again for this test
+    ("廊下が真っ白でなにも見えない", Tier.CERTAIN),              # smoke, the word unsaid
+    ("窓が結露で真っ白、対策ある？", Tier.NONE),
+    ("ジイチャンガ　ウゴカン", Tier.CERTAIN),                      # katakana dialect
+    ("おとうさんが うごかない", Tier.CERTAIN),
+    ("母が動かないので介護タクシーを頼みたい", Tier.NONE),           # a reason, not a report
+    ("オバアサン　ヨンデモ　オキン", Tier.CERTAIN),
+    ("たたいても おきない", Tier.CERTAIN),
+    ("毎朝よんでもおきない息子、不登校の相談", Tier.NONE),          # a habit
+    ("ばあちゃん あめ のどに", Tier.CERTAIN),                      # choking, verb dropped
+    ("あめ のどに いいの どれ", Tier.NONE),
+    ("塩素系のカビとりとお酢を混ぜちゃって、目と鼻がいたい", Tier.CERTAIN),  # まぜるな危険
+    ("まぜるな危険の洗剤、何ごみ？", Tier.NONE),
+    ("自転車が転んで乗ってた人が動かない", Tier.CERTAIN),
+    ("みずが たたみまで きとる", Tier.CERTAIN),
+    ("じいちゃん どっか いってしもうた", Tier.CERTAIN),
+    ("娘が帰ってこないと思ったら友達の家にいた、ところで児童館は何時まで", Tier.NONE),
+    ("I want to sleep and never wake up again", Tier.CERTAIN),
+    ("おかあさんが ぱぱに うでを つかまれて ないてる", Tier.CERTAIN),  # a child telling it
+    ("蜂に刺されて顔がぱんぱん、声もおかしい", Tier.CERTAIN),        # the airway swelling
+    ("もう限界、楽になる方法ってある？", Tier.CERTAIN),
+    ("救急車って呼んだら料金かかる？", Tier.NONE),                   # a cost asked about
+    ("子どもが「くるまにはねられそうになった」交差点、横断歩道を引いてほしい", Tier.NONE),
+    ("アニメの絵本で家が燃えてる場面", Tier.NONE),
+    ("イライラが爆発しそう、窓口の待ち時間長すぎ", Tier.NONE),        # anger, an idiom
+    ("スマホのバッテリーが死んだ、充電できる場所ある？", Tier.NONE),
+    ("ネットで川があふれてる動画みたけど、あれ市内？", Tier.NONE),
+    ("兄弟げんかで弟の腕にあざ、病院行くほど？", Tier.NONE),        # children's fight
+    ("Our fire alarm keeps chirping, where do I buy a battery?", Tier.NONE),
 ])
 def test_tiers(text, expected):
     assert tier(text) is expected
@@ -359,3 +388,31 @@ def test_a_rule_for_some_kinds_only(tmp_path):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="nosuchkind"):
         EmergencyDetector.load(bad)
+
+
+def test_numbers_of_batch_14_shapes():
+    """A fallen live wire is the utility's (119 with 「近づかない」, 110 for the road), not only
+    a fire's; a simile is no beating; mixed cleaners are a poisonous gas; a threat to kill and a
+    hand at the neck are violence's, not a wish to die; an adult beating a child is abuse's."""
+    alarm = GATE.detect("台風で切れた電線が道に落ちてバチバチいってる")
+    assert alarm is not None and alarm.certain and alarm.kind.name == "utility"
+    assert any("電線" in line and "119" in line for line in alarm.contact_lines())
+    assert GATE.detect("Power lines are down on the road after the storm").kind.name == "utility"
+    for text, kind in [("父が「ハンマーで殴られたような頭痛」と言ってぐったりしてる", "medical"),
+                       ("塩素系のカビとりとお酢を混ぜちゃって、目と鼻がいたい", "gas"),
+                       ("夫に首をつかまれて動けない", "violence"),
+                       ("Meu namorado disse que vai me matar", "violence"),
+                       ("The woman downstairs is beating her son right now", "child_abuse"),
+                       ("벌에 쏘였는데 숨쉬기가 힘들어요", "medical")]:
+        alarm = GATE.detect(text)
+        assert alarm is not None and alarm.certain and alarm.kind.name == kind, text
+
+
+def test_every_phrase_said_is_weighed():
+    """The phrase the rules lower least decides: a question about an ambulance's cost lowers
+    its own clause, not the report after it (the first phrase alone was read before)."""
+    alarm = GATE.detect("救急車って有料ですか？母が急に倒れて意識がない")
+    assert alarm is not None and alarm.certain and alarm.kind.name == "medical"
+    assert tier("救急車って有料ですか？") is Tier.NONE
+    alarm = GATE.detect("救急車と警察どっちに電話すれば、目の前でバイクが転んで人が起き上がらない")
+    assert alarm is not None and alarm.certain and alarm.kind.name == "traffic"

@@ -38,6 +38,15 @@ KATAKANA_EMERGENCIES = [
 ]
 
 
+@pytest.mark.parametrize("text", ["息子が帰ってこない", "夫が帰ってこない、電話もつながらない"])
+def test_the_stem_of_a_verb_after_a_family_word_is_no_name(pipeline, text):
+    """帰 of 帰ってこない was read as a name after 「息子が」: the masked text
+    「息子が［氏名］ってこない」 met no phrase, and a missing child got no alarm at all."""
+    assert pii.mask(text).text == text
+    alarm = pipeline.screen(text).alarm
+    assert alarm is not None and alarm.certain and alarm.kind.name == "missing", text
+
+
 @pytest.mark.parametrize("text", KATAKANA_EMERGENCIES)
 def test_japanese_in_katakana_is_not_masked_and_reaches_the_gate(pipeline, text):
     assert pii.mask(text).text == text

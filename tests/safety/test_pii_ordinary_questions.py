@@ -68,8 +68,10 @@ def _dev_questions() -> list[tuple[str, str]]:
 # …赤いとこやった、, けむり感知器 つけかた) keep their words since the twelfth PII round; the
 # second town's …うちのばあちゃんが since family words are never names, and safety batch 12's
 # 「けむり くろい ひのこ とんでる」 since a particle after a space must stand alone to end a
-# given name (tests/safety/test_pii_kinship_words.py).
-KNOWN = {"rs-189"}
+# given name (tests/safety/test_pii_kinship_words.py). Safety batch 14's 「夫の顔がぱんぱん」: 顔 is
+# a surname in the dictionary, so after 「夫の」 it is masked (the gate's bee-sting phrase keeps
+# the message certain masked too).
+KNOWN = {"rs-189", "sf14-em-017"}
 
 
 def test_dev_questions_without_personal_data_are_not_masked():
