@@ -742,7 +742,7 @@ class NameFinder:
             spans = {(s, e) for s, e in spans if text[s] in _CHINESE_SURNAMES}
         spans |= set(_untagged(text, toks)) | set(_english(text))
         spans |= set(_narrative(text, toks)) | set(self._name_runs(toks))
-        spans |= set(self._positional(text)) | set(self._in_context(text))
+        spans |= set(self._positional(text, toks)) | set(self._in_context(text))
         spans |= set(self._decorated(text)) | set(self._handle(text))
         blocked = self._blocked(text)  # once: a long message may hold many names
         spans = {s for s in (self._trim(text, s, blocked) for s in spans) if s is not None}
@@ -864,9 +864,9 @@ class NameFinder:
                        for m in re.finditer(guard + re.escape(word), text))
         return out
 
-    def _positional(self, text: str) -> Iterator[tuple[int, int]]:
-        """Names found by where they stand (rule 5)."""
-        verbs = {(t.start, t.end) for t in self.tokens(text) if t.pos[0] in {"動詞", "形容詞"}}
+    def _positional(self, text: str, toks: list[Token]) -> Iterator[tuple[int, int]]:
+        """Names found by where they stand (rule 5); `toks` are the text's own tokens."""
+        verbs = {(t.start, t.end) for t in toks if t.pos[0] in {"動詞", "形容詞"}}
         for pattern, weak in _POSITIONAL:
             for m in _matches(pattern, text):
                 name = _bare_name(m.group("n").strip())
