@@ -63,19 +63,21 @@ class Pipeline:
 
     def answer(self, question: str, filters: dict[str, str] | None = None,
                previous: str = "", screen: Screen | None = None,
-               picked: str | None = None) -> Reply:
+               picked: str | None = None, clean: bool = False) -> Reply:
         """Answer one resident question; expected non-answers are outcomes, not exceptions.
 
         `previous` is the resident's previous question in the conversation (for follow-ups);
         `screen` is the safety gate's verdict when the caller already ran it (see `screen`);
         `picked` is the doc_id of the previous clarify reply's choice this message picked
         (bot/service/picks.py): it is answered with that passage, not searched again.
+        `clean`: the channel's masker found nothing in `question` (`Incoming.clean`), so the
+        safety step does not mask it a second time.
         A fault anywhere below is caught here, once, and becomes ERROR_INTERNAL with a person
         offered.
         """
         try:
             with self.retriever.index.pinned():  # one generation for the whole answer
-                return self._answer(question, filters, previous, screen, picked)
+                return self._answer(question, filters, previous, screen, picked, clean)
         except Exception as exc:  # noqa: BLE001 - the one boundary for faults
             log.exception("pipeline failed")
             text = self.replies.text(Outcome.ERROR_INTERNAL) + "\n" + self.replies.fragment(
@@ -102,10 +104,10 @@ class Pipeline:
                      trace=trace if trace is not None else {"steps": [alarm_step(alarm)]})
 
     def _answer(self, raw: str, filters: dict[str, str] | None, previous: str,
-                screen: Screen | None, picked: str | None) -> Reply:
+                screen: Screen | None, picked: str | None, clean: bool = False) -> Reply:
         trace: dict[str, Any] = {"steps": []}
         started = time.perf_counter()
-        safe = self.safety.check(raw)  # hidden characters stripped, personal data masked
+        safe = self.safety.check(raw, clean)  # hidden characters stripped, personal data masked
         question = safe.masked
         _step(trace, "safety", started, **safe.trace())
         focus = question_focus(question)

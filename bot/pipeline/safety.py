@@ -36,14 +36,19 @@ class Safety:
     def load(cls) -> Safety:
         return cls(pii.Masker.load(), injection.default_rules())
 
-    def check(self, raw: str) -> SafetyCheck:
-        clean = injection.sanitize(raw)
-        masked = self.masker.mask(clean.text)
+    def check(self, raw: str, clean: bool = False) -> SafetyCheck:
+        """`clean`: the masker already read `raw` and found nothing (`Incoming.clean`); when
+        no hidden character is stripped either, masking it again would return it unchanged
+        with nothing found, so that pass is skipped (~1.5–3 ms of a message)."""
+        sanitized = injection.sanitize(raw)
+        masked = (pii.MaskResult(raw, (), ()) if clean and sanitized.text == raw
+                  else self.masker.mask(sanitized.text))
         verdict = injection.detect(raw, self.rules)
         kinds = tuple(sorted(masked.kinds))
         return SafetyCheck(masked.text, kinds,
                            self.masker.warning(kinds) if kinds else "",
-                           clean.hidden_count, tuple(verdict.reasons) if verdict.blocked else (),
+                           sanitized.hidden_count,
+                           tuple(verdict.reasons) if verdict.blocked else (),
                            () if verdict.blocked else tuple(
                                r for r in verdict.reasons if r != injection.HIDDEN_CHARACTERS))
 

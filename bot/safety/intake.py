@@ -2,7 +2,8 @@
 anything else sees them. Web and LINE call `receive` first; the chat service only accepts
 `Incoming`, so the raw text cannot reach the database, a log line, a trace, an escalation, a
 LINE push or the staff console by another path. The pipeline masks again (masking is
-idempotent), which changes nothing for text that came through here.
+idempotent), which changes nothing for text that came through here; for a text in which the
+masker found nothing at all (`Incoming.clean`) the pipeline skips that second pass.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ class Incoming:
     text: str
     kinds: tuple[str, ...] = ()
     warning: str = ""
+    # The masker read this very text and found nothing in it: masking it again would return
+    # it unchanged with nothing found, so the pipeline's safety step need not (`Safety.check`).
+    clean: bool = False
 
     @classmethod
     def fixed(cls, text: str) -> Incoming:
@@ -33,7 +37,8 @@ def receive(raw: str, masker: Masker) -> Incoming:
     kinds of personal data it held; the raw text is not kept anywhere."""
     result = masker.mask(raw)
     kinds = result.kinds
-    return Incoming(result.text, kinds, masker.warning(kinds) if kinds else "")
+    return Incoming(result.text, kinds, masker.warning(kinds) if kinds else "",
+                    clean=not result.spans)
 
 
 class CleanTexts:
@@ -58,7 +63,7 @@ class CleanTexts:
             with self._lock:
                 if raw in self._texts:
                     self._texts.move_to_end(raw)
-                    return Incoming(raw)
+                    return Incoming(raw, clean=True)
         incoming = receive(raw, masker)
         if self.size and not incoming.kinds and incoming.text == raw:
             with self._lock:

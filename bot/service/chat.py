@@ -201,23 +201,25 @@ class ChatService:
             # conversation the caller created and wrote) is committed first.
             s.commit()
         computed = (self.lane.run(self._compute, message.text, previous, needs_reply, screen,
-                                  picked)
+                                  picked, message.clean)
                     if self.lane is not None
-                    else self._compute(message.text, previous, needs_reply, screen, picked))
+                    else self._compute(message.text, previous, needs_reply, screen, picked,
+                                       message.clean))
         if key is not None:
             cache.put(key, computed)  # type: ignore[union-attr]
         return computed
 
     def _compute(self, masked: str, previous: str, needs_reply: bool,
-                 screen: Screen | None = None, picked: str | None = None) -> Computed:
+                 screen: Screen | None = None, picked: str | None = None,
+                 clean: bool = False) -> Computed:
         """The safety screen (unless given), then the pipeline's reply unless none is
-        needed."""
+        needed (`clean`: the masker found nothing in `masked`, see `Incoming.clean`)."""
         screen = screen or self.pipeline.screen(masked)
         if not needs_reply or (screen.alarm is not None and screen.alarm.certain):
             return Computed(screen)
         # The pipeline sees the stored (already masked) text, so the warning is ours to give.
         return Computed(screen, self.pipeline.answer(masked, previous=previous, screen=screen,
-                                                     picked=picked))
+                                                     picked=picked, clean=clean))
 
     def _screen(self, masked: str) -> Screen:
         return (self.lane.run(self.pipeline.screen, masked) if self.lane is not None

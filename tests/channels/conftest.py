@@ -116,8 +116,8 @@ class Wrapped:
         return getattr(self.inner, name)
 
     def answer(self, question: str, filters=None, previous: str = "", screen=None,
-               picked=None):
-        return self.inner.answer(question, filters, previous, screen, picked)
+               picked=None, clean=False):
+        return self.inner.answer(question, filters, previous, screen, picked, clean)
 
 
 class Gate(Wrapped):
@@ -128,10 +128,10 @@ class Gate(Wrapped):
         self.entered, self.release = threading.Event(), threading.Event()
 
     def answer(self, question: str, filters=None, previous: str = "", screen=None,
-               picked=None):
+               picked=None, clean=False):
         self.entered.set()
         assert self.release.wait(10)
-        return self.inner.answer(question, filters, previous, screen, picked)
+        return self.inner.answer(question, filters, previous, screen, picked, clean)
 
 
 class Scripted(Wrapped):
@@ -142,7 +142,7 @@ class Scripted(Wrapped):
         self.scripted = replies
 
     def answer(self, question: str, filters=None, previous: str = "", screen=None,
-               picked=None):
+               picked=None, clean=False):
         if question in self.scripted:
             return self.scripted[question]
-        return self.inner.answer(question, filters, previous, screen, picked)
+        return self.inner.answer(question, filters, previous, screen, picked, clean)

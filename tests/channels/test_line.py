@@ -368,9 +368,10 @@ def test_slow_answer_is_pushed_without_trying_the_token(line_app_factory, fake):
     line = Line(line_app_factory(reply_token_max_age=0.05), fake)
 
     class Slow(Wrapped):
-        def answer(self, question, filters=None, previous="", screen=None, picked=None):
+        def answer(self, question, filters=None, previous="", screen=None, picked=None,
+                   clean=False):
             time.sleep(0.2)
-            return super().answer(question, filters, previous, screen, picked)
+            return super().answer(question, filters, previous, screen, picked, clean)
 
     line.services.chat.pipeline = Slow(line.services.chat.pipeline)
     line.send(make_event(text=QUESTION))

@@ -3,8 +3,12 @@ and a text with personal data is never kept and is masked every time."""
 
 from __future__ import annotations
 
-from bot.safety import pii
-from bot.safety.intake import CleanTexts, receive
+import json
+from pathlib import Path
+
+from bot.pipeline.safety import Safety
+from bot.safety import injection, pii
+from bot.safety.intake import CleanTexts, Incoming, receive
 
 
 class Counting:
@@ -47,3 +51,39 @@ def test_bounded_and_off_at_zero():
     for _ in range(2):
         off.receive("燃やすごみの日", masker)  # type: ignore[arg-type]
     assert len(off) == 0 and masker.calls == 6
+
+
+def _texts() -> list[str]:
+    """Residents' questions and personal-data messages, and a few with hidden characters."""
+    root = Path(__file__).resolve().parents[2]
+    gold = [json.loads(line)["question"] for line in
+            (root / "corpora" / "kazamino" / "gold.jsonl").read_text("utf-8").splitlines()[:120]]
+    pii_gold = [json.loads(line)["text"] for line in
+                (root / "tests" / "fixtures" / "pii_gold.jsonl").read_text("utf-8")
+                .splitlines()[:120]]
+    hidden = ["住民票\u200bの写しがほしい", "ごみの日\u202eはいつ", "図書館\ufeffの時間"]
+    return gold + pii_gold + hidden
+
+
+def test_the_pipeline_skips_only_a_second_mask_that_would_change_nothing():
+    """A message the channel's masker found nothing in (`Incoming.clean`) is not masked again
+    by the pipeline's safety step, and that step's result is the same as with the second
+    pass; a message with anything masked, or with hidden characters, is masked again."""
+    masker = Counting()
+    safety = Safety(masker, injection.default_rules())  # type: ignore[arg-type]
+    skipped = hidden = 0
+    for text in _texts():
+        incoming = receive(text, masker.inner)
+        assert incoming.clean == (not incoming.kinds and incoming.text == text
+                                  and not masker.inner.mask(text).spans)
+        before = masker.calls
+        fast = safety.check(incoming.text, incoming.clean)
+        masked_again = masker.calls - before
+        skipped += masked_again == 0
+        assert fast == safety.check(incoming.text)
+        unchanged = injection.sanitize(text).text == text
+        assert masked_again == (0 if incoming.clean and unchanged else 1)
+        hidden += not unchanged
+    assert skipped > 100 and hidden >= 3  # most questions hold nothing to mask
+    assert CleanTexts(4).receive("燃やすごみの日", masker).clean  # type: ignore[arg-type]
+    assert not Incoming.fixed("職員に相談したい").clean
