@@ -93,8 +93,9 @@ class Partitions:
     offsets: np.ndarray
     rows: np.ndarray
     vectors: np.ndarray
-    # Results of `search_ahead`, by (query vector, n, probe): what `search` returns for them.
-    _ahead: OrderedDict[tuple[bytes, int, int], frozenset[int]] = field(
+    # Results of `search_ahead`, by (query vector, n, probe): what `search` returns for them,
+    # with the batch of queries they were computed in.
+    _ahead: OrderedDict[tuple[bytes, int, int], tuple[bytes, frozenset[int]]] = field(
         default_factory=OrderedDict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -129,7 +130,7 @@ class Partitions:
             with self._lock:
                 found = self._ahead.get((qvec.tobytes(), n, probe))
             if found is not None:
-                return set(found)
+                return set(found[1])
         near = self.centroids @ qvec
         probe = min(probe, len(near))
         order = (np.argpartition(-near, probe - 1)[:probe] if probe < len(near)
@@ -154,9 +155,19 @@ class Partitions:
 
         The products are matrix–matrix instead of matrix–vector, so a cosine may differ from
         `search`'s in its last bit; which vectors are the `n` nearest does not change unless
-        two of them tie to that bit at the cut."""
+        two of them tie to that bit at the cut.
+
+        The very same batch searched again (the safety screen and then the answer both search
+        ahead what the answer will read) finds every result kept from that batch, computed
+        from the same input: it is not computed twice."""
         if not len(self.centroids) or n <= 0 or not len(qvecs):
             return
+        batch = qvecs.tobytes()
+        keys = [(q.tobytes(), n, probe) for q in qvecs]
+        with self._lock:
+            kept = [self._ahead.get(k) for k in keys]
+            if all(k is not None and k[0] == batch for k in kept):
+                return
         near = qvecs @ self.centroids.T
         probe = min(probe, near.shape[1])
         orders = [(np.argpartition(-row, probe - 1)[:probe] if probe < len(row)
@@ -174,7 +185,7 @@ class Partitions:
             if len(found) > n:
                 rows = rows[np.argpartition(-found, n - 1)[:n]]
             with self._lock:
-                self._ahead[(qvecs[i].tobytes(), n, probe)] = frozenset(rows.tolist())
+                self._ahead[keys[i]] = (batch, frozenset(rows.tolist()))
                 while len(self._ahead) > AHEAD:
                     self._ahead.popitem(last=False)
 

@@ -161,3 +161,26 @@ def test_queries_searched_ahead_find_what_each_search_finds(built):
     assert len(ahead._ahead) == partitions.AHEAD  # bounded: the latest are kept
     assert [ahead.search(q, 80, 8) for q in queries] == alone
     assert ahead.search(queries[-1], 80, 8, mask=np.ones(len(parts.rows) // 2)) == alone[-1]
+
+
+def test_the_same_batch_searched_again_is_not_computed_twice(built, monkeypatch):
+    """The safety screen and the answer search the same batch ahead: the second time every
+    result is kept from the first, computed from the same input, and nothing is recomputed;
+    a batch that differs in any query (or in its order) is computed."""
+    _, _, parts = built
+    queries = _unit(np.random.default_rng(12), 3, 64)
+    ahead = Partitions(parts.centroids, parts.offsets, parts.rows, parts.vectors)
+    ahead.search_ahead(queries, 80, 8)
+    kept = dict(ahead._ahead)
+    products = []
+
+    class Counted(np.ndarray):  # counts the products taken with the queries
+        def __matmul__(self, other):  # type: ignore[no-untyped-def]
+            products.append(1)
+            return np.asarray(self) @ other
+
+    ahead.search_ahead(queries.view(Counted), 80, 8)
+    assert products == [] and list(ahead._ahead.items()) == list(kept.items())
+    ahead.search_ahead(queries[::-1].copy().view(Counted), 80, 8)
+    assert products  # another order: another batch, searched again
+    assert [ahead.search(q, 80, 8) for q in queries] == [parts.search(q, 80, 8) for q in queries]
