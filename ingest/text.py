@@ -6,7 +6,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Zero-width and bidi controls and Unicode tag characters: invisible, never meaningful in a query.
@@ -104,11 +104,17 @@ class SudachiPerThread:
         return tok
 
 
+QUERIES_KEPT = 1024  # recent queries whose terms `Tokenizer.query_tokens` keeps
+
+
 class Tokenizer:
     """Sudachi SplitMode.A with normalized forms, kana folding and POS filtering."""
 
     def __init__(self) -> None:
         self._sudachi = SudachiPerThread("A").get
+        # An answer retrieves the same reading again within a topic, and residents send the
+        # same questions: a query's terms are a function of its text, kept for the recent ones.
+        self._query_terms = lru_cache(maxsize=QUERIES_KEPT)(self._query_tokens)
 
     def tokens(self, text: str) -> list[str]:
         """Index-side terms: normalized forms of content words."""
@@ -125,4 +131,7 @@ class Tokenizer:
 
     def query_tokens(self, text: str) -> list[str]:
         """Query-side terms: like `tokens`, minus request phrases (教えて, 知りたい …)."""
-        return [t for t in self.tokens(text) if t not in QUERY_STOPWORDS]
+        return list(self._query_terms(text))
+
+    def _query_tokens(self, text: str) -> tuple[str, ...]:
+        return tuple(t for t in self.tokens(text) if t not in QUERY_STOPWORDS)
