@@ -45,6 +45,11 @@ def thresholds(a: AnswerSettings, calibration: Calibration) -> Thresholds:
                       department=clarify)
 
 
+# Retrievals without filter or topic kept per worker (HybridRetriever `kept`; ~40 KB each),
+# off with the answer cache (`server.answer_cache` 0).
+RETRIEVALS_KEPT = 256
+
+
 def build(settings: Settings, index_dir: Path | None = None,
           embedder: Embedder | None = None, chat_model: BaseChatModel | None = None
           ) -> Components:
@@ -57,7 +62,8 @@ def build(settings: Settings, index_dir: Path | None = None,
         IndexHandle(index_dir or settings.index_dir, chroma_config(settings)), embedder,
         Tokenizer(), Synonyms.load(r.synonyms_path),
         FusionWeights(r.weight_keyword, r.weight_head, r.weight_dense), r.candidates,
-        r.exact_below, r.dense_index, r.probe)
+        r.exact_below, r.dense_index, r.probe,
+        kept=RETRIEVALS_KEPT if settings.server.answer_cache else 0)
     gen = retriever.index.get()  # fail fast (FileNotFoundError with what to do): no index
     if r.dense_index == "chroma" and len(gen.passages) > r.exact_below:
         _ = gen.collection  # and when the collection it would search is missing

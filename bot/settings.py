@@ -132,7 +132,8 @@ class ServerSettings(BaseModel):
     retry_after_s: int = Field(5, description="Retry-After of a refused request (seconds)")
     answer_cache: int = Field(1024, ge=0, description="Replies kept per worker for messages "
                               "sent again word for word (a surge day's same questions); "
-                              "cleared by a new index generation. 0: off")
+                              "cleared by a new index generation. 0: off (and no "
+                              "retrieval is kept either)")
     db_pool: int = Field(12, description="Database connections per worker (PostgreSQL, SQLite)")
     db_timeout_s: float = Field(5.0, description="Wait at most this for a connection or the "
                                 "SQLite write lock; then 503, never a hang")

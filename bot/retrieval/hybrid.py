@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -196,8 +197,12 @@ class HybridRetriever:
     def __init__(self, index: IndexHandle, embedder: Embedder, tokenizer: Tokenizer,
                  synonyms: Synonyms, weights: FusionWeights, candidates: int = 40,
                  exact_below: int = EXACT_BELOW, dense_index: str = "partitioned",
-                 probe: int = PROBE) -> None:
+                 probe: int = PROBE, kept: int = 0) -> None:
         self.index = index
+        # Recent retrievals without filter or topic, by (generation, query, top_k); 0: none.
+        self.kept = kept
+        self._kept: OrderedDict[tuple[str, str, int], Retrieval] = OrderedDict()
+        self._kept_lock = threading.Lock()
         self.exact_below = exact_below
         self.dense_index = dense_index
         self.probe = probe
@@ -214,8 +219,30 @@ class HybridRetriever:
 
         `topic` (a previous turn's `Retrieval.topic`) makes closeness to that passage a fourth
         signal, and passages close to it candidates: a follow-up such as 「いくら？」 is then
-        ranked within the conversation's topic instead of across every fee of the city."""
+        ranked within the conversation's topic instead of across every fee of the city.
+
+        A retrieval without filter or topic is a function of the generation and the query: the
+        `kept` most recent are returned again as computed (an answer reads its message again
+        with a topic, a follow-up searches the earlier turn's message, residents repeat
+        questions). Nothing changes a retrieval once it is returned."""
         gen = self.index.get()
+        if not self.kept or filters is not None or topic is not None:
+            return self._retrieve(gen, query, top_k, filters, topic)
+        key = (gen.name, query, top_k)
+        with self._kept_lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                return found
+        found = self._retrieve(gen, query, top_k, None, None)
+        with self._kept_lock:
+            self._kept[key] = found
+            while len(self._kept) > self.kept:
+                self._kept.popitem(last=False)
+        return found
+
+    def _retrieve(self, gen: Generation, query: str, top_k: int,
+                  filters: dict[str, str] | None, topic: np.ndarray | None) -> Retrieval:
         t0 = time.perf_counter()
         normalized = normalize(query)
         spelled = gen.readings.spell(normalized)  # 「すいどう」, 「住民表」 → 水道, 住民票

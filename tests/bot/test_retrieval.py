@@ -144,3 +144,37 @@ def test_the_handle_follows_a_swap_of_current_and_reads_it_only_when_it_changed(
     assert len(reads) == 2
     paths.current.unlink()
     assert handle._current_name() is None
+
+
+def _same(a, b) -> bool:
+    """Two retrievals alike in everything but their timings."""
+    import dataclasses
+
+    left, right = dataclasses.asdict(a), dataclasses.asdict(b)
+    for d in (left, right):
+        d.pop("timings_ms")
+    return all(np.array_equal(v, right[k]) if isinstance(v, np.ndarray) else v == right[k]
+               for k, v in left.items())
+
+
+def test_a_kept_retrieval_is_the_one_computed_and_only_without_filter_or_topic(mini_index,
+                                                                              embedder):
+    """Retrievals without filter or topic are kept (bounded, most recent), returned again as
+    they were computed; with a filter or a topic each is computed."""
+    kept = HybridRetriever(IndexHandle(mini_index, ChromaConfig()), embedder, Tokenizer(),
+                           Synonyms(()), FusionWeights(), kept=2)
+    fresh = retriever(mini_index, embedder, FusionWeights())
+    queries = ["スプレー缶", "新しい町に移り住んだら役所でやること", "住民票の写し"]
+    first = [kept.retrieve(q) for q in queries]
+    assert all(_same(a, fresh.retrieve(q)) for a, q in zip(first, queries, strict=True))
+    assert kept.retrieve(queries[2]) is first[2] and kept.retrieve(queries[1]) is first[1]
+    assert kept.retrieve(queries[0]) is not first[0]  # pushed out by the third
+    assert len(kept._kept) == 2
+    topic = first[0].topic
+    with_topic = kept.retrieve(queries[2], topic=topic)
+    assert with_topic is not kept.retrieve(queries[2], topic=topic)
+    assert _same(with_topic, fresh.retrieve(queries[2], topic=topic))
+    filters = {"source_type": "faq"}
+    assert kept.retrieve(queries[2], filters=filters) is not kept.retrieve(queries[2],
+                                                                           filters=filters)
+    assert retriever(mini_index, embedder, FusionWeights()).kept == 0  # off by default
