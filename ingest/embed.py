@@ -12,6 +12,7 @@ import hashlib
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -37,6 +38,16 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
+def _in_batches(encode: Callable[[list[str]], np.ndarray], texts: list[str], batch: int,
+                dim: int, lock: threading.Lock) -> np.ndarray:
+    """Normalised vectors of `texts`, encoded `batch` at a time under the model's `lock`."""
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32)
+    with lock:
+        out = [encode(texts[i:i + batch]) for i in range(0, len(texts), batch)]
+    return _normalise(np.vstack(out))
+
+
 class UseEmbedder:
     """Universal Sentence Encoder Multilingual v3 (512-d), pure numpy."""
 
@@ -54,13 +65,8 @@ class UseEmbedder:
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = []
-        with self._lock:
-            for i in range(0, len(texts), self._batch):
-                out.append(np.asarray(self._model.encode(texts[i:i + self._batch])))
-        return _normalise(np.vstack(out))
+        return _in_batches(lambda b: np.asarray(self._model.encode(b)), texts, self._batch,
+                           self.dim, self._lock)
 
 
 class E5Embedder:
@@ -88,14 +94,8 @@ class E5Embedder:
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = []
-        with self._lock:
-            for i in range(0, len(texts), self._batch):
-                out.append(np.asarray(self._model.query(texts[i:i + self._batch]),
-                                      dtype=np.float32).reshape(-1, self.dim))
-        return _normalise(np.vstack(out))
+        return _in_batches(lambda b: np.asarray(self._model.query(b), dtype=np.float32)
+                           .reshape(-1, self.dim), texts, self._batch, self.dim, self._lock)
 
 
 class SentenceTransformerEmbedder:
