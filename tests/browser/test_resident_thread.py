@@ -4,6 +4,8 @@ size remembered, tappable numbers, the thread surviving a tab close and a new ta
 reply that arrived while the page was closed, a resume code on another device, 「会話を終了し
 て消す」, and Enter not sending while Japanese is being composed. axe-core finds nothing."""
 
+import json
+
 import pytest
 
 from bot.store import repo
@@ -88,7 +90,9 @@ def test_kept_thread_and_clear_actions(served_app, browser, artifacts, size):
     assert_accessible(page, "staff reply on return")
     page.screenshot(path=str(artifacts / f"{size}-staff-reply-on-return.png"), full_page=True)
 
-    # A resume code moves the thread to another device; the first one loses it.
+    # A resume code moves the thread to another device; the first one loses it, whether it is
+    # open (its next poll finds the token refused) or opened later with the old token kept.
+    kept = page.evaluate("localStorage.getItem('madoguchi.conversation')")
     page.get_by_role("button", name="別の端末で続ける").click()
     code = page.locator("#code-box .code").inner_text()
     page.screenshot(path=str(artifacts / f"{size}-resume-code.png"), full_page=True)
@@ -100,9 +104,14 @@ def test_kept_thread_and_clear_actions(served_app, browser, artifacts, size):
     other.locator("li.staff", has_text="支所の窓口でも取れます").wait_for()
     other.screenshot(path=str(artifacts / f"{size}-resumed-on-other-device.png"),
                      full_page=True)
-    page.reload()
     page.get_by_text("この端末では開けなくなりました").wait_for()
     assert page.locator("li.resident").count() == 0
+    stale = browser.new_context(viewport=VIEWPORTS[size], locale="ja-JP")
+    stale.add_init_script(f"localStorage.setItem('madoguchi.conversation', {json.dumps(kept)})")
+    late = stale.new_page()
+    late.goto(server)
+    late.get_by_text("この端末では開けなくなりました").wait_for()
+    assert late.locator("li.resident").count() == 0
 
     # 「会話を終了して消す」 empties the device and the thread cannot be opened again.
     other.once("dialog", lambda d: d.accept())
