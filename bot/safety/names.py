@@ -180,12 +180,16 @@ _KIN_CHINESE = re.compile(
 # うちのこはるが: a child called by name after うちの (checked: a name the dictionary lists)
 # (also うちの子あおいは: 子 before the name, not うちの子どもが / うちの子はまだ)
 _OURS = re.compile(r"(?:うちの|ウチの|我が家の)(?:子[ ]?(?![どども供はがもをにとのへ]))?"
-                   r"(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,2}(?=、))"
+                   r"(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,2}(?=、)"
+                   r"|[一-龥々]{2,3}(?=が|は|も))"
                    r"(?=が|は|も|を|に|と|、|ちゃん|くん)")
 # A child named between spaces before its age: 「うちの子 こはる 3さい です」「娘 りん 5歳」.
-_OURS_AGED = re.compile(r"(?:うちの子|うちのこ|ウチの子|我が家の子|娘|息子|むすめ|むすこ)[ ]"
+# (any household member so listed: 「夫 健吾 42歳、わたし 由香里 39歳」「長男 大地 年長」)
+_OURS_AGED = re.compile(rf"(?:うちの子|うちのこ|ウチの子|我が家の子|娘|息子|むすめ|むすこ"
+                        rf"|{_RELATIVES}|わたし|私|あたし|本人)[ ]"
                         r"(?P<n>[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,3})[ ]"
-                        r"(?=[0-9]{1,2}[ ]?(?:歳|さい|才|か月|ヶ月|カ月))")
+                        r"(?=[0-9]{1,2}[ ]?(?:歳|さい|才|か月|ヶ月|カ月)"
+                        r"|(?:小|中|高)[1-6](?![0-9])|年[少中長](?![一-龥々]))")
 _BY_SURNAME = (_SURNAMED_CHINESE, _SURNAME_CHINESE, _SURNAMED_KOREAN, _KIN_CHINESE)
 # Slots where the word must also be a surname the dictionary lists (checked in `_positional`):
 # 私西村が (a surname joined to 私; not 私自身が); 「先ほど電話した大橋です。」「班長をしている
@@ -228,6 +232,27 @@ _BEFORE_PHONE = re.compile(
 # 「ぼくゆうと、小5です」: a pronoun glued to a kana name the dictionary knows or cannot read
 _PRONOUN_KANA_NAME = re.compile(r"(?:^|(?<=[ 、。!！]))(?:おれ|オレ|俺|あたし|ぼく|僕|わたし)"
                                 r"(?P<n>(?![はがもの])[ぁ-ゖ]{2,5})(?=[、,])")
+# …or set off by a comma, the name ending the sentence: 「おれ、ゆうき。公園の…」
+_PRONOUN_COMMA_NAME = re.compile(r"(?:^|(?<=[ 、。!！]))(?:おれ|オレ|俺|あたし|ぼく|僕|わたし)"
+                                 r"[、,][ ]?(?P<n>(?![はがもの])[ぁ-ゖ]{2,5})(?=[。.!！]|$)")
+_PRONOUN_KANA_NAMES = (_PRONOUN_KANA_NAME, _PRONOUN_COMMA_NAME)
+# Who is who, as a child writes it: 「お母さんがりえで、お父さんがこうじで、ぼくがともやです」
+# 「ぼくはりく、ママはあやかです」 — a family word or a pronoun, は/が, then what the person is
+# called before です / で、 / 、 (checked in `_identified`: a name, not a state such as げんき).
+_IDENTIFIED = re.compile(
+    r"(?:^|(?<=[ 、。,!！「]))(?:お?(?:母|父|かあ|とう)さん|おかあさん|おとうさん|ママ|パパ"
+    r"|母|父|夫|妻|主人|息子|娘|兄|姉|弟|妹|いもうと|おとうと|おにいちゃん|おねえちゃん"
+    r"|ぼく|僕|わたし|私|あたし|おれ|俺|長男|長女|次男|次女)(?:の名前)?(?:は|が)"
+    r"(?P<n>[ぁ-ゖ]{2,5}?|[ァ-ヴ][ァ-ヴー]{1,6}|[一-龥々]{1,3})"
+    r"(?=です|でーす|だよ|で[、,]|[、,])")
+# A friend or a classmate named after の: 「部活の後輩のしょーたが」 (checked as a family
+# member's given name is, in kana or katakana).
+_ACQUAINTANCE = re.compile(
+    r"(?:友達|友だち|ともだち|友人|親友|同級生|クラスメイト|後輩|先輩|幼なじみ|幼馴染|ママ友|彼氏|同僚)"
+    r"の(?P<n>[ぁ-ゖ][ぁ-ゖー]{1,5}|[ァ-ヴ][ァ-ヴー]{1,6})(?=が|は|と|に|も|、|って|から)")
+# Forms a state takes (元気, 一人, 留守, 仕事 — 「母はげんきです」): not what anyone is called.
+_STATE_POS = frozenset({"形状詞可能", "副詞可能", "サ変可能"})
+_STATE_HEAD = frozenset({"副詞", "形状詞", "連体詞", "接続詞", "感動詞", "代名詞"})
 _SPACED_KANA_INTRO = re.compile(
     r"(?<=[のはが、。\n ])(?P<n>[ぁ-ゖ]{2,6}[ ][ぁ-ゖ]{2,4})"
     r"(?=[ ]?(?:です|でございます|と申し|と申す|といい|と言い|っていい))")
@@ -236,11 +261,32 @@ _ROMAJI_INTRO = re.compile(rf"(?:^|\n|(?<![A-Za-z]){_GREET_LATIN}[,.!]?)[ ]?"
                            r"(?P<n>[A-Za-z]{2,}(?:[ ][A-Za-z]{2,}){1,2})[ ]?"
                            r"(?=(?i:desu|to moushimasu|to iimasu)\b|です|と申し|といい)")
 _ROMAJI_HERE = re.compile(r"(?:^|(?<=[.!?,\n]))[ ]?(?P<n>[a-z]{2,}(?:[ ][a-z]{2,}){1,2})[ ]here\b")
+# One lower-case word introduced in English: 「this is priya, my son…」 (a comma after it), 「my
+# wife ana and me」 (checked in `_slot_holds_name`: no English word; after a family word, romaji
+# syllables only — 「my dad fell down」 「my husband just choked me」 say what happened).
+_LOWER_THIS_IS = re.compile(r"(?:^|(?<=[.!?,\n]))[ ]?(?i:hi,? |hello,? )?this is[ ]"
+                            r"(?P<n>[a-z]{2,12})(?=,)")
+_LOWER_MY_KIN = re.compile(r"(?:^|(?<=[ .,!?\n]))(?i:my (?:wife|husband|son|daughter|mother"
+                           r"|father|mom|dad|partner|baby|child))[ ](?P<n>[a-z]{2,12})"
+                           r"(?=[ ]?(?:[,.]|$)|[ ](?:and|&)\b)")
+# One romaji word alone where a name is said: opening the message or a line before an
+# introduction (yamamoto to moushimasu, kobayashiです, jun here.), or a signature line
+# (from kenji) ending it (checked: romaji syllables, no English or common word).
+_ROMAJI_ONE = re.compile(
+    r"(?:^|(?<=\n))[ ]?(?P<n>[a-z]{3,12})"
+    r"(?=[ ](?:to (?:moushimasu|mōshimasu|iimasu)|desu)\b|[ ]?(?:です|と申し|といい)"
+    r"|[ ]here[.!,]|[ ]here$)")
+_ROMAJI_FROM = re.compile(r"(?:^|(?<=\n))[ ]?from[ :]+(?P<n>[a-z]{3,12})[ ]?$")
+# Two or three romaji words opening a sentence, then a comma and contact details:
+# 「matsuda kenta, tel 080…」
+_ROMAJI_CONTACT = re.compile(r"(?:^|(?<=[.!?\n]))[ ]?(?P<n>[a-z]{2,}(?:[ ][a-z]{2,}){1,2}),[ ]?"
+                             r"(?=(?i:tel|phone|mobile|mail|e-?mail|denwa|keitai)\b|電話|携帯)")
 # lower-case romaji after a cue typed in romaji or English: 「namae wa suzuki hana desu」
 # 「watashi wa nguyen thi lan desu」「from: takahashi mio」 (checked: romaji words)
 _ROMAJI_WORD = r"(?!desu\b|and\b|no\b|to\b|ga\b|wa\b)[a-z]{2,}"
 _ROMAJI_VERB = re.compile(r"(?:masu|mashita|masen|mashou|nai|tai|desu|deshita|mashite)$")
 _ROMAJI_CUED = re.compile(r"(?:^|(?<=[ .,!?\n]))(?i:namae wa|watashi wa|watashi no namae wa"
+                          r"|watashi no namae|boku no namae wa|boku no namae"
                           r"|boku wa|from:)[ ]?"
                           rf"(?P<n>{_ROMAJI_WORD}(?:[ ]{_ROMAJI_WORD}){{1,2}})"
                           r"(?=[ ]?(?:[,.!?\n]|$)|[ ](?:desu|to moushimasu|to iimasu|and|here)\b)")
@@ -283,7 +329,10 @@ _KANA_SIGNED = (_DASHED_LINE, _RULED_OFF, _SLASHED_END, _DASHED_END, _CLOSED, _G
 # (「…ありがとうございました。⏎⏎miho.k」「よろしくお願いします⏎t.yamada」).
 _HANDLE_SIGNED = re.compile(
     r"(?:(?:ありがとうございました|ありがとうございます|よろしくお願いします|よろしくお願いいたします"
-    r"|お願いします|失礼します|以上です)[。!！]?[ ]?\n|\n[ ]?\n)[ ]?"
+    r"|お願いします|失礼します|以上です)[。!！]?[ ]?\n|\n[ ]?\n"
+    # a line closed by an emoji or a mark (返信まってます〜🙇⏎sakura), a signature's label
+    r"|[\u2600-\u27BF\U0001F300-\U0001FAFF☆★♪♡♥〜~][ ]?\n"
+    r"|(?:^|(?<=\n))[ ]?(?i:sign|signed|signature|署名)[ ]?[:：])[ ]?"
     r"(?P<n>[A-Za-z]{1,12}(?:[._][A-Za-z]{1,12})?)[ ]?$")
 _ROMAJI_SAID = frozenset("arigatou arigato yoroshiku onegai douzo doumo hai iie ok ne".split())
 # A chat display name set between emoji or marks, as residents sign on LINE (🌸ゆみこ🌸です,
@@ -305,7 +354,7 @@ _CHINESE_WORD = re.compile(CHINESE.pattern + "|[了我很你他她吧呀啊]")
 _PRONOUN_KANA = re.compile(r"^(?:こちら|そちら|あちら|どちら|こっち|そっち|あっち|どっち|ここ|そこ"
                            r"|あそこ|どこ|これ|それ|あれ|どれ|みんな|みなさん)")
 _QUOTE_OPENS = re.compile(rf"[「『](?:おい|ねえ|ほら|ちょっと)?[、 ]?(?P<n>{_NAME})"
-                          r"(?=[、!！]|より[」』])")
+                          r"(?=[、!！]|より[」』]|(?:には|にも|とは|は|が|を|に|も)(?![ぁ-ゖ]?[」』]))")
 _QUOTE_CALLED = re.compile(rf"[「『](?:おい|ねえ|ほら)[、 ]?(?P<n>{_NAME})(?=[」』])")
 _CHAT_LINE = re.compile(rf"(?:^|(?<=\n))(?P<n>{_NAME})[:：](?=[^\n]{{2,}})")
 _SUDACHI_NAMED = (_QUOTE_OPENS, _QUOTE_CALLED, _CHAT_LINE)
@@ -316,6 +365,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
                 rf"|フリガナ|ふりがな|契約者|世帯主|届出人|本人|受取人|応募者|参加者|保護者|代理人"
                 rf"|相談者|連絡先|担当者|対象者|対象児童|児童名|受診者|同伴者|出席者|喪主"
                 rf"|連絡者|記入者|届出者|申告者|依頼者|請求者|利用者|姓名|持ち主|所有者"
+                rf"|あだ名|あだな|アダ名|愛称|通称|ニックネーム|呼び名|本名|戸籍上"
                 rf"|name|Name|NAME|From|FROM)名?"
                 rf"(?:\((?:カナ|かな|フリガナ|ふりがな|漢字|ローマ字|英字|自署)\))?"
                 rf"(?:は|が|:|：|=)?[)\]】］>]?[ ]?[「『]?"
@@ -330,7 +380,8 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"(?:^|(?<=[.!?\n]))[ ]?(?P<n>{_LATIN_WORD}(?:[ ]{_LATIN_WORD}){{1,3}})[ ]from[ ]"
                 rf"(?:{_COUNTRIES})\b"), False),
     # 「名札に川口とありました」「表札は森下です」: what a name tag or a door plate says
-    (re.compile(rf"(?:名札|表札)(?:に|は|には|:|：)[ ]?[「『]?(?P<n>{_NAME})"
+    (re.compile(rf"(?:名札|表札)(?:に|は|には|:|：|を?見たら|を?見ると|を?見て)[ ]?[「『]?"
+                rf"(?P<n>{_NAME})"
                 r"(?=[」』]?(?:と|って|です|[ 、。]))"), False),
     # 担当:山根 — 担当 as a label only with a colon (担当の方 is no name)
     (re.compile(rf"担当[:][ ]?(?P<n>{_NAME}){_END_AHEAD}"), False),
@@ -418,6 +469,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(r"(?<=[一-龥々])(?P<n>(?![をにがはのへとでもや])[ぁ-ゖ]{1,4}"
                 r"[^をにがはのへとでもやっ\W])(?=ちゃん|くん)"), True),
     (_PRONOUN_KANA_NAME, False),
+    (_PRONOUN_COMMA_NAME, False),
     (_KIN_LISTED, True),
     # 林です、… at the start of a message or line
     (_OPENING, True),
@@ -438,7 +490,7 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_GREETED_NAME, False),
     # a name, then its phone in brackets: 「ほそかわ（携帯 080…）」「連絡先 木原（TEL …）」
     (re.compile(rf"(?:^|(?<=[\n]))(?P<n>{_NAME}){_PHONE_IN_BRACKETS}"), False),
-    (re.compile(rf"(?<=[ 、。:])(?P<n>{_NAME_UNSPACED}){_PHONE_IN_BRACKETS}"), False),
+    (re.compile(rf"(?<=[ 、。:→⇒>)])(?P<n>{_NAME_UNSPACED}){_PHONE_IN_BRACKETS}"), False),
     # a name opening a line, its phone number right after it: 「山本 090-…」「秋山携帯090-…」
     # 「Mohammed Ali tel 080…」 (what stands there must look like a name: not 市役所 0199…)
     (_BEFORE_PHONE, True),
@@ -454,6 +506,11 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     # lower case, then 'here': 「hello, hiroshi tanaka here」
     (_ROMAJI_HERE, False),
     (_ROMAJI_CUED, False),
+    (_LOWER_THIS_IS, False),
+    (_LOWER_MY_KIN, False),
+    (_ROMAJI_ONE, False),
+    (_ROMAJI_FROM, False),
+    (_ROMAJI_CONTACT, False),
     # a form's reading line: 「よみ　とだ　たいぞう」「読み：ナカノ ユキ」
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?:よみ|読み|ヨミ|よみがな|ヨミガナ|読み仮名)(?:[:：]|[ ])[ ]?"
                 rf"(?P<n>{_NAME}){_END_AHEAD}"), False),
@@ -479,6 +536,10 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
      False),
     (_SLASHED_END, False),
     (_DASHED_END, False),
+    # a note's addressee opening it: 「ゆうまへ　書類は机の上に」「大迫さま宛」 (must look like a name)
+    (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_NAME})(?<!様)(?<!さま)(?<!さん)(?<!殿)[ ]?"
+                r"(?:様|さま|さん|殿)?[ ]?(?:へ|宛て?|あて)"
+                r"(?=[ 、,!！\n]|$)"), True),
     # a signature with where the writer lives: 「— 近所に住む松尾」「本町在住の浅野より」
     (re.compile(rf"(?:に住む|在住の?|に住んでいる)[ ]?(?P<n>{_NAME})[ ]?(?:より|です)?[。.]?[ ]?$"),
      False),
@@ -518,6 +579,15 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
 )
 _KINS = (_KIN, _KIN_LISTED)
 _NEXT_MEMBER = re.compile(rf"[ ](?={_RELATIVES})")
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Every match, also those sharing text with the one before: in 「はると（9）、ゆいな（6）、
+    れお（2）」 the pair after ゆいな begins with the age that ended the pair before it."""
+    at = 0
+    while (m := pattern.search(text, at)) is not None:
+        yield m
+        at = m.start() + 1
 
 
 def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -568,7 +638,7 @@ _ERA_DATE = (r"(?:[MTSHRmtshr]|明治|大正|昭和|平成|令和)?[0-9]{1,4}[./
              r"[0-9]{1,2}日?(?:生まれ|生)?")
 _AGE = (rf"(?:[0-9]{{1,3}}[ ]?(?:歳|さい|才|か月|ヶ月|カ月|ヵ月)|小[1-6]|中[1-3]|高[1-3]"
         rf"|年[少中長]|{_ERA_DATE})")
-_AGED = re.compile(rf"(?:^|(?<=[\n 、。,!！?？「(:)はが]|の))(?P<n>{_NAME})[ ]?\({_AGE}\)")
+_AGED = re.compile(rf"(?:^|(?<=[\n 、。,!！?？「(:)はがとや]|の))(?P<n>{_NAME})[ ]?\({_AGE}\)")
 # Children listed with their ages: 「りく（6）とそら（3）」「（かんなは4さい）」
 _CHILD = r"(?:[一-龥々]{1,3}|(?![がはのをにとも])[ぁ-ゖ]{2,5}|[ァ-ヴ][ァ-ヴー]{1,7})"
 _CHILD_START = r"(?:^|(?<=[\n 、。,!！?？「(:)はがもの]))"
@@ -743,6 +813,7 @@ class NameFinder:
         spans |= set(_untagged(text, toks)) | set(_english(text))
         spans |= set(_narrative(text, toks)) | set(self._name_runs(toks))
         spans |= set(self._positional(text, toks)) | set(self._in_context(text))
+        spans |= set(self._identified(text))
         spans |= set(self._decorated(text)) | set(self._handle(text))
         blocked = self._blocked(text)  # once: a long message may hold many names
         spans = {s for s in (self._trim(text, s, blocked) for s in spans) if s is not None}
@@ -756,7 +827,9 @@ class NameFinder:
         spans = {(s, e) for s, e in spans if not self._katakana_sentence(_line(text, s, e))
                  and not _thing_not_person(text, s, e)}
         spans = {(s, e) for s, e in spans if not _PET_BEFORE.search(text, max(0, s - 12), s)
-                 and not (_CARRIER.fullmatch(text, s, e) and _HONORIFIC.match(text[e:e + 3]))}
+                 and not (_CARRIER.fullmatch(text, s, e) and _HONORIFIC.match(text[e:e + 3]))
+                 and not (_CARRIER_SURNAME.fullmatch(text, s, e) and _HONORIFIC.match(text[e:e + 3])
+                          and _DELIVERY.search(text))}
         names = {text[s:e] for s, e in spans}
         names |= {t.surface for t in toks if t.person and _inside(t, spans)}
         spans |= set(_repeats(text, names, blocked))
@@ -886,6 +959,10 @@ class NameFinder:
                 if (pattern in _KINS and not kin and len(name) == 1
                         and not text[m.end("kin"):m.start("n")].strip()):
                     continue  # 息子達の: one character joined to the family word, not a name
+                if pattern is _OURS and re.fullmatch(r"[一-龥々]{2,3}", name) and not (
+                        text.startswith("、", m.end("n")) or (
+                            "名" in _name_kinds(name) and not _has_common_noun(name))):
+                    continue  # うちの正治が: a given name only, not うちの大家が, うちの近所が
                 if pattern is _OURS and (re.fullmatch(_FAMILY_WORDS, name) or not (
                         "名" in _name_kinds(_to_katakana(name)) | _name_kinds(name)
                         or self._unknown_kana(name)
@@ -897,7 +974,7 @@ class NameFinder:
                 kin = kin or (pattern in _BY_SURNAME and name not in _NOT_A_NAME)
                 label = not weak and pattern is not _COPULA
                 kin = kin or (pattern is _COPULA and self._kana_spells_name(name))
-                kin = kin or (pattern is _PRONOUN_KANA_NAME and (
+                kin = kin or (pattern in _PRONOUN_KANA_NAMES and (
                     (self._unknown_kana(name) and not sudachi_dictionary().lookup(name))
                     or self._personal(name)))  # not あたしやっぱ、
                 # 「まつしたです。いつもお世話に…」: kana Sudachi cannot read, then a greeting
@@ -932,6 +1009,33 @@ class NameFinder:
                     continue  # 「我家厨房着火了」 on a line; 「こうえん の ゆうぐ」 ends a search
                 yield start, start + len(name)
 
+    def _identified(self, text: str) -> Iterator[tuple[int, int]]:
+        """Names said to be who someone is (`_IDENTIFIED`) or a friend's (`_ACQUAINTANCE`)."""
+        for pattern in (_IDENTIFIED, _ACQUAINTANCE):
+            for m in pattern.finditer(text):
+                if self._called(m["n"]):
+                    yield m.start("n"), m.end("n")
+
+    def _called(self, name: str) -> bool:
+        """What someone is called, not a state or a thing: hiragana the dictionary lists as a
+        name in some spelling and in no state's form (りく, あやか; not げんき, るす); katakana
+        it reads as a person; kanji Sudachi itself tags as a name, never a common noun."""
+        if name in _NOT_A_NAME or name in _PERSON_WORDS or name in self.not_names:
+            return False
+        if re.fullmatch(r"[ぁ-ゖー]+", name):
+            entries = [e.part_of_speech() for e in sudachi_dictionary().lookup(name)]
+            if (_kana_noun(name) or _KANA_ENDINGS.search(name) or _adverbial(name)
+                    or any(p[0] in _STATE_HEAD or p[2] in _STATE_POS for p in entries)):
+                return False
+            return self._kana_names(name.replace("ー", "")) or (
+                "ー" in name and self._unknown_kana(name))
+        if re.fullmatch(r"[ァ-ヴー]+", name):
+            return (self._personal(name) and not _common_noun(name)
+                    and not self._loanword_compound(name))
+        toks = self.tokens(name)
+        return (len(toks) == 1 and bool(toks[0].person) and not toks[0].looked_up
+                and not _has_common_noun(name))
+
     def _verb_phrase(self, name: str) -> bool:
         """Hiragana that opens with a verb going on in its own grammar (つけかた, なくした,
         つないで, やった, ならんくなった): a resident's question in kana after a noun, not a name.
@@ -962,10 +1066,17 @@ class NameFinder:
             toks = [t for t in self.tokens(name) if t.surface.strip()]
             return bool(toks) and all(t.person in {"姓", "名"} and not t.looked_up
                                       for t in toks)
+        if pattern in (_LOWER_THIS_IS, _LOWER_MY_KIN) and (
+                _english_word(name) or name.lower() in _LATIN_STOP):
+            return False  # 「this is urgent,」「my wife works.」: English said of someone
+        if pattern is _LOWER_MY_KIN:
+            return _romaji_word_name(name)
         if pattern is _ROMAJI_CUED and any(_ROMAJI_VERB.search(w) for w in name.split()):
             return False  # 「namae wa kaite arimasu」: a sentence in romaji, no name
-        if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE, _ROMAJI_CUED):
+        if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE, _ROMAJI_CUED, _ROMAJI_CONTACT):
             return _romaji_name(name)
+        if pattern in (_ROMAJI_ONE, _ROMAJI_FROM):
+            return _romaji_word_name(name)
         if pattern in _SURNAME_SLOTS:
             return self._nameable(name, "姓") and name not in self.not_names
         if pattern is _CLAUSE_KANA:
@@ -984,7 +1095,7 @@ class NameFinder:
     def _in_context(self, text: str) -> Iterator[tuple[int, int]]:
         """Names whose surroundings say they are a person (see `_PERSON_CONTEXT`)."""
         for pattern, needs_name in _PERSON_CONTEXT:
-            for m in pattern.finditer(text):
+            for m in _overlapping(pattern, text) if pattern in _AGED_PAIR else pattern.finditer(text):
                 name = m.group("n").strip()
                 if (not name or name in _NOT_A_NAME or name in _PERSON_WORDS
                         or name in self.not_names or self._department(name)
@@ -1326,8 +1437,13 @@ class NameFinder:
                 and not self._nameable(kin + name[:1], any_word=True)
                 and (len(name) == 1 or "普通名詞" not in entries)):
             return True  # 息子颯の, 娘柚の: a child's name joined to the word, not 娘婿
+        if joint == "の" and after == "(" and len(name) <= 2 and _reads_as_given_name(name):
+            return True  # 孫の空（5歳）: 空 is read ソラ, a given name, and an age follows
         if self._common_compound(name):
-            return False  # 祖母の葬祭費: 葬祭 + 費, words of the language, not a name
+            # 祖母の葬祭費: 葬祭 + 費, words of the language, not a name — but a word that is
+            # also a given name, set after の and before a particle (息子の大地が, 弟の勇気、)
+            return (joint == "の" and "名" in _name_kinds(name)
+                    and after in {"が", "、", "と", "(", "も", "は"})
         if (not re.fullmatch(r"[一-龥々]{1,3}", name) or name in _NOT_A_NAME
                 or name in self.not_names or not (
                     self._nameable(name) or (joint and not self._nameable(name, any_word=True)))):
@@ -1443,7 +1559,11 @@ def _thing_not_person(text: str, start: int, end: int) -> bool:
             re.fullmatch(r"[B-DF-HJ-NP-TV-XZ]{2,5}", w) and w != "NG" for w in span.split()):
         return True
     return (re.fullmatch(r"[ァ-ヴー]{2,6}", span) is not None and _common_noun(span)
-            and text.startswith("ちゃん", end))
+            and (text.startswith("ちゃん", end) or _HELD_UP.match(text, end) is not None))
+
+
+# A character held up as a model: 「サザエさんみたいな大家族」 (with a common noun's name only).
+_HELD_UP = re.compile(r"(?:さん|くん|ちゃん|選手)(?:みたい|のよう|の様)")
 
 
 def _thing_word(word: str) -> bool:
@@ -1494,20 +1614,24 @@ _ROLE_KANA = re.compile(
     r"|お?となり(?=の|に|で|は|が|、|[ ]))")
 # Carriers residents call by name with さん (ヤマトさんに頼んだ): a company, no person.
 _CARRIER = re.compile(r"ヤマト|クロネコ|佐川急便|西濃|セイノー|日通|福山通運")
+# …and by a surname-like name where the message speaks of a delivery (佐川さんが来る前に…宅配の)
+_CARRIER_SURNAME = re.compile(r"佐川|福山")
+_DELIVERY = re.compile(r"宅配|配達|荷物|集荷|宅急便|配送|再配達|不在票|置き配")
 # A pet's name (うちの犬のポチ, インコのピーちゃん, 犬の名前はコタロウ): no personal data.
 _PET_BEFORE = re.compile(
-    r"(?:犬|いぬ|イヌ|わんこ|ワンコ|愛犬|猫|ねこ|ネコ|愛猫|にゃんこ|インコ|オウム|文鳥|小鳥|鳥"
+    r"(?:犬|いぬ|イヌ|わんこ|ワンコ|愛犬|猫|ねこ|ネコ|愛猫|にゃんこ|インコ|セキセイ|オウム|文鳥|小鳥|鳥"
+    r"|柴犬|柴|豆柴|チワワ|トイプー|プードル|ダックス|ポメ|柴ちゃん"
     r"|ハムスター|うさぎ|ウサギ|兎|金魚|メダカ|亀|カメ|フェレット|ペット)"
-    r"の(?:(?:名前|なまえ)(?:は|が|:)?)?[ ]?[「『]?$")
+    r"(?:の(?:(?:名前|なまえ)(?:は|が|:)?)?|[、,][ ]?(?:名前|なまえ)(?:は|が|:))[ ]?[「『]?$")
 
 
 # What is named after a public figure, or is their work: 「小野小町まつり」「井上陽水の曲」.
 _NAMED_AFTER = re.compile(r"[ ]?(?:まつり|祭り|祭|記念館|記念公園|記念碑|通り|神社|賞|杯|文庫"
                           r"|の(?:曲|歌|小説|作品|映画|ドラマ|銅像|生家|全集|著書|本|詩集|句集|絵本"
                           r"|伝記|名言|句碑|歌碑|碑"
-                          r"|[一-龥ァ-ヴー]{0,4}(?:イベント|展示|展覧会|企画展|特別展|原画展|写真展"
+                          r"|[一-龥ァ-ヴー]{0,6}(?:イベント|展示|展覧会|企画展|特別展|原画展|写真展"
                           r"|回顧展|講演会|コンサート|ライブ|ショー|スタンプラリー|コラボ|グッズ"
-                          r"|マンホール|パネル)))")
+                          r"|マンホール|パネル|ビューイング|ポスター|公演|試合)))")
 
 
 def _named_after(text: str, start: int, end: int) -> bool:
@@ -1517,10 +1641,25 @@ def _named_after(text: str, start: int, end: int) -> bool:
     A character may keep its ちゃん/くん (ちびまる子ちゃんのスタンプラリー)."""
     inside = re.search(rf"(?:{_NAMED_AFTER.pattern})$", text[start:end])
     end = start + inside.start() if inside else end  # a line that is all of it: 小野小町まつり
-    called = re.match(r"ちゃん|くん", text[end:end + 3])
+    called = re.match(r"ちゃん|くん|さん|選手|氏", text[end:end + 3])
+    after = end + (called.end() if called else 0)
+    span = text[start:end]
+    if re.fullmatch(r"[A-Za-z][A-Za-z'.]*(?:[ ][A-Za-z][A-Za-z'.]*){0,3}", span):
+        return _FAN_THING.match(text, after) is not None  # B'zのライブ, King Gnuのポスター
+    if called and called.group(0) in {"ちゃん", "くん"} and re.fullmatch(r"[ぁ-ゖァ-ヴー]{2,6}", span):
+        return _CHARACTER_THING.match(text, after) is not None  # しんちゃんのイベント
+    if called and re.fullmatch(r"[一-龥々]{4,6}", span) and re.match("みたい|のよう", text[after:]):
+        return True  # 「藤井聡太さんみたいに」: a full name held up as a model
     return (re.fullmatch(r"[一-龥々]{3,6}|[一-龥々]{2,3}[ぁ-ゖ]{2,4}"
-                         r"|(?=.*[一-龥々])[ぁ-ゖ一-龥々]{3,6}", text[start:end]) is not None
-            and _NAMED_AFTER.match(text, end + (called.end() if called else 0)) is not None)
+                         r"|(?=.*[一-龥々])[ぁ-ゖ一-龥々]{3,6}", span) is not None
+            and _NAMED_AFTER.match(text, after) is not None)
+
+
+# What fans say of a band or a singer (Latin names): its concert, songs, posters, goods.
+_FAN_THING = re.compile(r"[ ]?の(?:ライブ|コンサート|ツアー|曲|歌|ポスター|グッズ|CD|アルバム|公演)")
+# What a character named in kana with ちゃん/くん has: an event, a rally, a show, goods.
+_CHARACTER_THING = re.compile(r"の(?:イベント|スタンプラリー|ショー|展示|グッズ|コラボ|マンホール"
+                              r"|パネル|映画|アニメ)")
 
 
 def _kana_noun(word: str) -> bool:
@@ -1545,6 +1684,34 @@ def _romaji_name(name: str) -> bool:
     return 2 <= len(words) <= 3 and all(
         (_ROMAJI_SYLLABLES.fullmatch(w) or _ROMANIZED.fullmatch(w))
         and w.lower() not in _LATIN_STOP and w.lower() not in _ROMAJI_COMMON for w in words)
+
+
+_ENGLISH_ENDING = re.compile(r"(?:ed|ing|ly|ent|ant|ful|ous|ive|ble|ary|ory|tion|sion|ness|ment"
+                             r"|ic|al|est|er)$")
+_ENGLISH_SAID = frozenset("""works goes lives needs wants has does says gets comes stays studies
+    speaks correct wrong right true false real strange weird terrible bad good great nice
+    ok okay sure fine busy sick ill""".split())
+
+
+def _english_word(word: str) -> bool:
+    """A lower-case word that reads as English said of someone (urgent, works, correct)."""
+    low = word.lower()
+    return low in _ENGLISH_SAID or (len(low) > 4 and _ENGLISH_ENDING.search(low) is not None)
+
+
+def _romaji_word_name(word: str) -> bool:
+    """One romaji word that can be a name: syllables only, no English, common or said word,
+    no verb's ending (yamamoto, kenji, jun; not sumimasen, daijoubu, here)."""
+    low = word.lower()
+    return (_ROMAJI_SYLLABLES.fullmatch(low) is not None and low not in _LATIN_STOP
+            and low not in _ROMAJI_COMMON and low not in _ROMAJI_SAID
+            and low not in _ROMAJI_ONE_STOP and not _ROMAJI_VERB.search(low))
+
+
+# Romaji words a message opens with that are no name (daijoubu desu, kekkou desu).
+_ROMAJI_ONE_STOP = frozenset("""daijoubu daijobu kekkou gomen gomennasai shitsurei hai iie
+    sou honto hontou dame muri zannen tasukete onegai yoroshiku dozo douzo ohayou konbanwa
+    moshimoshi anone ano eto etto nani doko itsu dare nande naze kore sore are""".split())
 
 
 # A syllable of a Korean or Chinese name romanized (kim, park, zhang, nguyen): letters around
@@ -1735,6 +1902,14 @@ def _joins_next(word: str) -> bool:
     "or"; 猪又が stays a name)."""
     return word[1:] in {"は", "も"} and any(
         e.part_of_speech()[0] == "接続詞" for e in sudachi_dictionary().lookup(word[0]))
+
+
+@lru_cache(maxsize=4096)
+def _reads_as_given_name(word: str) -> bool:
+    """A kanji word whose reading the dictionary lists as a given name (空 → ソラ, 海 → ウミ):
+    after 孫の and before an age, the word is what the child is called."""
+    return re.fullmatch(r"[一-龥々]{1,2}", word) is not None and any(
+        _name_kinds(e.reading_form()) & {"名", "一般"} for e in sudachi_dictionary().lookup(word))
 
 
 @lru_cache(maxsize=8192)

@@ -125,15 +125,31 @@ _AT_INSTRUCTION = (
                rf"|bằng)[ ]+@", re.IGNORECASE))
 
 
+# An address typed one character at a time with spaces between (m i k i 0 3 @ e x a m p l e
+# . c o m): single letters, digits and marks set apart by one space, an @ among them.
+_EMAIL_LETTERED = re.compile(r"(?<![A-Za-z0-9._\-])(?:[A-Za-z0-9._\-][ ]){2,64}@"
+                             r"(?:[ ][A-Za-z0-9.\-]){3,253}(?![A-Za-z0-9])")
+
+
 def emails(text: str) -> list[Hit]:
     """Addresses like taro.suzuki@example.com, also spelled out (tanaka (at) example.com,
-    tanaka アットマーク example ドット com) or with a character the message says stands for @
-    (lihua.wang#example.cn（#换成@）); ＠ and full-width letters are folded already."""
+    tanaka アットマーク example ドット com), letter by letter between spaces, or with a
+    character the message says stands for @ (lihua.wang#example.cn（#换成@）); ＠ and
+    full-width letters are folded already."""
     patterns = [_EMAIL, _EMAIL_LOOSE, *_MAIL_BY_PROVIDER]
     for instruction in _AT_INSTRUCTION:
         patterns += [re.compile(rf"{_LOCAL}[ ]?{re.escape(m.group('c'))}[ ]?{_DOMAIN}",
                                 re.IGNORECASE) for m in instruction.finditer(text)]
-    return _hits("email", patterns, text)
+    lettered = [Hit("email", m.start(), m.end()) for m in _EMAIL_LETTERED.finditer(text)
+                if _EMAIL.fullmatch(m.group(0).replace(" ", ""))]
+    # 「info@….jp は観光協会のアドレスですか」: an office's address, named as such
+    return [h for h in _hits("email", patterns, text) + lettered
+            if not _OFFICE_ADDRESS_AFTER.match(text, h.end)]
+
+
+_OFFICE_ADDRESS_AFTER = re.compile(r"[ ]?(?:は|って|が)[ ]?(?:[一-龥ァ-ヴー]|(?<=[一-龥])て(?=[一-龥]))"
+                                   r"{0,12}(?:課|係|センター|支所|役所|役場|出張所|事務所|公民館"
+                                   r"|図書館|会館|保健所|協会|診療所)の(?:メール)?アドレス")
 
 
 # --- digit runs (My Number, phones) -------------------------------------------------------
@@ -219,8 +235,11 @@ def is_phone(digits: str) -> bool:
 
 # A department or facility named right beside a number or address makes it the office's:
 # 「税務課に0199-21-1310で」「0199-22-3360（保健センター）」「港町支所の住所は港町1丁目2番8号」.
-_OFFICE = (r"[一-龥ァ-ヴー]{0,12}(?:課|係|センター|支所|支庁|役所|役場|出張所|事務所|公民館"
-           r"|図書館|会館|保健所|消防署|警察署|交番|局|窓口|相談所|ダイヤル|ホットライン)")
+# (て inside kanji: 子育て支援課; a clinic or an association is an office too)
+_OFFICE = (r"(?:[一-龥ァ-ヴー]|(?<=[一-龥])て(?=[一-龥])){0,12}"
+           r"(?:課|係|センター|支所|支庁|役所|役場|出張所|事務所|公民館"
+           r"|図書館|会館|保健所|消防署|警察署|交番|局|窓口|相談所|ダイヤル|ホットライン"
+           r"|診療所|協会)")
 _OFFICE_BEFORE = re.compile(rf"{_OFFICE}(?:の)?(?:代表番号|代表電話|代表|直通|電話番号|番号|電話"
                             r"|住所|所在地|郵便番号|〒)?"
                             r"(?:は|に|の|:|\(|、)?[ ]?$")
@@ -262,6 +281,35 @@ def _labelled_phone(text: str, start: int, end: int, digits: str) -> bool:
         return True  # 010-1234-5678, or any number dialled with a country code
     return 10 <= len(digits.lstrip("+")) <= 13 and bool(
         _PHONE_LABEL.search(text[max(0, start - 24):start]))
+
+
+# A phone given in pieces, as residents send it over two lines or two messages: a mobile's
+# first two groups alone (090-6127, 080 3390 — its last four digits still to come), and a
+# group of four said to be the rest (残りは4483, 続きは5512, 7063が最後の4桁). 「残りは1200円」
+# is an amount: a unit after the digits, or no phone word in the message, keeps the group.
+_MOBILE_HEAD = re.compile(r"(?<![0-9A-Za-z\-./])0[789]0[ \-]?[0-9]{4}(?![0-9]|[ \-.・][0-9])")
+_NOT_A_UNIT = r"(?![0-9]|[ ]?[円人件個枚日年月分万千百回歳時号番階才%㎡mkgcKG])"
+_LAST_GROUP_SAID = re.compile(
+    rf"(?:下[ ]?4[ ]?桁|最後の[ ]?4[ ]?桁|末尾)(?:は|が|:)?[ ]?(?P<a>[0-9]{{4}}){_NOT_A_UNIT}"
+    rf"|(?<![0-9])(?P<b>[0-9]{{4}})(?:が|は|:)[ ]?(?:下[ ]?4[ ]?桁|最後の[ ]?4[ ]?桁|末尾)")
+_REST_SAID = re.compile(rf"(?:残り|のこり|続き|つづき|後半|あと)(?:の[ ]?4[ ]?桁)?(?:は|が|:)[ ]?"
+                        rf"(?P<a>[0-9]{{4}}){_NOT_A_UNIT}")
+_PHONE_WORD = re.compile(r"電話|でんわ|携帯|ケータイ|けいたい|番号|ばんごう|TEL|tel|Tel")
+
+
+def phone_pieces(text: str) -> list[Hit]:
+    """A phone number in pieces (see `_MOBILE_HEAD`, `_LAST_GROUP_SAID`, `_REST_SAID`)."""
+    out = [Hit("phone", m.start(), m.end()) for m in _MOBILE_HEAD.finditer(text)
+           if not re.search(r"〒|郵便|ゆうびん|postal|zip", text[max(0, m.start() - 10):m.start()],
+                            re.IGNORECASE)]  # 〒080-0012 is a postal code (Hokkaido)
+    spoken = bool(out) or _PHONE_WORD.search(text) is not None
+    for pattern, needs_phone_word in ((_LAST_GROUP_SAID, False), (_REST_SAID, True)):
+        if needs_phone_word and not spoken:
+            continue
+        for m in pattern.finditer(text):
+            group = "a" if m.group("a") else "b"
+            out.append(Hit("phone", m.start(group), m.end(group)))
+    return out
 
 
 # Digits spelled in kana, as voice input or the elderly write a number (ぜろきゅうぜろ …,
@@ -315,7 +363,8 @@ def phones(text: str, allow: frozenset[str] = frozenset()) -> list[Hit]:
 
 # --- postal codes and addresses ------------------------------------------------------------
 _PLACE_AHEAD = (r"(?=[ ]?(?:北海道|東京都|京都府|大阪府|[一-龥]{2,3}県"
-                r"|[一-龥ぁ-んァ-ヴ]{1,6}[市区町村郡]))")
+                r"|[一-龥ぁ-んァ-ヴ]{1,6}[市区町村郡]"
+                r"|の?[ ]?[一-龥ァ-ヴ]{2,8}[0-9]{1,2}(?:丁目|-[0-9])))")
 _POSTAL_LABELS = (r"郵便番号|ゆうびんばんごう|ゆうびん番号|郵便|邮编|邮政编码|郵遞區號|우편번호"
                   r"|(?<![A-Za-z])(?:zip(?:[ ]?code)?|post(?:al)?[ ]?code|c[óo]digo postal|cep"
                   r"|mã bưu (?:chính|điện))")
@@ -352,7 +401,7 @@ _DASH = "[-ノの]"
 _HOUSE = re.compile(rf"""
     (?<![0-9\-〒])(?<!〒[ ])
     (?:
-        {_NUM}丁目[ ]?{_NUM}(?:番地?|-)[ ]?(?:(?:の|-)?[0-9]+号?)?
+        {_NUM}丁目[ ]?(?:の[ ]?)?{_NUM}(?:番地?|-)[ ]?(?:(?:の|-)?[0-9]+号?)?
       | [0-9]+番地(?:の?[0-9]+号?)?
       | [0-9]+番[0-9]+号
       | (?P<dashed>[1-9][0-9]{{0,3}}(?:{_DASH}[0-9]{{1,4}}){{1,3}})(?:号)?
@@ -432,7 +481,8 @@ _ESTATE = re.compile(r"(?:[一-龥々ヶがァ-ヴー]{1,6}[0-9]{1,2}丁目の?[
 
 # An address in kana, as children, voice input and the elderly write it: a district's 丁目 in
 # kana with the house number after it (みなみまち 2ちょうめ 7の3, ひがしまち 3ちょうめ 4ばん 8ごう).
-_KANA_ADDRESS = re.compile(r"(?:[ぁ-ゖ]{1,6}(?:まち|ちょう|だい|おか|むら)[ ]?)?"
+_KANA_ADDRESS = re.compile(r"(?:[ぁ-ゖ]{1,6}(?:まち|ちょう|だい|おか|むら)[ ]?"
+                           r"|(?:^|(?<=[はがにのでへ、。 ]))[ぁ-ゖ]{2,6}[ ](?=[0-9]{1,2}[ ]?ちょうめ))?"
                            r"[0-9]{1,2}[ ]?ちょうめ[ ]?(?:の[ ]?)?[0-9]{1,4}[ ]?"
                            r"(?:ばんち|ばん|の|-)[ ]?(?:[0-9]{1,4}(?:[ ]?ごう)?)?")
 
@@ -480,7 +530,7 @@ _ROOM_LATIN = rf"(?i:{_ROOM_LATIN_WORDS})\.?[ ]?[A-Za-z]?[0-9]{{1,4}}[A-Za-z]?|[
 # A building's name between the room and the number: 「Room 201, Sun Heights, 3-4-5 Honmachi」.
 _BUILDING_LATIN = r"[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,3}"
 _DASHED_LATIN = r"(?<![0-9\-])[1-9][0-9]{0,2}(?P<dashes>(?:-[0-9]{1,4}){1,3})(?![0-9]|-[0-9])"
-_WORD_LATIN = r"(?<![A-Za-z])[A-Z][A-Za-zāīūēō]{3,20}(?![A-Za-z])(?:-(?:cho|machi|ku|shi))?"
+_WORD_LATIN = r"(?<![A-Za-z])[A-Za-z][A-Za-zāīūēō]{3,20}(?![A-Za-z])(?:-(?:cho|machi|ku|shi))?"
 _ROMAJI_ADDRESS = (
     re.compile(rf"(?:(?:{_ROOM_LATIN}),?[ ]?(?:{_BUILDING_LATIN},?[ ]?)?)?{_DASHED_LATIN},?[ ]?"
                rf"(?P<w>{_WORD_LATIN})(?:,?[ ]?(?:{_ROOM_LATIN}))?"),
@@ -494,8 +544,8 @@ def _romaji_addresses(text: str) -> list[Hit]:
     for pattern in _ROMAJI_ADDRESS:
         for m in pattern.finditer(text):
             word = m.group("w").split("-")[0]
-            if _ROMAJI_WORD.fullmatch(word) is None:
-                continue
+            if _ROMAJI_WORD.fullmatch(word) is None or (word[0].islower() and not living):
+                continue  # in lower case (wakabadai 3-2-7) only where the message says 住所
             placelike = len(word) >= 7 or _PLACE_SUFFIX.search(word) is not None
             if living or (placelike and m.group("dashes").count("-") >= 2):
                 out.append(Hit("address", m.start(), m.end()))
@@ -536,9 +586,17 @@ _Y4_ASIDE = r"(?:\([ ]?(?:18|19|20)[0-9]{2}[ ]?年?[ ]?\)[ ]?)?"
 # (2015年の7月7日, 平成十年の十月十日).
 _ERA_FIRST = r"の(?:最初|はじめ|始め|いちばん最初)の年"
 _YEAR_OF = r"(?:の[ ]?)?"
+# の between the month and the day too, as a date is said (昭和五十二年の九月の三日); and the
+# whole date in kana with digits, as a child or voice input writes it (へいせい12ねん6がつ30にち,
+# 2001ねん3がつ3か — 3か for みっか).
+_DAY_OF = r"(?:の[ ]?)?"
+_ERA_KANA = r"(?:めいじ|たいしょう|しょうわ|へいせい|れいわ)"
+_DATE_KANA = (rf"(?:{_ERA_KANA}[ ]?(?:[0-9]{{1,2}}|がん)|{_Y4})[ ]?ねん[ ]?(?:の[ ]?)?"
+              rf"{_M}[ ]?がつ[ ]?(?:の[ ]?)?{_D}[ ]?(?:にち|か(?![ぁ-ゖ]*(?:げつ|かん|ら|な|も|ど)))")
 _DATE = (rf"(?<![0-9\-/.])(?:{_ERA}(?:[ ]?{_ERA_YEAR}[ ]?年|{_ERA_FIRST})[ ]?{_YEAR_OF}{_Y4_ASIDE}"
-         rf"{_M}[ ]?月[ ]?{_D}[ ]?日"
-         rf"|{_Y4}[ ]?年[ ]?{_YEAR_OF}{_ERA_ASIDE}{_M}[ ]?月[ ]?{_D}[ ]?[日号號]"
+         rf"{_M}[ ]?月[ ]?{_DAY_OF}{_D}[ ]?日"
+         rf"|{_Y4}[ ]?年[ ]?{_YEAR_OF}{_ERA_ASIDE}{_M}[ ]?月[ ]?{_DAY_OF}{_D}[ ]?[日号號]"
+         rf"|{_DATE_KANA}"
          rf"|{_Y4}[ ]?년[ ]?{_M}[ ]?월[ ]?{_D}[ ]?일"
          rf"|(?:ngày[ ]?)?{_D}[ ]?tháng[ ]?{_M}[ ]?,?[ ]?năm[ ]?{_Y4}"
          rf"|(?<![0-9])[0-9]{{2}}[ ]?年[ ]?{_M}[ ]?月[ ]?{_D}[ ]?日"
@@ -552,13 +610,14 @@ _DATE = (rf"(?<![0-9\-/.])(?:{_ERA}(?:[ ]?{_ERA_YEAR}[ ]?年|{_ERA_FIRST})[ ]?{_
 _BIRTH_AFTER = r"(?:生まれ|うまれ|生(?![一-龥])|誕生|出生|에[ ]?태어|생(?![가-힣])|생입|생이)"
 _BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", re.IGNORECASE),
           _labelled(r"生年月日|誕生日|出生日期|出生年月日|生日|生まれは|date of birth"
+                    r"|せいねんがっぴ|たんじょうび|うまれた日|生まれた日|うまれたひ"
                     r"|birth ?date|birthday|d\.?o\.?b\.?|born(?: on| in)?|誕生"
                     r"|생년월일(?:은|는|이)?|생일(?:은|는|이)?|태어난[ ]?날(?:은|는|이)?"
                     r"|ngày sinh|sinh ngày|sinh|data de nascimento|nascid[oa] em|nasci em"
                     r"|nasceu em|fecha de nacimiento|nac[ií]d[oa] el|nac[ií] el|naci el"
                     r"|n[ée]e? le|date de naissance|tanggal lahir|tgl\.? lahir|lahir(?: pada)?"
                     r"|ipinanganak(?: ako)?(?: noong| sa)?|kaarawan", _DATE),
-          re.compile(rf"(?<!［)(?:生年月日|誕生日|date of birth|birthday|born|ngày sinh|sinh nhật"
+          re.compile(rf"(?<!［)(?:生年月日|誕生日|せいねんがっぴ|たんじょうび|date of birth|birthday|born|ngày sinh|sinh nhật"
                      rf"|data de nascimento|fecha de nacimiento|생년월일|出生日期|lahir"
                      rf"|ipinanganak)[^。\n［]{{0,12}}?"
                      rf"(?P<n>{_DATE})", re.IGNORECASE),
@@ -657,6 +716,9 @@ _INSURANCE = (
                rf"[ ,、・\n]*(?:の)?番号{_SEP}[0-9\-]{{0,12}}[0-9]"
                rf"(?:[ ,、・\n]*枝番{_SEP}[0-9]{{1,3}})?"),
     re.compile(rf"枝番{_SEP}(?P<n>[0-9]{{1,3}})(?![0-9])"),
+    # 記号番号 in one, the insurer's kanji before the digits: 「記号番号、風国 2-1187」
+    re.compile(rf"記号(?:・)?番号{_LABEL_SEP}(?P<n>[一-龥ァ-ヴ]{{1,3}}[ ]?[0-9][0-9\-]{{0,12}}"
+               r"[0-9])(?![0-9])"),
     re.compile(r"(?<![0-9\-])[0-9]{4}-[0-9]{6}(?![0-9]|-[0-9])"))
 _ID_LABELLED = _label_capture(_ID_LABELS)
 _ID_NUMBER = (
@@ -685,11 +747,21 @@ def bank_accounts(text: str) -> list[Hit]:
     return hits + _hits("bank_account", [_BANK_NEAR, _YUCHO], text)
 
 
+# 「介護保険の更新、本人…、番号0023418876」: a bare 番号 a little after an insurance or pension
+# word, then eight digits or more that are no phone number.
+_BARE_NUMBER = re.compile(r"(?:^|(?<=[、。,\n ]))番号(?:は|が|:|→|、)?[ ]?"
+                          r"(?P<n>[0-9]{8,12})(?![0-9])")
+_INSURANCE_WORD = re.compile(r"保険|年金|被保")
+
+
 def insurance_numbers(text: str) -> list[Hit]:
     """Any number after 被保険者番号, 基礎年金番号, 介護保険 …, 保険証の記号・番号・枝番, and
-    1234-567890 (a pension number's shape)."""
+    1234-567890 (a pension number's shape); a bare 番号 after an insurance word."""
+    bare = [Hit("insurance_number", m.start("n"), m.end("n")) for m in _BARE_NUMBER.finditer(text)
+            if _INSURANCE_WORD.search(text, max(0, m.start() - 40), m.start())
+            and not is_phone(m["n"])]
     return (_enough_digits(text, _hits("insurance_number", [_INSURANCE_LABELLED], text))
-            + _hits("insurance_number", _INSURANCE, text))
+            + _hits("insurance_number", _INSURANCE, text) + bare)
 
 
 # Another 「…番号」「…ID」 before a number names the resident when the word is a person's record
@@ -768,5 +840,6 @@ def structured(text: str, allow_phones: frozenset[str] = frozenset()) -> Iterato
         yield from detect(text)
     yield from phones(text, allow_phones)
     yield from kana_phones(text, allow_phones)
+    yield from phone_pieces(text)
     for detect in _AFTER_PHONES:
         yield from detect(text)
