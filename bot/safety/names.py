@@ -536,7 +536,8 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
      False),
     (_SLASHED_END, False),
     (_DASHED_END, False),
-    # a note's addressee opening it: 「ゆうまへ　書類は机の上に」「大迫さま宛」 (must look like a name)
+    # a note's addressee opening it: 「ゆうまへ　書類は机の上に」「大迫さま宛」 (must look like
+    # a name)
     (re.compile(rf"(?:^|(?<=\n))[ ]?(?P<n>{_NAME})(?<!様)(?<!さま)(?<!さん)(?<!殿)[ ]?"
                 r"(?:様|さま|さん|殿)?[ ]?(?:へ|宛て?|あて)"
                 r"(?=[ 、,!！\n]|$)"), True),
@@ -1027,8 +1028,9 @@ class NameFinder:
             if (_kana_noun(name) or _KANA_ENDINGS.search(name) or _adverbial(name)
                     or any(p[0] in _STATE_HEAD or p[2] in _STATE_POS for p in entries)):
                 return False
-            return self._kana_names(name.replace("ー", "")) or (
-                "ー" in name and self._unknown_kana(name))
+            # (ー for a long vowel, as the young write it: しょーた is しょうた)
+            return self._kana_names(name) or (
+                "ー" in name and self._kana_names(name.replace("ー", "う")))
         if re.fullmatch(r"[ァ-ヴー]+", name):
             return (self._personal(name) and not _common_noun(name)
                     and not self._loanword_compound(name))
@@ -1066,17 +1068,8 @@ class NameFinder:
             toks = [t for t in self.tokens(name) if t.surface.strip()]
             return bool(toks) and all(t.person in {"姓", "名"} and not t.looked_up
                                       for t in toks)
-        if pattern in (_LOWER_THIS_IS, _LOWER_MY_KIN) and (
-                _english_word(name) or name.lower() in _LATIN_STOP):
-            return False  # 「this is urgent,」「my wife works.」: English said of someone
-        if pattern is _LOWER_MY_KIN:
-            return _romaji_word_name(name)
-        if pattern is _ROMAJI_CUED and any(_ROMAJI_VERB.search(w) for w in name.split()):
-            return False  # 「namae wa kaite arimasu」: a sentence in romaji, no name
-        if pattern in (_ROMAJI_INTRO, _ROMAJI_HERE, _ROMAJI_CUED, _ROMAJI_CONTACT):
-            return _romaji_name(name)
-        if pattern in (_ROMAJI_ONE, _ROMAJI_FROM):
-            return _romaji_word_name(name)
+        if pattern in _LATIN_SLOTS:
+            return _latin_slot_holds_name(pattern, name)
         if pattern in _SURNAME_SLOTS:
             return self._nameable(name, "姓") and name not in self.not_names
         if pattern is _CLAUSE_KANA:
@@ -1095,7 +1088,8 @@ class NameFinder:
     def _in_context(self, text: str) -> Iterator[tuple[int, int]]:
         """Names whose surroundings say they are a person (see `_PERSON_CONTEXT`)."""
         for pattern, needs_name in _PERSON_CONTEXT:
-            for m in _overlapping(pattern, text) if pattern in _AGED_PAIR else pattern.finditer(text):
+            found = _overlapping(pattern, text) if pattern in _AGED_PAIR else pattern.finditer(text)
+            for m in found:
                 name = m.group("n").strip()
                 if (not name or name in _NOT_A_NAME or name in _PERSON_WORDS
                         or name in self.not_names or self._department(name)
@@ -1437,18 +1431,25 @@ class NameFinder:
                 and not self._nameable(kin + name[:1], any_word=True)
                 and (len(name) == 1 or "普通名詞" not in entries)):
             return True  # 息子颯の, 娘柚の: a child's name joined to the word, not 娘婿
-        if joint == "の" and after == "(" and len(name) <= 2 and _reads_as_given_name(name):
-            return True  # 孫の空（5歳）: 空 is read ソラ, a given name, and an age follows
-        if self._common_compound(name):
-            # 祖母の葬祭費: 葬祭 + 費, words of the language, not a name — but a word that is
-            # also a given name, set after の and before a particle (息子の大地が, 弟の勇気、)
-            return (joint == "の" and "名" in _name_kinds(name)
-                    and after in {"が", "、", "と", "(", "も", "は"})
+        if self._common_compound(name) or (
+                joint == "の" and after == "(" and _reads_as_given_name(name)):
+            return self._word_as_given_name(name, joint, after)
         if (not re.fullmatch(r"[一-龥々]{1,3}", name) or name in _NOT_A_NAME
                 or name in self.not_names or not (
                     self._nameable(name) or (joint and not self._nameable(name, any_word=True)))):
             return False  # 息子、颯真の: a word the dictionary does not know, set off, is a name
         return bool(joint) or not self._nameable(kin + name[:1], any_word=True)
+
+    def _word_as_given_name(self, name: str, joint: str, after: str) -> bool:
+        """After 「孫の」「息子の」, a word of the language that is also a given name: 空 before
+        an age (read ソラ, a name), 大地 and 勇気 before a particle (息子の大地が, 弟の勇気、).
+        Other compounds are words (祖母の葬祭費: 葬祭 + 費)."""
+        if joint != "の":
+            return False
+        if after == "(" and _reads_as_given_name(name):
+            return True
+        return (self._common_compound(name) and "名" in _name_kinds(name)
+                and after in {"が", "、", "と", "(", "も", "は"})
 
     def _kana_after_kin(self, name: str) -> bool:
         """A hiragana word after 「娘の」「息子の」: a name unless it is a noun residents write in
@@ -1646,7 +1647,8 @@ def _named_after(text: str, start: int, end: int) -> bool:
     span = text[start:end]
     if re.fullmatch(r"[A-Za-z][A-Za-z'.]*(?:[ ][A-Za-z][A-Za-z'.]*){0,3}", span):
         return _FAN_THING.match(text, after) is not None  # B'zのライブ, King Gnuのポスター
-    if called and called.group(0) in {"ちゃん", "くん"} and re.fullmatch(r"[ぁ-ゖァ-ヴー]{2,6}", span):
+    if (called and called.group(0) in {"ちゃん", "くん"}
+            and re.fullmatch(r"[ぁ-ゖァ-ヴー]{2,6}", span)):
         return _CHARACTER_THING.match(text, after) is not None  # しんちゃんのイベント
     if called and re.fullmatch(r"[一-龥々]{4,6}", span) and re.match("みたい|のよう", text[after:]):
         return True  # 「藤井聡太さんみたいに」: a full name held up as a model
@@ -1656,7 +1658,8 @@ def _named_after(text: str, start: int, end: int) -> bool:
 
 
 # What fans say of a band or a singer (Latin names): its concert, songs, posters, goods.
-_FAN_THING = re.compile(r"[ ]?の(?:ライブ|コンサート|ツアー|曲|歌|ポスター|グッズ|CD|アルバム|公演)")
+_FAN_THING = re.compile(r"[ ]?の(?:ライブ|コンサート|ツアー|曲|歌|ポスター|グッズ|CD|アルバム"
+                        r"|公演)")
 # What a character named in kana with ちゃん/くん has: an event, a rally, a show, goods.
 _CHARACTER_THING = re.compile(r"の(?:イベント|スタンプラリー|ショー|展示|グッズ|コラボ|マンホール"
                               r"|パネル|映画|アニメ)")
@@ -1686,6 +1689,20 @@ def _romaji_name(name: str) -> bool:
         and w.lower() not in _LATIN_STOP and w.lower() not in _ROMAJI_COMMON for w in words)
 
 
+def _latin_slot_holds_name(pattern: re.Pattern[str], name: str) -> bool:
+    """The checks of the slots for lower-case Latin names (romaji, English introductions)."""
+    if pattern in (_LOWER_THIS_IS, _LOWER_MY_KIN) and (
+            _english_word(name) or name.lower() in _LATIN_STOP):
+        return False  # 「this is urgent,」「my wife works.」: English said of someone
+    if pattern in (_LOWER_MY_KIN, _ROMAJI_ONE, _ROMAJI_FROM):
+        return _romaji_word_name(name)
+    if pattern is _ROMAJI_CUED and any(_ROMAJI_VERB.search(w) for w in name.split()):
+        return False  # 「namae wa kaite arimasu」: a sentence in romaji, no name
+    return pattern is _LOWER_THIS_IS or _romaji_name(name)
+
+
+_LATIN_SLOTS = (_LOWER_THIS_IS, _LOWER_MY_KIN, _ROMAJI_ONE, _ROMAJI_FROM, _ROMAJI_CUED,
+                _ROMAJI_INTRO, _ROMAJI_HERE, _ROMAJI_CONTACT)
 _ENGLISH_ENDING = re.compile(r"(?:ed|ing|ly|ent|ant|ful|ous|ive|ble|ary|ory|tion|sion|ness|ment"
                              r"|ic|al|est|er)$")
 _ENGLISH_SAID = frozenset("""works goes lives needs wants has does says gets comes stays studies
@@ -2167,7 +2184,9 @@ def _without_kin(text: str, spans: set[tuple[int, int]]) -> set[tuple[int, int]]
                       for part in ([(s, k_s), (k_e, e)] if s < k_e and k_s < e else [(s, e)])]
         for s, e in pieces:
             lead = len(text[s:e]) - len(text[s:e].lstrip())
-            word = text[s + lead:e].rstrip().removesuffix("の").rstrip()
+            word = text[s + lead:e].rstrip()
+            if (s, e) != (start, end):  # 芳子の|おばあ: the の went with the family word
+                word = word.removesuffix("の").rstrip()  # (not あやの, ひなの: names)
             if word:
                 out.add((s + lead, s + lead + len(word)))
     return out

@@ -147,8 +147,8 @@ def emails(text: str) -> list[Hit]:
             if not _OFFICE_ADDRESS_AFTER.match(text, h.end)]
 
 
-_OFFICE_ADDRESS_AFTER = re.compile(r"[ ]?(?:は|って|が)[ ]?(?:[一-龥ァ-ヴー]|(?<=[一-龥])て(?=[一-龥]))"
-                                   r"{0,12}(?:課|係|センター|支所|役所|役場|出張所|事務所|公民館"
+_OFFICE_ADDRESS_AFTER = re.compile(r"[ ]?(?:は|って|が)[ ]?"
+                                   r"(?:[一-龥ァ-ヴー]|(?<=[一-龥])て(?=[一-龥])){0,12}(?:課|係|センター|支所|役所|役場|出張所|事務所|公民館"
                                    r"|図書館|会館|保健所|協会|診療所)の(?:メール)?アドレス")
 
 
@@ -287,7 +287,8 @@ def _labelled_phone(text: str, start: int, end: int, digits: str) -> bool:
 # first two groups alone (090-6127, 080 3390 — its last four digits still to come), and a
 # group of four said to be the rest (残りは4483, 続きは5512, 7063が最後の4桁). 「残りは1200円」
 # is an amount: a unit after the digits, or no phone word in the message, keeps the group.
-_MOBILE_HEAD = re.compile(r"(?<![0-9A-Za-z\-./])0[789]0[ \-]?[0-9]{4}(?![0-9]|[ \-.・][0-9])")
+_MOBILE_HEAD = re.compile(r"(?<![0-9A-Za-z\-./])0[789]0[ \-]?[0-9]{4}"
+                          r"(?![0-9]|[ \-.・][0-9])")
 _NOT_A_UNIT = r"(?![0-9]|[ ]?[円人件個枚日年月分万千百回歳時号番階才%㎡mkgcKG])"
 _LAST_GROUP_SAID = re.compile(
     rf"(?:下[ ]?4[ ]?桁|最後の[ ]?4[ ]?桁|末尾)(?:は|が|:)?[ ]?(?P<a>[0-9]{{4}}){_NOT_A_UNIT}"
@@ -482,7 +483,8 @@ _ESTATE = re.compile(r"(?:[一-龥々ヶがァ-ヴー]{1,6}[0-9]{1,2}丁目の?[
 # An address in kana, as children, voice input and the elderly write it: a district's 丁目 in
 # kana with the house number after it (みなみまち 2ちょうめ 7の3, ひがしまち 3ちょうめ 4ばん 8ごう).
 _KANA_ADDRESS = re.compile(r"(?:[ぁ-ゖ]{1,6}(?:まち|ちょう|だい|おか|むら)[ ]?"
-                           r"|(?:^|(?<=[はがにのでへ、。 ]))[ぁ-ゖ]{2,6}[ ](?=[0-9]{1,2}[ ]?ちょうめ))?"
+                           r"|(?:^|(?<=[はがにのでへ、。 ]))[ぁ-ゖ]{2,6}[ ]"
+                           r"(?=[0-9]{1,2}[ ]?ちょうめ))?"
                            r"[0-9]{1,2}[ ]?ちょうめ[ ]?(?:の[ ]?)?[0-9]{1,4}[ ]?"
                            r"(?:ばんち|ばん|の|-)[ ]?(?:[0-9]{1,4}(?:[ ]?ごう)?)?")
 
@@ -592,7 +594,8 @@ _YEAR_OF = r"(?:の[ ]?)?"
 _DAY_OF = r"(?:の[ ]?)?"
 _ERA_KANA = r"(?:めいじ|たいしょう|しょうわ|へいせい|れいわ)"
 _DATE_KANA = (rf"(?:{_ERA_KANA}[ ]?(?:[0-9]{{1,2}}|がん)|{_Y4})[ ]?ねん[ ]?(?:の[ ]?)?"
-              rf"{_M}[ ]?がつ[ ]?(?:の[ ]?)?{_D}[ ]?(?:にち|か(?![ぁ-ゖ]*(?:げつ|かん|ら|な|も|ど)))")
+              rf"{_M}[ ]?がつ[ ]?(?:の[ ]?)?{_D}[ ]?"
+              r"(?:にち|か(?![ぁ-ゖ]*(?:げつ|かん|ら|な|も|ど)))")
 _DATE = (rf"(?<![0-9\-/.])(?:{_ERA}(?:[ ]?{_ERA_YEAR}[ ]?年|{_ERA_FIRST})[ ]?{_YEAR_OF}{_Y4_ASIDE}"
          rf"{_M}[ ]?月[ ]?{_DAY_OF}{_D}[ ]?日"
          rf"|{_Y4}[ ]?年[ ]?{_YEAR_OF}{_ERA_ASIDE}{_M}[ ]?月[ ]?{_DAY_OF}{_D}[ ]?[日号號]"
@@ -617,7 +620,8 @@ _BIRTH = (re.compile(rf"(?P<n>{_DATE})(?=[ ]?(?:に|の)?[ ]?{_BIRTH_AFTER})", r
                     r"|nasceu em|fecha de nacimiento|nac[ií]d[oa] el|nac[ií] el|naci el"
                     r"|n[ée]e? le|date de naissance|tanggal lahir|tgl\.? lahir|lahir(?: pada)?"
                     r"|ipinanganak(?: ako)?(?: noong| sa)?|kaarawan", _DATE),
-          re.compile(rf"(?<!［)(?:生年月日|誕生日|せいねんがっぴ|たんじょうび|date of birth|birthday|born|ngày sinh|sinh nhật"
+          re.compile(rf"(?<!［)(?:生年月日|誕生日|せいねんがっぴ|たんじょうび|date of birth"
+                     rf"|birthday|born|ngày sinh|sinh nhật"
                      rf"|data de nascimento|fecha de nacimiento|생년월일|出生日期|lahir"
                      rf"|ipinanganak)[^。\n［]{{0,12}}?"
                      rf"(?P<n>{_DATE})", re.IGNORECASE),
