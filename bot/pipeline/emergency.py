@@ -21,7 +21,7 @@ preceded by one short line with the numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,9 @@ class Contact:
     label: str
     number: str
     note: str = ""
+    # what the message says when this number is the one to call first (「電線が垂れて火花」:
+    # 119, not the water utility's line); None: the kind's own order
+    first_when: re.Pattern[str] | None = None
 
     def line(self) -> str:
         return f"{self.label}: {self.number}" + (f"（{self.note}）" if self.note else "")
@@ -61,6 +64,13 @@ class Kind:
     # (someone pinned under furniture after an earthquake is the disaster's 119 / 110)
     defer_to: tuple[str, ...] = ()
 
+    def ordered(self, folded: str) -> tuple[Contact, ...]:
+        """The contacts, those whose `first_when` the (folded) message meets first, each group
+        in file order."""
+        first = [c for c in self.contacts if c.first_when is not None and folded
+                 and c.first_when.search(folded)]
+        return (*first, *(c for c in self.contacts if c not in first))
+
 
 @dataclass(frozen=True)
 class Alarm:
@@ -70,13 +80,18 @@ class Alarm:
     kind: Kind
     reason: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    order: tuple[Contact, ...] = ()  # the kind's contacts reordered for the message, if they were
 
     @property
     def certain(self) -> bool:
         return self.tier is Tier.CERTAIN
 
     def contact_lines(self) -> list[str]:
-        return [c.line() for c in self.kind.contacts]
+        return [c.line() for c in self.contacts()]
+
+    def contacts(self) -> tuple[Contact, ...]:
+        """The kind's numbers, in the order this message calls for (`Kind.ordered`)."""
+        return self.order or self.kind.contacts
 
     def trace(self) -> dict[str, Any]:
         return {"tier": self.tier.name.lower(), "kind": self.kind.name, "reason": self.reason,
@@ -266,7 +281,8 @@ class EmergencyDetector:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeys)
         kinds, phrases, cues, kana, kana_cues, by_kind = {}, {}, {}, {}, {}, {}
         for name, spec in data["kinds"].items():
-            contacts = tuple(Contact(str(c["label"]), str(c["number"]), str(c.get("note", "")))
+            contacts = tuple(Contact(str(c["label"]), str(c["number"]), str(c.get("note", "")),
+                                     pattern(c["first_when"]) if "first_when" in c else None)
                              for c in spec["contacts"])
             if not contacts:
                 raise ValueError(f"{path}: {name} に連絡先がありません")
@@ -312,6 +328,8 @@ class EmergencyDetector:
                 best = alarm
                 if best.certain:
                     break
+        if best is not None and any(c.first_when is not None for c in best.kind.contacts):
+            best = replace(best, order=best.kind.ordered(folded))
         return best
 
     def _lowered(self, folded: str, found: Found) -> Alarm | None:

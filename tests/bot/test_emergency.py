@@ -416,3 +416,21 @@ def test_every_phrase_said_is_weighed():
     assert tier("救急車って有料ですか？") is Tier.NONE
     alarm = GATE.detect("救急車と警察どっちに電話すれば、目の前でバイクが転んで人が起き上がらない")
     assert alarm is not None and alarm.certain and alarm.kind.name == "traffic"
+
+
+def test_a_live_wire_lists_119_before_the_water_utility():
+    """The utility kind holds the water utility's line, 119 and 110; a fallen live wire (or a
+    broken gas pipe) names 119 first, a burst water main keeps the water line first, and the
+    fixed reply and the 【念のため】 line follow the same order."""
+    for text in ("台風で切れた電線が道に落ちてバチバチいってる",
+                 "a power line fell on the sidewalk and it's sparking",
+                 "工事でガス管が壊れて、においがする"):
+        alarm = GATE.detect(text)
+        assert alarm is not None and alarm.kind.name == "utility", text
+        lines = alarm.contact_lines()
+        assert "119" in lines[0] and "電線" in lines[0], (text, lines)
+        assert any("0199-26-6199" in line for line in lines[1:]), text
+        assert GATE.line(alarm).index("119") < GATE.line(alarm).index("0199-26-6199")
+    alarm = GATE.detect("水道管が破裂した")
+    assert alarm is not None and "0199-26-6199" in alarm.contact_lines()[0]
+    assert alarm.contacts() == alarm.kind.contacts

@@ -58,6 +58,14 @@ def test_emergency_gets_a_fixed_reply_with_numbers(pipeline, question, number):
     assert [s["step"] for s in reply.trace["steps"]] == ["safety", "emergency"]
 
 
+def test_a_fallen_live_wire_reply_lists_119_first(pipeline):
+    """The utility kind's first number is the water utility's; for a live wire 119 leads."""
+    reply = pipeline.answer("電線が切れて道にたれさがって火花が出てる")
+    assert reply.decision == "emergency"
+    numbers = [line for line in reply.answer.splitlines() if line.startswith("・")]
+    assert "119" in numbers[0] and any("0199-26-6199" in line for line in numbers[1:])
+
+
 def test_dvd_is_not_domestic_violence(pipeline):
     assert pipeline.answer("図書館でDVDは借りられますか").decision != "emergency"
 
