@@ -63,6 +63,9 @@ class Kind:
     # kinds whose own phrase, found in the same message, names the numbers instead
     # (someone pinned under furniture after an earthquake is the disaster's 119 / 110)
     defer_to: tuple[str, ...] = ()
+    # kinds it does not defer to when the message says what its `keep` patterns say (a person
+    # who cannot be woken is medical's 119 even beside a suicide phrase)
+    keep_from: tuple[str, ...] = ()
 
     def ordered(self, folded: str) -> tuple[Contact, ...]:
         """The contacts, those whose `first_when` the (folded) message meets first, each group
@@ -246,6 +249,11 @@ def _among(sims: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
 
 
 _CLAUSE_END = re.compile(r"[。．！？!?\n]+|[、,]\s*|\s{2,}|　")
+# Where a rule's clause ends for `_clause_of`: also a single space between Japanese words, as
+# LINE messages put a space where a sentence ends (「燃えるごみの日ききたかったんやけど それどころ
+# やない 裏の家の窓から黒い煙ふいとる」). Not used to cut what is embedded.
+_SPOKEN_END = re.compile(_CLAUSE_END.pattern
+                         + r"|(?<=[\u3040-\u30ff\u4e00-\u9fff])\s(?=[\u3040-\u30ff\u4e00-\u9fff])")
 
 
 def _known_kinds(names: tuple[str, ...], kinds: dict[str, Kind], where: str) -> None:
@@ -274,12 +282,14 @@ class EmergencyDetector:
     kana: dict[str, re.Pattern[str]] = field(default_factory=dict)
     kana_cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     views: Views = field(default_factory=Views)
+    keeps: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path, embedder: Embedder | None = None) -> EmergencyDetector:
         """Read the kinds, phrases, cues, rules and exemplars; embed the exemplars once."""
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeys)
         kinds, phrases, cues, kana, kana_cues, by_kind = {}, {}, {}, {}, {}, {}
+        keeps: dict[str, re.Pattern[str]] = {}
         for name, spec in data["kinds"].items():
             contacts = tuple(Contact(str(c["label"]), str(c["number"]), str(c.get("note", "")),
                                      pattern(c["first_when"]) if "first_when" in c else None)
@@ -287,7 +297,10 @@ class EmergencyDetector:
             if not contacts:
                 raise ValueError(f"{path}: {name} に連絡先がありません")
             kinds[name] = Kind(name, spec["label"], contacts, bool(spec.get("support", False)),
-                               tuple(str(k) for k in spec.get("defer_to", ())))
+                               tuple(str(k) for k in spec.get("defer_to", ())),
+                               tuple(str(k) for k in spec.get("keep_from", ())))
+            if spec.get("keep"):
+                keeps[name] = pattern(spec["keep"])
             phrases[name] = pattern(spec.get("phrases", []))
             cues[name] = pattern(spec.get("cues", []))
             kana[name] = pattern(spec.get("kana", []))
@@ -295,6 +308,7 @@ class EmergencyDetector:
             by_kind[name] = [str(t) for t in spec.get("exemplars", [])]
         for name, kind in kinds.items():
             _known_kinds(kind.defer_to, kinds, f"{path}: {name} の defer_to")
+            _known_kinds(kind.keep_from, kinds, f"{path}: {name} の keep_from")
         rules = tuple(Rule(name, pattern(spec["phrases"]), int(spec.get("drop", 0)),
                            spec.get("scope", "message") == "clause",
                            Tier[str(spec["most"]).upper()] if "most" in spec else None,
@@ -308,7 +322,7 @@ class EmergencyDetector:
         exemplars = (Exemplars.build(embedder, by_kind, [str(t) for t in data.get("calm", [])])
                      if embedder is not None else None)
         return cls(kinds, phrases, cues, rules, thresholds, str(data["possible_line"]),
-                   exemplars, embedder, kana, kana_cues)
+                   exemplars, embedder, kana, kana_cues, keeps=keeps)
 
     def detect(self, text: str) -> Alarm | None:
         """The alarm for one (masked) message, or None when nothing suggests an emergency."""
@@ -376,7 +390,11 @@ class EmergencyDetector:
                 {"by": "phrase", "match": said})
 
     def _deferred(self, folded: str, reading: str, found: Found) -> Found:
-        for other in found[1].defer_to:
+        kind = found[1]
+        kept = kind.name in self.keeps and self.keeps[kind.name].search(folded) is not None
+        for other in kind.defer_to:
+            if kept and other in kind.keep_from:
+                continue
             m = self.phrases[other].search(folded) or self.kana[other].search(reading)
             if m:
                 tier, kind, reason, evidence = self._certain(other, m.group(0))
@@ -476,7 +494,7 @@ def _clause_of(folded: str, evidence: dict[str, Any]) -> tuple[int, int] | None:
     at = folded.find(said)
     if not said or at < 0:
         return None
-    ends = [m.span() for m in _CLAUSE_END.finditer(folded)]
+    ends = [m.span() for m in _SPOKEN_END.finditer(folded)]
     start = max((e for _, e in ends if e <= at), default=0)
     end = min((b for b, _ in ends if b >= at + len(said)), default=len(folded))
     return (start, end) if (start, end) != (0, len(folded)) else None

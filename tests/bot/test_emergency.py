@@ -434,3 +434,84 @@ def test_a_live_wire_lists_119_before_the_water_utility():
     alarm = GATE.detect("水道管が破裂した")
     assert alarm is not None and "0199-26-6199" in alarm.contact_lines()[0]
     assert alarm.contacts() == alarm.kind.contacts
+
+
+@pytest.mark.parametrize("text, kind", [
+    # consequences only, dialect and particles dropped
+    ("裏の小屋がもえでる、だれか来て", "fire"),
+    ("向かいの家の二階から煙ふいとる", "fire"),
+    ("おばあちゃんが居間で倒れてて息が浅い", "medical"),
+    ("そば食べたあと夫の唇がはれてきた", "medical"),
+    ("息子が殺虫剤をなめたかもしれない", "medical"),
+    ("弟が灯油を飲んじゃった", "medical"),
+    ("石垣にひびが入って、すきまから水がしみ出てる", "disaster"),
+    ("地震で玄関の戸が開かなくなって外に出られない", "disaster"),
+    ("大雨で駐車場の車が浮いてる", "disaster"),
+    ("祖父が明け方に家を出たらしくて、部屋にいない", "missing"),
+    ("ベルトとドアノブのこと調べてる、もう疲れた", "suicide"),
+    ("子どもが「ゆるして」って言いながら泣いてて、バシッて音", "child_abuse"),
+    ("おかあさんが おとうとを たたいて おとうと ないてる", "child_abuse"),
+    ("公園で中学生が大勢に囲まれて殴られてる", "violence"),
+    # the residents' other languages
+    ("Nasunog ang kusina, umaapoy pa", "fire"),
+    ("목이 부어서 침을 못 삼켜요 새우 먹었어요", "medical"),
+    ("Bé nhà tôi uống nhầm dầu hỏa", "medical"),
+    ("Hindi na gumigising si lola, tulog lang nang tulog", "medical"),
+    ("Hindi namin mahanap ang lolo namin, may dementia siya", "missing"),
+    ("我女儿在超市走丢了", "missing"),
+    ("I left a goodbye note on the table", "suicide"),
+    ("약을 한꺼번에 먹으려고 모아 놨어요", "suicide"),
+    ("他说要打死我", "violence"),
+    ("Ele está com uma faca na cozinha gritando", "violence"),
+    ("the wire snapped and is sparking near the school gate", "utility"),
+])
+def test_batch_15_shapes_are_certain(text, kind):
+    """Shapes batch 15 found (not its sentences): consequences said without the key word,
+    dialect verb forms, household chemicals, slope signs, shut in, gone in the night, a cord and
+    a doorknob, a begging child, a group beating, and the residents' other languages."""
+    alarm = GATE.detect(text)
+    assert alarm is not None and alarm.certain and alarm.kind.name == kind, (text, alarm)
+
+
+@pytest.mark.parametrize("text", [
+    "子どもが迷子になったけどすぐ見つかった、迷子センターってどこにある？",
+    "Tôi đói muốn chết, gần tòa thị chính có quán ăn nào không?",
+    "防災セットに入れる笛ってどれがいい？",
+    "腹が痛くなるくらい笑った、また行きたい",
+    "古い消火器、何ごみの日に出せばいい？",
+    "Magkano po ang bayad sa ambulansya? tanong lang",
+    "我家的小狗走丢了，怎么办",
+    "請問防走失手環可以在哪裡申請？",
+])
+def test_batch_15_lookalikes_get_no_alarm(text):
+    """Found again, a rubbish day asked for, idioms in vi and ja, a disaster kit, an ambulance's
+    cost in Tagalog, a pet, a child tracker: no alarm."""
+    assert GATE.detect(text) is None, text
+
+
+@pytest.mark.parametrize("text", [
+    "子どものころ父に殴られてた。今は30歳です",
+    "もう生きていけない〜笑",
+])
+def test_childhood_and_a_marked_joke_are_at_most_possible(text):
+    alarm = GATE.detect(text)
+    assert alarm is None or not alarm.certain, text
+
+
+def test_a_person_who_cannot_be_woken_is_medicals_beside_a_suicide_phrase():
+    """Medical defers to suicide (「薬を大量に飲んだ」 said of oneself is the suicide lines), but
+    someone who cannot be woken or does not breathe needs 119 first (`keep_from`)."""
+    alarm = GATE.detect("夫が薬を全部飲んだみたいで、ゆすっても起きない")
+    assert alarm is not None and alarm.certain and alarm.kind.name == "medical"
+    assert "119" in alarm.contact_lines()[0]
+    alarm = GATE.detect("ためてた薬、今夜ぜんぶ飲む")
+    assert alarm is not None and alarm.kind.name == "suicide"
+
+
+def test_an_unknown_keep_from_kind_stops_the_load(tmp_path):
+    text = PATH.read_text(encoding="utf-8").replace("keep_from: [suicide]",
+                                                    "keep_from: [nosuchkind]")
+    bad = tmp_path / "emergency.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="nosuchkind"):
+        EmergencyDetector.load(bad)
