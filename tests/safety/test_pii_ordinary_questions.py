@@ -70,8 +70,11 @@ def _dev_questions() -> list[tuple[str, str]]:
 # 「けむり くろい ひのこ とんでる」 since a particle after a space must stand alone to end a
 # given name (tests/safety/test_pii_kinship_words.py). Safety batch 14's 「夫の顔がぱんぱん」: 顔 is
 # a surname in the dictionary, so after 「夫の」 it is masked (the gate's bee-sting phrase keeps
-# the message certain masked too).
-KNOWN = {"rs-189", "sf14-em-017"}
+# the message certain masked too). Safety batch 15: the same 顔 after 「父の」 (sf15-em-019; the
+# gate reads 力がはいらん too, so it stays certain masked), and 「丈夫なひも選んだ」 masked
+# 「丈夫［氏名］も選んだ」 (sf15-em-062; ドアノブで足りる keeps it certain). Left to masking's
+# owners.
+KNOWN = {"rs-189", "sf14-em-017", "sf15-em-019", "sf15-em-062"}
 
 
 def test_dev_questions_without_personal_data_are_not_masked():
