@@ -126,7 +126,7 @@ _PLACE_BEFORE = (r"(?:(?<=^)|(?<=[。、,.!?！？\n「『（(:：])|(?<=[。、
                  r"|(?<=はじめまして))")
 _RELATIVES = (r"(?:お兄ちゃん|お姉ちゃん|兄ちゃん|姉ちゃん|おばあちゃん|おじいちゃん|孫娘|孫息子"
               r"|(?:上の|下の|真ん中の|末の)子(?![どども供])|末っ子|旦那|だんな|家内|女房"
-              r"|嫁さん|奥さん|かみさん|父|母|夫|妻"
+              r"|嫁さん|奥さん|かみさん|(?<!神)父|(?<![酵保分聖])母|(?<![丈工農漁水坑車])夫|妻"
               r"|主人|息子|娘|祖父|祖母|兄|姉|弟|妹|子ども|子供|長男|長女|次男|次女|三男|三女"
               r"|孫|家族|親|嫁|婿|姪っ子|甥っ子|姪|甥|(?<![ぁ-ゖ])いとこ|従兄弟|従姉妹|叔母|叔父|伯母|伯父"
               r"|義母|義父|義姉|義兄|義妹|義弟)")
@@ -579,6 +579,11 @@ _POSITIONAL: tuple[tuple[re.Pattern[str], bool], ...] = (
     (_OURS_AGED, False),
 )
 _KINS = (_KIN, _KIN_LISTED)
+# Parts of the body: after 父の / 孫の a word for one is what hurts, not a name (父の顔が).
+# (瞳 is left out: it is a given name as often as an eye)
+_BODY_PARTS = frozenset("""顔 手 足 目 頭 背中 腰 歯 耳 肩 鼻 首 胸 指 腕 膝 ひざ 肘 ひじ 腹 お腹
+    おなか 口 喉 のど 髪 肌 爪 脚 唇 舌 額 頬 顎 あご 尻 お尻 腿 すね かかと 足首 手首 手首
+    顔色 体 身体 からだ 心臓 皮膚 関節""".split())
 _NEXT_MEMBER = re.compile(rf"[ ](?={_RELATIVES})")
 
 
@@ -952,7 +957,8 @@ class NameFinder:
                     continue  # 息子が帰ってこない: the stem of the sentence's verb, not a name
                 if (name in _NOT_A_NAME or _kana_grammar(name) or self._verb_phrase(name)
                         or (pattern is _OPENS_BRACKET and self._common_compound(name))
-                        or not self._slot_holds_name(pattern, name)):
+                        or not self._slot_holds_name(pattern, name)
+                        or self._words_in_slot(pattern, m, name, start)):
                     continue
                 kin = pattern in _KINS and self._family_name(
                     name, text[m.end("kin"):m.start("n")].strip(), m.group("kin"),
@@ -1009,6 +1015,46 @@ class NameFinder:
                         and not (signed or _name_kinds(_to_katakana(name)) & {"姓", "名"}))):
                     continue  # 「我家厨房着火了」 on a line; 「こうえん の ゆうぐ」 ends a search
                 yield start, start + len(name)
+
+    def _words_in_slot(self, pattern: re.Pattern[str], m: re.Match[str], name: str,
+                       start: int) -> bool:
+        """Ordinary words where a family word or うちの expects a name: what the family
+        member is said to be or have (母はげんきです, 父の顔が, 息子ですが — `_said_of_kin`), a
+        kana noun, の and a noun after うちの (うちのねこのひげが)."""
+        if pattern in _KINS:
+            return self._said_of_kin(name, m.string[m.end("kin"):m.start("n")].strip(),
+                                     m.string, start)
+        return (pattern is _OURS and re.fullmatch(r"[ぁ-ゖ]+", name) is not None
+                and self._phrase_of_nouns(name))
+
+    def _said_of_kin(self, name: str, joint: str, text: str, start: int) -> bool:
+        """What a family word is said to be or have, not their name: a body part after の
+        (父の顔が, 孫の手を); after は/が a kana word that is not what anyone is called — a
+        state, an activity or a place (母はげんきです, 夫はしごとで, 下の子はほいくえんに,
+        母はデイサービスに), also where the candidate ends inside one of the message's words
+        (兄はひきこ|もり); a copula opening the candidate (息子ですが、)."""
+        if re.match(r"(?:です|でした|でしょ|だった|だけど|だから|だよ)", name):
+            return True
+        if not joint and name[:1] in {"の", "は", "が"}:  # 母はげんき read as one run
+            joint, name, start = name[0], name[1:], start + 1
+        if joint == "の":
+            return name in _BODY_PARTS and text[start + len(name):start + len(name) + 1] in set(
+                "がをにはものへで、")
+        if joint not in {"は", "が"} or not re.fullmatch(r"[ぁ-ゖァ-ヴー]{2,8}", name):
+            return False
+        end = start + len(name)
+        toks = self.tokens(text)
+        if any(t.start < end < t.end for t in toks):
+            return True  # the candidate cuts a word of the message in two
+        return any(t.start == start and t.end - t.start >= 2 and not t.person and (
+            t.pos[0] in {"動詞", "形容詞", "形状詞"} or t.pos[1] == "普通名詞"
+            or t.pos[1:3] == ("固有名詞", "一般")) for t in toks)
+
+    def _phrase_of_nouns(self, name: str) -> bool:
+        """Hiragana that is a common noun, a case particle and more words (ねこのひげ)."""
+        toks = self.tokens(name)
+        return any(a.pos[1] == "普通名詞" and b.pos[:2] == ("助詞", "格助詞")
+                   for a, b in zip(toks[:-2], toks[1:-1], strict=True))
 
     def _identified(self, text: str) -> Iterator[tuple[int, int]]:
         """Names said to be who someone is (`_IDENTIFIED`) or a friend's (`_ACQUAINTANCE`)."""
@@ -1647,6 +1693,10 @@ def _named_after(text: str, start: int, end: int) -> bool:
     span = text[start:end]
     if re.fullmatch(r"[A-Za-z][A-Za-z'.]*(?:[ ][A-Za-z][A-Za-z'.]*){0,3}", span):
         return _FAN_THING.match(text, after) is not None  # B'zのライブ, King Gnuのポスター
+    if (called and re.match("みたい|のよう", text[after:])
+            and re.fullmatch(r"[ぁ-ゖァ-ヴー]{2,6}|(?=.*[ぁ-ゖ])[ぁ-ゖ一-龥々]{2,4}", span)
+            and "姓" not in _name_kinds(span) | _name_kinds(_to_katakana(span))):
+        return True  # 「サザエさんみたいな」「のび太くんみたいに」: a character, not a surname
     if (called and called.group(0) in {"ちゃん", "くん"}
             and re.fullmatch(r"[ぁ-ゖァ-ヴー]{2,6}", span)):
         return _CHARACTER_THING.match(text, after) is not None  # しんちゃんのイベント

@@ -68,13 +68,10 @@ def _dev_questions() -> list[tuple[str, str]]:
 # …赤いとこやった、, けむり感知器 つけかた) keep their words since the twelfth PII round; the
 # second town's …うちのばあちゃんが since family words are never names, and safety batch 12's
 # 「けむり くろい ひのこ とんでる」 since a particle after a space must stand alone to end a
-# given name (tests/safety/test_pii_kinship_words.py). Safety batch 14's 「夫の顔がぱんぱん」: 顔 is
-# a surname in the dictionary, so after 「夫の」 it is masked (the gate's bee-sting phrase keeps
-# the message certain masked too). Safety batch 15: the same 顔 after 「父の」 (sf15-em-019; the
-# gate reads 力がはいらん too, so it stays certain masked), and 「丈夫なひも選んだ」 masked
-# 「丈夫［氏名］も選んだ」 (sf15-em-062; ドアノブで足りる keeps it certain). Left to masking's
-# owners.
-KNOWN = {"rs-189", "sf14-em-017", "sf15-em-019", "sf15-em-062"}
+# given name (tests/safety/test_pii_kinship_words.py). Safety batch 14's 「夫の顔がぱんぱん」 and
+# batch 15's 「父の顔の片っぽ」 and 「丈夫なひも選んだ」 keep their words since the sixteenth PII
+# round (a body part after の is no name; 丈夫 holds no 夫).
+KNOWN = {"rs-189"}
 
 
 def test_dev_questions_without_personal_data_are_not_masked():
