@@ -70,8 +70,11 @@ def _dev_questions() -> list[tuple[str, str]]:
 # 「けむり くろい ひのこ とんでる」 since a particle after a space must stand alone to end a
 # given name (tests/safety/test_pii_kinship_words.py). Safety batch 14's 「夫の顔がぱんぱん」 and
 # batch 15's 「父の顔の片っぽ」 and 「丈夫なひも選んだ」 keep their words since the sixteenth PII
-# round (a body part after の is no name; 丈夫 holds no 夫).
-KNOWN = {"rs-189"}
+# round (a body part after の is no name; 丈夫 holds no 夫). Safety batch 16's romaji
+# 「tasukete kaji desu heya ni kemuri ippai」 is masked 「［氏名］ desu …」 (tasukete kaji read as
+# a romaji name); the gate still reads kemuri ippai (tests/safety/test_masked_emergencies.py),
+# left for masking's owners.
+KNOWN = {"rs-189", "sf16-em-071"}
 
 
 def test_dev_questions_without_personal_data_are_not_masked():
