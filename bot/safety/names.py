@@ -1731,12 +1731,13 @@ def _bare_name(name: str) -> str:
 
 def _romaji_name(name: str) -> bool:
     """Two or three words of romaji syllables — or short romanized syllables of other
-    languages (kim minho, chen li) —, none an English or common word (TANAKA hiroshi,
-    sakamoto yui)."""
+    languages (kim minho, chen li) —, none an English, common or said word (TANAKA hiroshi,
+    sakamoto yui; not 「tasukete kaji desu」)."""
     words = name.split()
     return 2 <= len(words) <= 3 and all(
         (_ROMAJI_SYLLABLES.fullmatch(w) or _ROMANIZED.fullmatch(w))
-        and w.lower() not in _LATIN_STOP and w.lower() not in _ROMAJI_COMMON for w in words)
+        and w.lower() not in _LATIN_STOP and w.lower() not in _ROMAJI_COMMON
+        and w.lower() not in _ROMAJI_ONE_STOP and w.lower() not in _ROMAJI_SAID for w in words)
 
 
 def _latin_slot_holds_name(pattern: re.Pattern[str], name: str) -> bool:
@@ -1778,7 +1779,10 @@ def _romaji_word_name(word: str) -> bool:
 # Romaji words a message opens with that are no name (daijoubu desu, kekkou desu).
 _ROMAJI_ONE_STOP = frozenset("""daijoubu daijobu kekkou gomen gomennasai shitsurei hai iie
     sou honto hontou dame muri zannen tasukete onegai yoroshiku dozo douzo ohayou konbanwa
-    moshimoshi anone ano eto etto nani doko itsu dare nande naze kore sore are""".split())
+    moshimoshi anone ano eto etto nani doko itsu dare nande naze kore sore are
+    kudasai hayaku dareka kaji kemuri keisatsu kyuukyuu kyukyu kyuukyuusha kyukyusha jishin
+    tsunami kega itai kurushii kowai abunai byouki byoki""".split())
+# (kaji: 「tasukete kaji desu」 is a fire; as the surname 梶 it is left to the other slots.)
 
 
 # A syllable of a Korean or Chinese name romanized (kim, park, zhang, nguyen): letters around

@@ -74,7 +74,7 @@ def _dev_questions() -> list[tuple[str, str]]:
 # 「tasukete kaji desu heya ni kemuri ippai」 is masked 「［氏名］ desu …」 (tasukete kaji read as
 # a romaji name); the gate still reads kemuri ippai (tests/safety/test_masked_emergencies.py),
 # left for masking's owners.
-KNOWN = {"rs-189", "sf16-em-071"}
+KNOWN = {"rs-189"}
 
 
 def test_dev_questions_without_personal_data_are_not_masked():

@@ -18,6 +18,7 @@ VALUES = [
     ("父の高田 茂の足が悪いので、介護タクシーを", "高田 茂"),
     ("息子の颯太が頭をぶつけました", "颯太"),
     ("田村さんみたいに親切な職員さんばかりだといいのに", "田村"),
+    ("yamada kenji desu. kaji no hoken wo shiritai", "yamada kenji"),
 ]
 
 LOOK_ALIKES = [  # each masked before the round
@@ -33,6 +34,10 @@ LOOK_ALIKES = [  # each masked before the round
     ("コナンくんみたいな名探偵になりたい息子です", "コナン"),
     ("イチローさんみたいにストイックな父", "イチロー"),
     ("ドラミちゃんみたいな妹", "ドラミ"),
+    # A plea in romaji before desu is no name: it says what is happening (after batch 16).
+    ("tasukete kudasai kaji desu, ie ga moeteru", "kaji"),
+    ("dareka tasukete kemuri desu", "kemuri"),
+    ("hayaku kite kega desu", "kega"),
 ]
 
 
