@@ -582,7 +582,7 @@ _KINS = (_KIN, _KIN_LISTED)
 # Parts of the body: after 父の / 孫の a word for one is what hurts, not a name (父の顔が).
 # (瞳 is left out: it is a given name as often as an eye)
 _BODY_PARTS = frozenset("""顔 手 足 目 頭 背中 腰 歯 耳 肩 鼻 首 胸 指 腕 膝 ひざ 肘 ひじ 腹 お腹
-    おなか 口 喉 のど 髪 肌 爪 脚 唇 舌 額 頬 顎 あご 尻 お尻 腿 すね かかと 足首 手首 手首
+    おなか 口 喉 のど 髪 肌 爪 脚 唇 舌 額 頬 顎 あご 尻 お尻 腿 すね かかと 足首 手首
     顔色 体 身体 からだ 心臓 皮膚 関節""".split())
 _NEXT_MEMBER = re.compile(rf"[ ](?={_RELATIVES})")
 
@@ -1736,8 +1736,7 @@ def _romaji_name(name: str) -> bool:
     words = name.split()
     return 2 <= len(words) <= 3 and all(
         (_ROMAJI_SYLLABLES.fullmatch(w) or _ROMANIZED.fullmatch(w))
-        and w.lower() not in _LATIN_STOP and w.lower() not in _ROMAJI_COMMON
-        and w.lower() not in _ROMAJI_ONE_STOP and w.lower() not in _ROMAJI_SAID for w in words)
+        and w.lower() not in _ROMAJI_NOT_NAMES for w in words)
 
 
 def _latin_slot_holds_name(pattern: re.Pattern[str], name: str) -> bool:
@@ -1771,9 +1770,8 @@ def _romaji_word_name(word: str) -> bool:
     """One romaji word that can be a name: syllables only, no English, common or said word,
     no verb's ending (yamamoto, kenji, jun; not sumimasen, daijoubu, here)."""
     low = word.lower()
-    return (_ROMAJI_SYLLABLES.fullmatch(low) is not None and low not in _LATIN_STOP
-            and low not in _ROMAJI_COMMON and low not in _ROMAJI_SAID
-            and low not in _ROMAJI_ONE_STOP and not _ROMAJI_VERB.search(low))
+    return (_ROMAJI_SYLLABLES.fullmatch(low) is not None and low not in _ROMAJI_NOT_NAMES
+            and not _ROMAJI_VERB.search(low))
 
 
 # Romaji words a message opens with that are no name (daijoubu desu, kekkou desu).
@@ -1796,6 +1794,8 @@ _ROMAJI_COMMON = frozenset("""desu watashi watakushi boku namae wa ga no wo o ni
     gomi zeimusho shiyakusho kuyakusho hoken nenkin kokumin kenko kenkou tetsuzuki shitai
     onegai onegaishimasu shimasu arigatou arigato sumimasen konnichiwa hajimemashite
     moeru moenai kami juusho jusho denwa bangou kaado zairyu""".split())
+# What a romaji name never holds, one word or several (`_romaji_name`, `_romaji_word_name`).
+_ROMAJI_NOT_NAMES = _LATIN_STOP | _ROMAJI_COMMON | _ROMAJI_SAID | _ROMAJI_ONE_STOP
 
 
 def _to_katakana(hira: str) -> str:
